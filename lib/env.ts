@@ -1,0 +1,99 @@
+// The one place that reads process.env: validates every setting once, with Google's real
+// endpoints as defaults, and fails with one line naming the variable and what it expects.
+import { z } from "zod";
+
+const url = (what: string) =>
+  z.url({ message: `must be ${what}, e.g. https://example.com`, protocol: /^https?$/ });
+
+const bool = (fallback: "true" | "false") =>
+  z
+    .enum(["true", "false"], { message: 'must be "true" or "false"' })
+    .default(fallback)
+    .transform((v) => v === "true");
+
+const port = z.coerce
+  .number({ message: "must be a port number" })
+  .int({ message: "must be a port number" })
+  .min(0, { message: "must be a port number (0-65535)" })
+  .max(65535, { message: "must be a port number (0-65535)" });
+
+const encryptionKey = z.string({ message: "is required: 32 random bytes in base64 (openssl rand -base64 32)" }).refine(
+  (v) => decodesTo32Bytes(v),
+  { message: "must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)" },
+);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/mailroom.db")
+    .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), {
+      message: 'must start with "file:" (SQLite) or "postgresql://" (PostgreSQL)',
+    }),
+  NEXTAUTH_URL: url("the app's public URL"),
+  NEXTAUTH_SECRET: z
+    .string({ message: "is required: a long random string (openssl rand -base64 32)" })
+    .min(16, { message: "must be at least 16 characters (openssl rand -base64 32)" }),
+  GOOGLE_CLIENT_ID: z
+    .string({ message: "is required: the OAuth client ID from Google Cloud Console (see README)" })
+    .min(1, { message: "must not be empty: the OAuth client ID from Google Cloud Console" }),
+  GOOGLE_CLIENT_SECRET: z
+    .string({ message: "is required: the OAuth client secret from Google Cloud Console (see README)" })
+    .min(1, { message: "must not be empty: the OAuth client secret from Google Cloud Console" }),
+  GOOGLE_ISSUER: url("the OAuth issuer URL").default("https://accounts.google.com"),
+  GMAIL_API_URL: url("the Gmail REST root").default("https://gmail.googleapis.com"),
+  SMTP_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/, { message: "must be a host name, e.g. smtp.gmail.com" })
+    .default("smtp.gmail.com"),
+  SMTP_PORT: port.default(465),
+  SMTP_SECURE: bool("true"),
+  TOKEN_ENCRYPTION_KEY: encryptionKey,
+  // Earlier keys, comma-separated, still accepted for opening tokens sealed before a rotation.
+  TOKEN_ENCRYPTION_OLD_KEYS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((k) => k.trim()).filter(Boolean))
+    .refine((keys) => keys.every(decodesTo32Bytes), {
+      message: "must be a comma-separated list of 32-byte base64 keys",
+    }),
+  RELAY_PORT: port.optional(),
+  // "inline" runs the outbox worker inside the web server; "off" leaves it to `npm run worker`.
+  MAILROOM_WORKER: z.enum(["inline", "off"], { message: 'must be "inline" or "off"' }).default("inline"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Validates a set of variables; throws EnvError naming the first bad one. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const variable = String(issue?.path[0] ?? "configuration");
+  throw new EnvError(variable, issue?.message ?? "is invalid");
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration of this process. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+function decodesTo32Bytes(value: string): boolean {
+  return /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, "base64").length === 32;
+}
