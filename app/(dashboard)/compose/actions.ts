@@ -1,0 +1,36 @@
+"use server";
+
+import { requireUser } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors/app-error";
+import { fieldErrors, messageInputSchema } from "@/lib/mail/message-input";
+import { enqueueMessage } from "@/lib/queue/enqueue-message";
+
+export interface ComposeState {
+  ok?: { id: string };
+  errors?: Record<string, string>;
+  values?: Record<string, string>;
+}
+
+export async function sendMessageAction(_previous: ComposeState, form: FormData): Promise<ComposeState> {
+  const user = await requireUser();
+  const values = {
+    from: String(form.get("from") ?? ""),
+    to: String(form.get("to") ?? ""),
+    cc: String(form.get("cc") ?? ""),
+    bcc: String(form.get("bcc") ?? ""),
+    subject: String(form.get("subject") ?? ""),
+    text: String(form.get("text") ?? ""),
+  };
+  const parsed = messageInputSchema.safeParse(values);
+  if (!parsed.success) return { errors: fieldErrors(parsed.error), values };
+  try {
+    const { id } = await enqueueMessage({ userId: user.id, input: parsed.data, source: "web" });
+    return { ok: { id } };
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) {
+      return { errors: error.details ?? { form: error.message }, values };
+    }
+    console.error("compose: enqueue failed:", (error as Error).message);
+    return { errors: { form: "Something went wrong; the message was not queued. Please try again." }, values };
+  }
+}

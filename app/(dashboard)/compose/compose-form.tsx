@@ -1,0 +1,105 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState, useRef } from "react";
+import { sendMessageAction, type ComposeState } from "./actions";
+
+const inputClass =
+  "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-500 focus:outline-2 focus:outline-blue-500 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-900";
+
+export function ComposeForm({ fromAddresses }: { fromAddresses: string[] }) {
+  const [state, action, pending] = useActionState<ComposeState, FormData>(sendMessageAction, {});
+  const formRef = useRef<HTMLFormElement>(null);
+  const errors = state.errors ?? {};
+  // After a successful send the form starts empty; after an error it keeps what was typed.
+  const values = state.ok ? {} : (state.values ?? {});
+  const formKey = state.ok?.id ?? "draft";
+
+  return (
+    <form
+      key={formKey}
+      ref={formRef}
+      action={action}
+      noValidate
+      onKeyDown={(e) => {
+        if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
+          e.preventDefault();
+          formRef.current?.requestSubmit();
+        }
+      }}
+      className="space-y-4 rounded-xl border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
+    >
+      {state.ok && (
+        <div role="status" className="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-100">
+          Message queued.{" "}
+          <Link href={`/history/${state.ok.id}`} className="font-medium underline">
+            View it in the history
+          </Link>
+        </div>
+      )}
+      {errors.form && (
+        <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+          {errors.form}
+        </div>
+      )}
+      <div>
+        <label htmlFor="from" className="text-sm font-medium">From</label>
+        <select id="from" name="from" defaultValue={values.from ?? fromAddresses[0]} className={inputClass}>
+          {fromAddresses.map((a) => (
+            <option key={a} value={a}>{a}</option>
+          ))}
+        </select>
+        <FieldError id="from" error={errors.from} />
+      </div>
+      <AddressField name="to" label="To" error={errors.to} value={values.to} autoFocus />
+      <AddressField name="cc" label="Cc" error={errors.cc} value={values.cc} />
+      <AddressField name="bcc" label="Bcc" error={errors.bcc} value={values.bcc} />
+      <div>
+        <label htmlFor="subject" className="text-sm font-medium">Subject</label>
+        <input id="subject" name="subject" defaultValue={values.subject} aria-invalid={!!errors.subject} aria-describedby={errors.subject ? "subject-error" : undefined} className={inputClass} />
+        <FieldError id="subject" error={errors.subject} />
+      </div>
+      <div>
+        <label htmlFor="text" className="text-sm font-medium">Message</label>
+        <textarea id="text" name="text" rows={10} defaultValue={values.text} aria-invalid={!!errors.text} aria-describedby={errors.text ? "text-error" : undefined} className={`${inputClass} font-mono`} />
+        <FieldError id="text" error={errors.text} />
+      </div>
+      <div className="flex items-center gap-3">
+        <button type="submit" disabled={pending} className="rounded-lg bg-blue-600 px-5 py-2 font-medium text-white shadow-sm hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-60">
+          {pending ? "Sending…" : "Send"}
+        </button>
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">Ctrl/⌘ + Enter</span>
+      </div>
+    </form>
+  );
+}
+
+function AddressField(props: { name: string; label: string; error?: string; value?: string; autoFocus?: boolean }) {
+  return (
+    <div>
+      <label htmlFor={props.name} className="text-sm font-medium">{props.label}</label>
+      <input
+        id={props.name}
+        name={props.name}
+        type="text"
+        autoComplete="email"
+        placeholder={props.name === "to" ? "name@example.com, Another <other@example.org>" : undefined}
+        defaultValue={props.value}
+        autoFocus={props.autoFocus}
+        aria-invalid={!!props.error}
+        aria-describedby={props.error ? `${props.name}-error` : undefined}
+        className={inputClass}
+      />
+      <FieldError id={props.name} error={props.error} />
+    </div>
+  );
+}
+
+function FieldError({ id, error }: { id: string; error?: string }) {
+  if (!error) return null;
+  return (
+    <p id={`${id}-error`} className="mt-1 text-sm text-red-600 dark:text-red-400">
+      {error}
+    </p>
+  );
+}

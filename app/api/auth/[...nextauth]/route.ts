@@ -1,0 +1,12 @@
+import NextAuth from "next-auth";
+import { authOptions } from "@/lib/auth/session";
+
+type Context = { params: Promise<{ nextauth: string[] }> };
+
+// Options are built per request so configuration is read at run time, not at build time.
+async function handler(request: Request, context: Context): Promise<Response> {
+  const handle = NextAuth(await authOptions()) as (req: Request, ctx: Context) => Promise<Response>;
+  return handle(request, context);
+}
+
+export { handler as GET, handler as POST };

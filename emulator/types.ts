@@ -1,0 +1,161 @@
+// Public types of the Google emulator: its options, the running instance and its control API.
+
+export interface EmulatorAlias {
+  sendAsEmail: string;
+  displayName?: string;
+  isDefault?: boolean;
+  verificationStatus?: "accepted" | "pending";
+}
+
+export interface EmulatorAccount {
+  email: string;
+  name?: string;
+  hostedDomain?: string;
+  dailyQuota?: number;
+  aliases?: EmulatorAlias[];
+}
+
+export interface EmulatorClient {
+  clientId: string;
+  clientSecret: string;
+  name?: string;
+  /** If absent, any http(s) redirect_uri is accepted. */
+  redirectUris?: string[];
+}
+
+export interface EmulatorOptions {
+  /** Interface every listener binds to; default "127.0.0.1". */
+  host?: string;
+  /** OAuth + Gmail REST + inbox + control API; default 0 (any free port). */
+  httpPort?: number;
+  /** Implicit TLS, like smtp.gmail.com:465; default 0. */
+  smtpsPort?: number;
+  /** STARTTLS required, like smtp.gmail.com:587; default 0. */
+  smtpPort?: number;
+  clients?: EmulatorClient[];
+  /** Pre-created accounts; any email typed on the consent page is created on the fly. */
+  accounts?: EmulatorAccount[];
+  /** Access token lifetime; default 3600. */
+  accessTokenTtlSeconds?: number;
+  /** Rolling sending-quota window; default 24 h. */
+  quotaWindowMs?: number;
+  /** Largest accepted message; default 35882577 (what Gmail advertises in SIZE). */
+  maxMessageBytes?: number;
+  /** Sign the SMTP certificate with this CA; else a fresh CA is generated. */
+  ca?: { certPem: string; keyPem: string };
+  /** Where to write the CA certificate PEM; default a file in a temporary directory. */
+  caFile?: string;
+  /** Clock in ms, for tests (token expiry, quota window); default Date.now. */
+  now?: () => number;
+  /** Optional protocol/debug log. */
+  log?: (line: string) => void;
+}
+
+export type FailStage = "connect" | "auth" | "mail" | "rcpt" | "data";
+
+export interface FailNextOptions {
+  /** Where the failure is answered; default "data" (after the message was received). */
+  stage?: FailStage;
+  /** Only transactions of this account (ignored at "connect", where no account is known yet). */
+  email?: string;
+}
+
+export interface StallNextOptions {
+  /** "drop" destroys the socket mid-DATA; "delay" holds the final reply. */
+  action: "drop" | "delay";
+  /** How long "delay" holds the reply; default 5000. */
+  ms?: number;
+  /** How many message bytes "drop" lets through first; default 0. */
+  afterBytes?: number;
+}
+
+export interface IssuedTokens {
+  refreshToken: string;
+  accessToken: string;
+  expiresIn: number;
+  /** Empty when the granted scope has no "openid". */
+  idToken: string;
+}
+
+export interface Counters {
+  tokenGrants: number;
+  refreshes: number;
+  smtpConnections: number;
+  auths: number;
+  authFailures: number;
+  messages: number;
+}
+
+export interface StatsSnapshot {
+  total: Counters;
+  accounts: Record<string, Counters>;
+}
+
+export type SmtpListener = "smtps" | "starttls";
+
+export interface StoredMessageSummary {
+  id: string;
+  /** The authenticated Google account that sent it. */
+  account: string;
+  envelope: { mailFrom: string; rcptTo: string[] };
+  subject: string;
+  messageId: string;
+  from: string;
+  to: string;
+  /** True when Gmail would rewrite From to the primary address (not the account or an accepted alias). */
+  fromRewritten: boolean;
+  receivedAt: string;
+  size: number;
+  listener: SmtpListener;
+  port: number;
+}
+
+export interface StoredMessage extends StoredMessageSummary {
+  headers: { name: string; value: string }[];
+  text: string;
+  html: string;
+  raw: string;
+}
+
+export interface AccountInfo {
+  email: string;
+  name: string;
+  sub: string;
+  hostedDomain?: string;
+  dailyQuota: number;
+  aliases: ResolvedAlias[];
+}
+
+export interface ResolvedAlias {
+  sendAsEmail: string;
+  displayName: string;
+  isDefault: boolean;
+  verificationStatus: "accepted" | "pending";
+}
+
+export interface EmulatorControl {
+  failNext(count: number, reply: string, options?: FailNextOptions): void;
+  stallNext(count: number, options: StallNextOptions): void;
+  revoke(email: string): void;
+  expireAccessTokens(email?: string): void;
+  setQuota(email: string, dailyQuota: number): void;
+  setAliases(email: string, aliases: EmulatorAlias[]): void;
+  issueTokens(email: string, options?: { clientId?: string; scope?: string }): IssuedTokens;
+  stats(): StatsSnapshot;
+  stats(email: string): Counters;
+  messages(filter?: { email?: string }): StoredMessage[];
+  clearMailbox(): void;
+  reset(): void;
+}
+
+export interface Emulator {
+  /** "http://127.0.0.1:<httpPort>" — also the Gmail API root and the inbox origin. */
+  issuer: string;
+  gmailApiUrl: string;
+  inboxUrl: string;
+  smtp: { host: string; securePort: number; starttlsPort: number };
+  caCertPem: string;
+  caFile: string;
+  control: EmulatorControl;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,123 @@
+// A valid access token for a Google account: the cached one until shortly before expiry,
+// otherwise one refresh, shared by every concurrent caller in this process.
+import "server-only";
+import { tokenSealer } from "../crypto/sealer";
+import { db } from "../db";
+import { env } from "../env";
+import { AppError } from "../errors/app-error";
+import { discover } from "./discovery";
+import { InvalidGrantError, refreshAccessToken } from "./refresh-access-token";
+
+/** Refresh this long before Google's expiry so a token never dies mid-transaction. */
+const EXPIRY_MARGIN_MS = 5 * 60_000;
+
+export interface AccessToken {
+  accessToken: string;
+  expiresAt: Date;
+  email: string;
+}
+
+/** The account must be reconnected in the browser before it can send again. */
+export class ReconnectNeededError extends AppError {
+  constructor(
+    readonly accountId: string,
+    readonly reason: string,
+  ) {
+    super("reconnect_needed", `The Google account needs to be reconnected: ${reason}`);
+  }
+}
+
+const cache = new Map<string, AccessToken>();
+const inFlight = new Map<string, Promise<AccessToken>>();
+
+export async function getAccessToken(
+  accountId: string,
+  options: { forceRefresh?: boolean } = {},
+): Promise<AccessToken> {
+  const cached = cache.get(accountId);
+  if (!options.forceRefresh && cached && isFresh(cached.expiresAt)) return cached;
+
+  // Concurrent callers, forced or not, share the refresh already under way.
+  const pending = inFlight.get(accountId);
+  if (pending) return pending;
+
+  const work = loadOrRefresh(accountId, options.forceRefresh ?? false).finally(() =>
+    inFlight.delete(accountId),
+  );
+  inFlight.set(accountId, work);
+  return work;
+}
+
+/** Forgets cached tokens, e.g. after the user reconnected with fresh ones. */
+export function forgetAccessToken(accountId: string): void {
+  cache.delete(accountId);
+}
+
+async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessToken> {
+  const prisma = await db();
+  const sealer = tokenSealer();
+  const account = await prisma.account.findUnique({ where: { id: accountId } });
+  if (!account) throw new AppError("not_found", "Google account not found");
+  if (account.reconnectReason) throw new ReconnectNeededError(accountId, account.reconnectReason);
+
+  if (!force && account.accessTokenSealed && account.accessTokenExpiresAt && isFresh(account.accessTokenExpiresAt)) {
+    const token = {
+      accessToken: sealer.open(account.accessTokenSealed),
+      expiresAt: account.accessTokenExpiresAt,
+      email: account.email,
+    };
+    cache.set(accountId, token);
+    return token;
+  }
+
+  if (!account.refreshTokenSealed) {
+    const reason = "Google did not return a refresh token; sign in again and grant offline access.";
+    await markReconnectNeeded(accountId, reason);
+    throw new ReconnectNeededError(accountId, reason);
+  }
+
+  const config = env();
+  const { token_endpoint } = await discover(config.GOOGLE_ISSUER);
+  try {
+    const refreshed = await refreshAccessToken({
+      tokenEndpoint: token_endpoint,
+      clientId: config.GOOGLE_CLIENT_ID,
+      clientSecret: config.GOOGLE_CLIENT_SECRET,
+      refreshToken: sealer.open(account.refreshTokenSealed),
+    });
+    await prisma.account.update({
+      where: { id: accountId },
+      data: {
+        accessTokenSealed: sealer.seal(refreshed.accessToken),
+        accessTokenExpiresAt: refreshed.expiresAt,
+        lastRefreshedAt: new Date(),
+        ...(refreshed.scope ? { scope: refreshed.scope } : {}),
+        // Google usually omits the refresh token on refresh: keep the stored one then.
+        ...(refreshed.refreshToken ? { refreshTokenSealed: sealer.seal(refreshed.refreshToken) } : {}),
+      },
+    });
+    const token = { accessToken: refreshed.accessToken, expiresAt: refreshed.expiresAt, email: account.email };
+    cache.set(accountId, token);
+    return token;
+  } catch (error) {
+    if (error instanceof InvalidGrantError) {
+      cache.delete(accountId);
+      await markReconnectNeeded(accountId, error.reason);
+      throw new ReconnectNeededError(accountId, error.reason);
+    }
+    throw error;
+  }
+}
+
+export async function markReconnectNeeded(accountId: string, reason: string): Promise<void> {
+  cache.delete(accountId);
+  const prisma = await db();
+  await prisma.account.updateMany({
+    where: { id: accountId, reconnectReason: null },
+    data: { reconnectReason: reason, reconnectSince: new Date() },
+  });
+}
+
+function isFresh(expiresAt: Date): boolean {
+  return expiresAt.getTime() - EXPIRY_MARGIN_MS > Date.now();
+}

@@ -1,0 +1,71 @@
+// One refresh-token grant against the configured token endpoint.
+import { z } from "zod";
+import { AppError } from "../errors/app-error";
+
+const successSchema = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.coerce.number().positive(),
+  scope: z.string().optional(),
+  refresh_token: z.string().optional(),
+});
+const errorSchema = z.object({ error: z.string(), error_description: z.string().optional() });
+
+export interface RefreshedToken {
+  accessToken: string;
+  expiresAt: Date;
+  scope?: string;
+  /** Present only when Google rotated the refresh token; otherwise keep the stored one. */
+  refreshToken?: string;
+}
+
+/** Google said the refresh token is dead (revoked, expired, or unknown): the user must reconnect. */
+export class InvalidGrantError extends Error {
+  constructor(readonly reason: string) {
+    super(`Google refused the refresh token: ${reason}`);
+    this.name = "InvalidGrantError";
+  }
+}
+
+export async function refreshAccessToken(options: {
+  tokenEndpoint: string;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  now?: () => number;
+}): Promise<RefreshedToken> {
+  const now = options.now ?? Date.now;
+  let response: Response;
+  try {
+    response = await fetch(options.tokenEndpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: options.refreshToken,
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+      }),
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (error) {
+    throw new AppError("google_unavailable", `Token endpoint unreachable: ${(error as Error).message}`);
+  }
+  const body: unknown = await response.json().catch(() => ({}));
+  if (response.ok) {
+    const ok = successSchema.parse(body);
+    return {
+      accessToken: ok.access_token,
+      expiresAt: new Date(now() + ok.expires_in * 1000),
+      scope: ok.scope,
+      refreshToken: ok.refresh_token,
+    };
+  }
+  const failure = errorSchema.safeParse(body);
+  if (failure.success && failure.data.error === "invalid_grant") {
+    throw new InvalidGrantError(failure.data.error_description ?? "invalid_grant");
+  }
+  const what = failure.success
+    ? `${failure.data.error}${failure.data.error_description ? `: ${failure.data.error_description}` : ""}`
+    : `HTTP ${response.status}`;
+  throw new AppError("google_unavailable", `Token refresh failed (${what})`);
+}

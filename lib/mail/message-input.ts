@@ -1,0 +1,80 @@
+// The shape of a message to send, validated at the edge (compose form, API, relay).
+import addressparser from "nodemailer/lib/addressparser";
+import { z } from "zod";
+
+export const MAX_RECIPIENTS = 100; // Gmail's per-message limit through SMTP
+export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024; // Gmail's user-facing limit
+
+export interface Mailbox {
+  name: string;
+  address: string;
+}
+
+const CRLF = /[\r\n]/;
+// Deliberately plain: Gmail itself rejects addresses outside this (553-5.1.2).
+const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/** Parses a comma-separated address list; returns the mailboxes or the reason it is invalid. */
+export function parseAddressList(input: string): { ok: true; value: Mailbox[] } | { ok: false; error: string } {
+  if (CRLF.test(input)) return { ok: false, error: "Line breaks are not allowed in addresses." };
+  const trimmed = input.trim();
+  if (!trimmed) return { ok: true, value: [] };
+  const parsed = addressparser(trimmed, { flatten: true });
+  const value: Mailbox[] = [];
+  for (const entry of parsed) {
+    const address = entry.address?.trim() ?? "";
+    if (!ADDRESS.test(address)) {
+      const shown = address || entry.name || trimmed;
+      return { ok: false, error: `"${shown}" is not a valid email address.` };
+    }
+    value.push({ name: entry.name, address });
+  }
+  return { ok: true, value };
+}
+
+const addressList = (label: string) =>
+  z.string().transform((raw, ctx) => {
+    const result = parseAddressList(raw);
+    if (!result.ok) {
+      ctx.addIssue({ code: "custom", message: result.error });
+      return z.NEVER;
+    }
+    return result.value;
+  }).describe(label);
+
+export const messageInputSchema = z
+  .object({
+    from: z.string().trim().min(1, "Choose the address to send from.").refine((v) => !CRLF.test(v), "Line breaks are not allowed."),
+    to: addressList("To"),
+    cc: addressList("Cc").default([]),
+    bcc: addressList("Bcc").default([]),
+    subject: z
+      .string()
+      .max(998, "The subject is too long (998 characters at most).")
+      .refine((v) => !CRLF.test(v), "Line breaks are not allowed in the subject."),
+    text: z.string().max(MAX_MESSAGE_BYTES, "The message is larger than 25 MB."),
+  })
+  .superRefine((m, ctx) => {
+    const count = m.to.length + m.cc.length + m.bcc.length;
+    if (m.to.length === 0) ctx.addIssue({ code: "custom", path: ["to"], message: "Add at least one recipient." });
+    if (count > MAX_RECIPIENTS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["to"],
+        message: `Gmail takes at most ${MAX_RECIPIENTS} recipients per message (this one has ${count}).`,
+      });
+    }
+  });
+
+export type MessageInput = z.output<typeof messageInputSchema>;
+export type MessageInputFields = z.input<typeof messageInputSchema>;
+
+/** Field → first error message, for showing errors beside form fields. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? "form");
+    out[key] ??= issue.message;
+  }
+  return out;
+}

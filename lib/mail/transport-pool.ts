@@ -1,0 +1,66 @@
+// One pooled nodemailer transport per Google account (a pool cannot switch users), fed access
+// tokens by lib/google/access-token, and closed after a quiet minute.
+import "server-only";
+import nodemailer, { type Transporter } from "nodemailer";
+import { env } from "../env";
+import { getAccessToken } from "../google/access-token";
+
+const IDLE_CLOSE_MS = 60_000;
+
+interface Entry {
+  transport: Transporter;
+  idleTimer?: NodeJS.Timeout;
+}
+
+const pools = new Map<string, Entry>();
+
+export function transportFor(accountId: string, email: string): Transporter {
+  let entry = pools.get(accountId);
+  if (!entry) {
+    entry = { transport: createTransport(accountId, email) };
+    pools.set(accountId, entry);
+  }
+  const current = entry;
+  if (current.idleTimer) clearTimeout(current.idleTimer);
+  current.idleTimer = setTimeout(() => closeTransport(accountId), IDLE_CLOSE_MS);
+  current.idleTimer.unref();
+  return current.transport;
+}
+
+export function closeTransport(accountId: string): void {
+  const entry = pools.get(accountId);
+  if (!entry) return;
+  pools.delete(accountId);
+  if (entry.idleTimer) clearTimeout(entry.idleTimer);
+  entry.transport.close();
+}
+
+export function closeAllTransports(): void {
+  for (const accountId of [...pools.keys()]) closeTransport(accountId);
+}
+
+function createTransport(accountId: string, email: string): Transporter {
+  const config = env();
+  const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: 3,
+    maxMessages: 100,
+    host: config.SMTP_HOST,
+    port: config.SMTP_PORT,
+    secure: config.SMTP_SECURE,
+    // On 587 the upgrade is mandatory: never send credentials or mail in the clear.
+    requireTLS: !config.SMTP_SECURE,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 120_000,
+    auth: { type: "OAuth2", user: email },
+  });
+  // nodemailer asks for a token on connect, and again with renew=true after a 535.
+  transport.set("oauth2_provision_cb", (_user, renew, callback) => {
+    getAccessToken(accountId, { forceRefresh: renew }).then(
+      (token) => callback(null, token.accessToken, token.expiresAt.getTime()),
+      (error: Error) => callback(error),
+    );
+  });
+  return transport;
+}

@@ -1,0 +1,154 @@
+// Sends one claimed message and records what Gmail said: sent, deferred, failed, or waiting
+// for the account to be reconnected.
+import "server-only";
+import type { Db } from "../db";
+import { markReconnectNeeded, ReconnectNeededError } from "../google/access-token";
+import { classifySmtpError } from "../mail/classify-smtp-error";
+import { transportFor } from "../mail/transport-pool";
+import { retryDelayMs } from "./backoff";
+import type { ClaimedMessage } from "./claim-next-message";
+
+/** A message still not sent after this long fails instead of retrying forever. */
+export const MAX_AGE_MS = 3 * 24 * 60 * 60_000;
+const QUOTA_RETRY_MS = 60 * 60_000;
+
+export async function deliverMessage(prisma: Db, message: ClaimedMessage): Promise<void> {
+  const recipients = [...asList(message.to), ...asList(message.cc), ...asList(message.bcc)];
+  try {
+    const transport = transportFor(message.account.id, message.account.email);
+    const info = (await transport.sendMail({
+      envelope: { from: message.fromAddress, to: recipients },
+      raw: Buffer.from(message.mime),
+    })) as { response?: string; rejected?: unknown[]; rejectedErrors?: { recipient?: string; response?: string }[] };
+    const reply = (info.response ?? "250").trim();
+    const rejected = info.rejectedErrors ?? [];
+    // Reply and status land in one transaction right after the 250, keeping the window in which
+    // a crash could cause a resend as small as possible.
+    await prisma.$transaction([
+      prisma.message.update({
+        where: { id: message.id },
+        data: {
+          status: "sent",
+          sentAt: new Date(),
+          lastSmtpCode: Number(reply.slice(0, 3)) || 250,
+          lastSmtpReply: reply,
+          lastError: null,
+          lockedUntil: null,
+          lockedBy: null,
+        },
+      }),
+      prisma.messageEvent.create({
+        data: { messageId: message.id, type: "sent", status: "sent", smtpCode: Number(reply.slice(0, 3)) || 250, smtpReply: reply },
+      }),
+      ...rejected.map((r) =>
+        prisma.messageEvent.create({
+          data: {
+            messageId: message.id,
+            type: "recipient_rejected",
+            smtpCode: Number(r.response?.slice(0, 3)) || null,
+            smtpReply: r.response ?? null,
+            detail: `Gmail refused ${r.recipient ?? "a recipient"}`,
+          },
+        }),
+      ),
+    ]);
+  } catch (error) {
+    await recordFailure(prisma, message, error);
+  }
+}
+
+async function recordFailure(prisma: Db, message: ClaimedMessage, error: unknown): Promise<void> {
+  const now = Date.now();
+  if (error instanceof ReconnectNeededError) {
+    await finish(prisma, message, {
+      status: "queued",
+      nextAttemptAt: new Date(now),
+      event: "waiting",
+      detail: `Waiting: the Google account needs to be reconnected (${error.reason})`,
+      lastError: error.message,
+    });
+    return;
+  }
+
+  const failure = classifySmtpError(error);
+  const base = { smtpCode: failure.code ?? null, smtpReply: failure.reply, lastError: failure.explanation?.title ?? failure.reply };
+  const expired = now - message.createdAt.getTime() > MAX_AGE_MS;
+
+  switch (failure.kind) {
+    case "auth": {
+      // nodemailer already refreshed the token once and retried; Gmail still refused it.
+      const reason = `Gmail refused the access token even after a refresh (${failure.code ?? "auth"}). Reconnect the account.`;
+      await markReconnectNeeded(message.account.id, reason);
+      await finish(prisma, message, { ...base, status: "queued", nextAttemptAt: new Date(now), event: "waiting", detail: reason });
+      return;
+    }
+    case "permanent":
+      await finish(prisma, message, { ...base, status: "failed", event: "failed", detail: failure.explanation?.fix ?? "Gmail refused the message." });
+      return;
+    case "quota":
+    case "temporary":
+    case "configuration": {
+      if (expired) {
+        await finish(prisma, message, {
+          ...base,
+          status: "failed",
+          event: "failed",
+          detail: `Expired after ${message.attempts} attempts over 3 days; last reply: ${failure.reply}`,
+        });
+        return;
+      }
+      const delay = failure.kind === "quota" ? QUOTA_RETRY_MS : retryDelayMs(message.attempts);
+      const nextAttemptAt = new Date(now + delay);
+      await finish(prisma, message, {
+        ...base,
+        status: "deferred",
+        nextAttemptAt,
+        event: "deferred",
+        detail: `${failure.explanation?.title ?? "Temporary failure"}; next attempt at ${nextAttemptAt.toISOString()}`,
+      });
+      return;
+    }
+  }
+}
+
+async function finish(
+  prisma: Db,
+  message: ClaimedMessage,
+  outcome: {
+    status: "queued" | "deferred" | "failed";
+    event: string;
+    detail: string;
+    nextAttemptAt?: Date;
+    smtpCode?: number | null;
+    smtpReply?: string;
+    lastError?: string;
+  },
+): Promise<void> {
+  await prisma.$transaction([
+    prisma.message.update({
+      where: { id: message.id },
+      data: {
+        status: outcome.status,
+        lockedUntil: null,
+        lockedBy: null,
+        lastError: outcome.lastError ?? null,
+        ...(outcome.nextAttemptAt ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
+        ...(outcome.smtpReply !== undefined ? { lastSmtpCode: outcome.smtpCode ?? null, lastSmtpReply: outcome.smtpReply } : {}),
+      },
+    }),
+    prisma.messageEvent.create({
+      data: {
+        messageId: message.id,
+        type: outcome.event,
+        status: outcome.status,
+        smtpCode: outcome.smtpCode ?? null,
+        smtpReply: outcome.smtpReply ?? null,
+        detail: outcome.detail,
+      },
+    }),
+  ]);
+}
+
+function asList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}

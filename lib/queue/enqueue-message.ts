@@ -1,0 +1,66 @@
+// Accepts a message into the outbox: MIME built once, message and "queued" event in one commit.
+import "server-only";
+import { db } from "../db";
+import { AppError } from "../errors/app-error";
+import { buildMime } from "../mail/build-mime";
+import { MAX_MESSAGE_BYTES, type MessageInput } from "../mail/message-input";
+import { wakeWorkers } from "./wake-workers";
+
+export async function enqueueMessage(options: {
+  userId: string;
+  input: MessageInput;
+  source?: "web" | "api" | "relay";
+}): Promise<{ id: string; status: string }> {
+  const { userId, input } = options;
+  const prisma = await db();
+  const account = await prisma.account.findFirst({
+    where: { userId, provider: "google" },
+    orderBy: { createdAt: "asc" },
+  });
+  if (!account) throw new AppError("conflict", "Connect a Google account before sending.");
+  if (input.from.toLowerCase() !== account.email.toLowerCase()) {
+    throw new AppError("invalid_input", "Send from the connected Google account's address.", {
+      from: "Send from the connected Google account's address.",
+    });
+  }
+
+  const built = await buildMime({
+    from: { name: "", address: account.email },
+    to: input.to,
+    cc: input.cc,
+    bcc: input.bcc,
+    subject: input.subject,
+    text: input.text,
+  });
+  if (built.mime.length > MAX_MESSAGE_BYTES) {
+    throw new AppError("invalid_input", "The message is larger than Gmail's 25 MB limit.", {
+      text: "The message is larger than Gmail's 25 MB limit.",
+    });
+  }
+
+  const message = await prisma.$transaction(async (tx) => {
+    const created = await tx.message.create({
+      data: {
+        userId,
+        accountId: account.id,
+        source: options.source ?? "web",
+        messageIdHeader: built.messageId,
+        fromAddress: account.email,
+        to: input.to.map((m) => m.address),
+        cc: input.cc.map((m) => m.address),
+        bcc: input.bcc.map((m) => m.address),
+        subject: input.subject,
+        textBody: input.text,
+        mime: new Uint8Array(built.mime),
+        sizeBytes: built.mime.length,
+      },
+    });
+    await tx.messageEvent.create({
+      data: { messageId: created.id, type: "queued", status: "queued", detail: "Accepted into the outbox" },
+    });
+    return created;
+  });
+
+  wakeWorkers();
+  return { id: message.id, status: message.status };
+}

@@ -1,0 +1,40 @@
+// Reads a user's messages for the history and the API; every query is scoped to the owner.
+import "server-only";
+import { db } from "../db";
+import type { MessageStatus } from "./message-status";
+
+const PAGE_SIZE = 50;
+
+export async function listMessages(userId: string, options: { status?: MessageStatus; cursor?: string } = {}) {
+  const prisma = await db();
+  const rows = await prisma.message.findMany({
+    where: { userId, ...(options.status ? { status: options.status } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: PAGE_SIZE + 1,
+    ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
+    select: {
+      id: true,
+      status: true,
+      to: true,
+      subject: true,
+      createdAt: true,
+      sentAt: true,
+      attempts: true,
+      nextAttemptAt: true,
+      lastSmtpCode: true,
+      lastSmtpReply: true,
+      lastError: true,
+    },
+  });
+  const page = rows.slice(0, PAGE_SIZE);
+  return { messages: page, nextCursor: rows.length > PAGE_SIZE ? page.at(-1)?.id : undefined };
+}
+
+export async function getMessage(userId: string, id: string) {
+  const prisma = await db();
+  return prisma.message.findFirst({
+    where: { id, userId },
+    include: { events: { orderBy: { createdAt: "asc" } } },
+    omit: { mime: true },
+  });
+}

@@ -1,0 +1,69 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "../../lib/env";
+
+const required = {
+  NEXTAUTH_URL: "http://localhost:3000",
+  NEXTAUTH_SECRET: "a-long-enough-secret-value",
+  GOOGLE_CLIENT_ID: "client.apps.googleusercontent.com",
+  GOOGLE_CLIENT_SECRET: "secret",
+  TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+};
+
+function rejection(overrides: Record<string, string | undefined>): EnvError {
+  try {
+    parseEnv({ ...required, ...overrides });
+  } catch (error) {
+    if (error instanceof EnvError) return error;
+    throw error;
+  }
+  throw new Error("expected the configuration to be rejected");
+}
+
+describe("env", () => {
+  it("defaults to Google's real endpoints, SQLite and implicit TLS on 465", () => {
+    const env = parseEnv(required);
+    expect(env.DATABASE_URL).toBe("file:./data/mailroom.db");
+    expect(env.GOOGLE_ISSUER).toBe("https://accounts.google.com");
+    expect(env.GMAIL_API_URL).toBe("https://gmail.googleapis.com");
+    expect(env.SMTP_HOST).toBe("smtp.gmail.com");
+    expect(env.SMTP_PORT).toBe(465);
+    expect(env.SMTP_SECURE).toBe(true);
+    expect(env.RELAY_PORT).toBeUndefined();
+    expect(env.MAILROOM_WORKER).toBe("inline");
+    expect(env.TOKEN_ENCRYPTION_OLD_KEYS).toEqual([]);
+  });
+
+  it("accepts STARTTLS on 587 and a PostgreSQL URL", () => {
+    const env = parseEnv({ ...required, SMTP_PORT: "587", SMTP_SECURE: "false", DATABASE_URL: "postgresql://localhost/mailroom" });
+    expect(env.SMTP_PORT).toBe(587);
+    expect(env.SMTP_SECURE).toBe(false);
+    expect(env.DATABASE_URL).toBe("postgresql://localhost/mailroom");
+  });
+
+  it.each([
+    ["DATABASE_URL", "mysql://localhost/db", /file:.*postgresql/],
+    ["NEXTAUTH_URL", "not a url", /URL/],
+    ["NEXTAUTH_SECRET", "short", /16 characters/],
+    ["GOOGLE_CLIENT_ID", undefined, /required/],
+    ["GOOGLE_CLIENT_SECRET", undefined, /required/],
+    ["GOOGLE_ISSUER", "accounts.google.com", /URL/],
+    ["GMAIL_API_URL", "ftp://gmail", /URL/],
+    ["SMTP_HOST", "smtp gmail com", /host name/],
+    ["SMTP_PORT", "70000", /port/],
+    ["SMTP_PORT", "abc", /port/],
+    ["SMTP_SECURE", "yes", /"true" or "false"/],
+    ["TOKEN_ENCRYPTION_KEY", undefined, /required/],
+    ["TOKEN_ENCRYPTION_KEY", Buffer.alloc(16).toString("base64"), /32 random bytes/],
+    ["TOKEN_ENCRYPTION_KEY", "not base64 at all!", /32 random bytes/],
+    ["TOKEN_ENCRYPTION_OLD_KEYS", "abc,def", /32-byte/],
+    ["RELAY_PORT", "-1", /port/],
+    ["MAILROOM_WORKER", "sometimes", /"inline" or "off"/],
+  ])("rejects a bad %s (%s) naming the variable", (variable, value, problem) => {
+    const error = rejection({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
+    expect(error.message).toMatch(problem);
+    expect(error.message).not.toContain("\n");
+  });
+});
