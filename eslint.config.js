@@ -29,8 +29,14 @@ export default tseslint.config(
       "react-hooks/rules-of-hooks": "error",
       "react-hooks/exhaustive-deps": "error",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
+      "@typescript-eslint/no-misused-promises": [
+        "error",
+        { checksVoidReturn: { attributes: false } },
+      ],
       "no-restricted-properties": [
         "error",
         { object: "process", property: "env", message: "Read configuration through lib/env." },
@@ -41,6 +47,7 @@ export default tseslint.config(
     // Entry points and tooling that legitimately read or set the environment.
     files: [
       "lib/env.ts",
+      "instrumentation.ts",
       "prisma.config.ts",
       "scripts/**",
       "emulator/**",

@@ -9,7 +9,11 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/emulator/**/*.test.ts"],
+    include: [
+      "tests/unit/**/*.test.ts",
+      "tests/integration/**/*.test.ts",
+      "tests/emulator/**/*.test.ts",
+    ],
     globalSetup: ["tests/global-setup.ts"],
     pool: "forks",
     testTimeout: 30_000,

@@ -5,7 +5,11 @@ import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
 
 export const dynamic = "force-dynamic";
 
-export default async function LandingPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+export default async function LandingPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string }>;
+}) {
   const { error } = await searchParams;
   if (!error && (await currentUser())) redirect("/compose");
   const message = signInErrorMessage(error);
@@ -13,23 +17,31 @@ export default async function LandingPage({ searchParams }: { searchParams: Prom
   return (
     <main className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center gap-8 px-6 py-16">
       <div className="space-y-4">
-        <p className="text-sm font-semibold tracking-wide text-blue-600 uppercase dark:text-blue-400">Mailroom</p>
-        <h1 className="text-4xl font-bold tracking-tight">Your own SMTP server, on top of Gmail.</h1>
+        <p className="text-sm font-semibold tracking-wide text-blue-600 uppercase dark:text-blue-400">
+          Mailroom
+        </p>
+        <h1 className="text-4xl font-bold tracking-tight">
+          Your own SMTP server, on top of Gmail.
+        </h1>
         <p className="text-lg text-zinc-600 dark:text-zinc-400">
-          Send email from the browser, your programs and legacy apps through your Google account — with a
-          durable outbox that retries what Gmail defers, a history of every message and Gmail&apos;s reply, and
-          a status page that explains what went wrong.
+          Send email from the browser, your programs and legacy apps through your Google account —
+          with a durable outbox that retries what Gmail defers, a history of every message and
+          Gmail&apos;s reply, and a status page that explains what went wrong.
         </p>
       </div>
       {message && (
-        <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-4 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+        <div
+          role="alert"
+          className="rounded-lg border border-red-300 bg-red-50 p-4 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
+        >
           {message}
         </div>
       )}
       <div>
         <SignInButton />
         <p className="mt-3 text-sm text-zinc-500 dark:text-zinc-400">
-          Mailroom asks for the <code>https://mail.google.com/</code> scope: Gmail requires it for sending over SMTP.
+          Mailroom asks for the <code>https://mail.google.com/</code> scope: Gmail requires it for
+          sending over SMTP.
         </p>
       </div>
     </main>

@@ -17,10 +17,11 @@ const port = z.coerce
   .min(0, { message: "must be a port number (0-65535)" })
   .max(65535, { message: "must be a port number (0-65535)" });
 
-const encryptionKey = z.string({ message: "is required: 32 random bytes in base64 (openssl rand -base64 32)" }).refine(
-  (v) => decodesTo32Bytes(v),
-  { message: "must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)" },
-);
+const encryptionKey = z
+  .string({ message: "is required: 32 random bytes in base64 (openssl rand -base64 32)" })
+  .refine((v) => decodesTo32Bytes(v), {
+    message: "must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)",
+  });
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -38,7 +39,9 @@ export const envSchema = z.object({
     .string({ message: "is required: the OAuth client ID from Google Cloud Console (see README)" })
     .min(1, { message: "must not be empty: the OAuth client ID from Google Cloud Console" }),
   GOOGLE_CLIENT_SECRET: z
-    .string({ message: "is required: the OAuth client secret from Google Cloud Console (see README)" })
+    .string({
+      message: "is required: the OAuth client secret from Google Cloud Console (see README)",
+    })
     .min(1, { message: "must not be empty: the OAuth client secret from Google Cloud Console" }),
   GOOGLE_ISSUER: url("the OAuth issuer URL").default("https://accounts.google.com"),
   GMAIL_API_URL: url("the Gmail REST root").default("https://gmail.googleapis.com"),
@@ -53,13 +56,20 @@ export const envSchema = z.object({
   TOKEN_ENCRYPTION_OLD_KEYS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((k) => k.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
     .refine((keys) => keys.every(decodesTo32Bytes), {
       message: "must be a comma-separated list of 32-byte base64 keys",
     }),
   RELAY_PORT: port.optional(),
   // "inline" runs the outbox worker inside the web server; "off" leaves it to `npm run worker`.
-  MAILROOM_WORKER: z.enum(["inline", "off"], { message: 'must be "inline" or "off"' }).default("inline"),
+  MAILROOM_WORKER: z
+    .enum(["inline", "off"], { message: 'must be "inline" or "off"' })
+    .default("inline"),
 });
 
 export type Env = z.infer<typeof envSchema>;

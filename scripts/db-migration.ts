@@ -19,7 +19,15 @@ const from: string[] = isFirst ? ["--from-empty"] : ["--from-schema-datamodel", 
 
 const out = execFileSync(
   "npx",
-  ["prisma", "migrate", "diff", ...from, "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+  [
+    "prisma",
+    "migrate",
+    "diff",
+    ...from,
+    "--to-schema-datamodel",
+    "prisma/schema.prisma",
+    "--script",
+  ],
   { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } },
 );
 const sql = out
@@ -40,6 +48,9 @@ console.log(`wrote ${dir}/migration.sql`);
 
 function committedSchema(): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), "mailroom-schema-")), "schema.prisma");
-  writeFileSync(file, execFileSync("git", ["show", "HEAD:prisma/schema.prisma"], { encoding: "utf8" }));
+  writeFileSync(
+    file,
+    execFileSync("git", ["show", "HEAD:prisma/schema.prisma"], { encoding: "utf8" }),
+  );
   return file;
 }

@@ -10,7 +10,7 @@ export function loadConfigOrExit(): Env {
     if (error.variable === "GOOGLE_CLIENT_ID" || error.variable === "GOOGLE_CLIENT_SECRET") {
       console.error(
         "Mailroom has no Google OAuth client configured (GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET).\n" +
-          "  • To use your Google account, create an OAuth client and fill in .env — see README.md, \"Configuration\".\n" +
+          '  • To use your Google account, create an OAuth client and fill in .env — see README.md, "Configuration".\n' +
           "  • To try Mailroom without Google, run: npm run demo",
       );
     } else {

@@ -9,7 +9,11 @@ export function run(command: string, args: string[], options: SpawnOptions = {})
   });
 }
 
-export async function runOrExit(command: string, args: string[], options: SpawnOptions = {}): Promise<void> {
+export async function runOrExit(
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): Promise<void> {
   const code = await run(command, args, options);
   if (code !== 0) {
     console.error(`${command} ${args.join(" ")} failed with exit code ${code}`);

@@ -8,6 +8,12 @@ const config = loadConfigOrExit();
 if (config.DATABASE_URL.startsWith("file:")) {
   mkdirSync(path.dirname(config.DATABASE_URL.slice("file:".length)), { recursive: true });
 }
-await runOrExit("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+await runOrExit("npx", ["prisma", "migrate", "deploy"], {
+  env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+});
 const port = process.env.PORT ?? "3000";
-process.exit(await run("npx", ["next", "start", "-p", port], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } }));
+process.exit(
+  await run("npx", ["next", "start", "-p", port], {
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  }),
+);

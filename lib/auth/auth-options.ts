@@ -26,7 +26,9 @@ export function buildAuthOptions(prisma: Db): AuthOptions {
         httpOptions: { timeout: 15_000 },
         // One Google account per email: signing in again relinks to the same user.
         allowDangerousEmailAccountLinking: false,
-        authorization: { params: { scope: SIGN_IN_SCOPES, access_type: "offline", prompt: "consent" } },
+        authorization: {
+          params: { scope: SIGN_IN_SCOPES, access_type: "offline", prompt: "consent" },
+        },
       }),
     ],
     callbacks: {
@@ -35,7 +37,12 @@ export function buildAuthOptions(prisma: Db): AuthOptions {
         if (!hasGmailScope(account.scope)) return "/?error=MissingMailScope";
         if (!account.refresh_token) {
           const stored = await prisma.account.findUnique({
-            where: { provider_providerAccountId: { provider: account.provider, providerAccountId: account.providerAccountId } },
+            where: {
+              provider_providerAccountId: {
+                provider: account.provider,
+                providerAccountId: account.providerAccountId,
+              },
+            },
             select: { refreshTokenSealed: true },
           });
           if (!stored?.refreshTokenSealed) return "/?error=NoRefreshToken";

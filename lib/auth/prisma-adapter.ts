@@ -6,7 +6,13 @@ import type { Db } from "../db";
 import { saveGoogleTokens } from "./save-google-tokens";
 
 export function mailroomAdapter(prisma: Db): Adapter {
-  const toUser = (u: { id: string; email: string; name: string | null; image: string | null; emailVerified: Date | null }): AdapterUser => ({
+  const toUser = (u: {
+    id: string;
+    email: string;
+    name: string | null;
+    image: string | null;
+    emailVerified: Date | null;
+  }): AdapterUser => ({
     id: u.id,
     email: u.email,
     name: u.name,
@@ -18,7 +24,12 @@ export function mailroomAdapter(prisma: Db): Adapter {
     async createUser(user: Omit<AdapterUser, "id">) {
       return toUser(
         await prisma.user.create({
-          data: { email: user.email.toLowerCase(), name: user.name ?? null, image: user.image ?? null, emailVerified: user.emailVerified },
+          data: {
+            email: user.email.toLowerCase(),
+            name: user.name ?? null,
+            image: user.image ?? null,
+            emailVerified: user.emailVerified,
+          },
         }),
       );
     },
@@ -41,14 +52,23 @@ export function mailroomAdapter(prisma: Db): Adapter {
       return toUser(
         await prisma.user.update({
           where: { id: user.id },
-          data: { name: user.name ?? undefined, image: user.image ?? undefined, emailVerified: user.emailVerified ?? undefined },
+          data: {
+            name: user.name ?? undefined,
+            image: user.image ?? undefined,
+            emailVerified: user.emailVerified ?? undefined,
+          },
         }),
       );
     },
     async linkAccount(account: AdapterAccount) {
       const user = await prisma.user.findUniqueOrThrow({ where: { id: account.userId } });
       await prisma.account.create({
-        data: { userId: account.userId, provider: account.provider, providerAccountId: account.providerAccountId, email: user.email },
+        data: {
+          userId: account.userId,
+          provider: account.provider,
+          providerAccountId: account.providerAccountId,
+          email: user.email,
+        },
       });
       await saveGoogleTokens(prisma, account, { email: user.email });
     },
@@ -57,9 +77,16 @@ export function mailroomAdapter(prisma: Db): Adapter {
       return { sessionToken: s.sessionToken, userId: s.userId, expires: s.expires };
     },
     async getSessionAndUser(sessionToken) {
-      const s = await prisma.session.findUnique({ where: { sessionToken }, include: { user: true } });
+      const s = await prisma.session.findUnique({
+        where: { sessionToken },
+        include: { user: true },
+      });
       if (!s) return null;
-      const session: AdapterSession = { sessionToken: s.sessionToken, userId: s.userId, expires: s.expires };
+      const session: AdapterSession = {
+        sessionToken: s.sessionToken,
+        userId: s.userId,
+        expires: s.expires,
+      };
       return { session, user: toUser(s.user) };
     },
     async updateSession(session) {

@@ -16,10 +16,19 @@ export interface GoogleSignInTokens {
   scope?: string;
 }
 
-export async function saveGoogleTokens(prisma: Db, tokens: GoogleSignInTokens, profile: { email?: string; hd?: string }): Promise<void> {
+export async function saveGoogleTokens(
+  prisma: Db,
+  tokens: GoogleSignInTokens,
+  profile: { email?: string; hd?: string },
+): Promise<void> {
   const sealer = tokenSealer();
   const account = await prisma.account.findUnique({
-    where: { provider_providerAccountId: { provider: tokens.provider, providerAccountId: tokens.providerAccountId } },
+    where: {
+      provider_providerAccountId: {
+        provider: tokens.provider,
+        providerAccountId: tokens.providerAccountId,
+      },
+    },
   });
   if (!account) return;
   await prisma.account.update({
@@ -28,8 +37,12 @@ export async function saveGoogleTokens(prisma: Db, tokens: GoogleSignInTokens, p
       ...(profile.email ? { email: profile.email } : {}),
       hostedDomain: profile.hd ?? null,
       scope: tokens.scope ?? account.scope,
-      accessTokenSealed: tokens.access_token ? sealer.seal(tokens.access_token) : account.accessTokenSealed,
-      accessTokenExpiresAt: tokens.expires_at ? new Date(tokens.expires_at * 1000) : account.accessTokenExpiresAt,
+      accessTokenSealed: tokens.access_token
+        ? sealer.seal(tokens.access_token)
+        : account.accessTokenSealed,
+      accessTokenExpiresAt: tokens.expires_at
+        ? new Date(tokens.expires_at * 1000)
+        : account.accessTokenExpiresAt,
       // Google sends a refresh token only on consent; keep the stored one otherwise.
       ...(tokens.refresh_token ? { refreshTokenSealed: sealer.seal(tokens.refresh_token) } : {}),
       lastRefreshedAt: new Date(),

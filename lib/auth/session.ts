@@ -17,7 +17,7 @@ export async function authOptions() {
 
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(await authOptions());
-  const user = session?.user as { id?: string; email?: string | null; name?: string | null } | undefined;
+  const user = session?.user;
   if (!user?.id || !user.email) return null;
   return { id: user.id, email: user.email, name: user.name ?? null };
 }

@@ -1,14 +1,16 @@
 // Sign-in failures in plain sentences, each with what to do.
 const MESSAGES: Record<string, string> = {
   MissingMailScope:
-    "Mailroom needs permission to send email as you. Sign in again and leave the Gmail box (\"Read, compose, send…\") checked on Google's consent screen.",
+    'Mailroom needs permission to send email as you. Sign in again and leave the Gmail box ("Read, compose, send…") checked on Google\'s consent screen.',
   NoRefreshToken:
     "Google did not give Mailroom offline access, so it could not send while you are away. Sign in again; if it repeats, remove Mailroom at myaccount.google.com/permissions first.",
   OAuthCallback:
     "The sign-in with Google did not complete (you may have pressed Cancel). Sign in again and choose Continue to grant access.",
   AccessDenied: "Access was denied. Sign in again and allow Mailroom to send email for you.",
-  OAuthSignin: "Mailroom could not reach Google to start the sign-in. Check your connection and the Google OAuth settings, then try again.",
-  Configuration: "The Google sign-in is not configured correctly. Check GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and NEXTAUTH_URL (see README).",
+  OAuthSignin:
+    "Mailroom could not reach Google to start the sign-in. Check your connection and the Google OAuth settings, then try again.",
+  Configuration:
+    "The Google sign-in is not configured correctly. Check GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and NEXTAUTH_URL (see README).",
 };
 
 export function signInErrorMessage(code: string | undefined): string | undefined {

@@ -27,7 +27,10 @@ export function keyId(key: Buffer): string {
  * @param currentKey base64 of 32 bytes; seals new values.
  * @param oldKeys base64 keys still accepted for opening values sealed before a rotation.
  */
-export function createTokenSealer(currentKey: string, oldKeys: readonly string[] = []): TokenSealer {
+export function createTokenSealer(
+  currentKey: string,
+  oldKeys: readonly string[] = [],
+): TokenSealer {
   const current = decodeKey(currentKey);
   const currentId = keyId(current);
   const byId = new Map<string, Buffer>([[currentId, current]]);
@@ -44,22 +47,41 @@ export function createTokenSealer(currentKey: string, oldKeys: readonly string[]
       cipher.setAAD(Buffer.from(`${VERSION}.${currentId}`));
       const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return [VERSION, currentId, iv.toString("base64url"), body.toString("base64url"), tag.toString("base64url")].join(".");
+      return [
+        VERSION,
+        currentId,
+        iv.toString("base64url"),
+        body.toString("base64url"),
+        tag.toString("base64url"),
+      ].join(".");
     },
     open(sealed) {
       const parts = sealed.split(".");
       if (parts.length !== 5 || parts[0] !== VERSION) throw new SealError("not a sealed token");
-      const [version, id, ivText, bodyText, tagText] = parts as [string, string, string, string, string];
+      const [version, id, ivText, bodyText, tagText] = parts as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
       const key = byId.get(id);
-      if (!key) throw new SealError(`sealed under an unknown key (${id}); is TOKEN_ENCRYPTION_OLD_KEYS missing it?`);
+      if (!key)
+        throw new SealError(
+          `sealed under an unknown key (${id}); is TOKEN_ENCRYPTION_OLD_KEYS missing it?`,
+        );
       const iv = Buffer.from(ivText, "base64url");
       const tag = Buffer.from(tagText, "base64url");
-      if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new SealError("sealed token is malformed");
+      if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
+        throw new SealError("sealed token is malformed");
       try {
         const decipher = createDecipheriv("aes-256-gcm", key, iv);
         decipher.setAAD(Buffer.from(`${version}.${id}`));
         decipher.setAuthTag(tag);
-        return Buffer.concat([decipher.update(Buffer.from(bodyText, "base64url")), decipher.final()]).toString("utf8");
+        return Buffer.concat([
+          decipher.update(Buffer.from(bodyText, "base64url")),
+          decipher.final(),
+        ]).toString("utf8");
       } catch {
         throw new SealError("sealed token failed authentication (tampered, or the wrong key)");
       }

@@ -60,7 +60,12 @@ async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessT
   if (!account) throw new AppError("not_found", "Google account not found");
   if (account.reconnectReason) throw new ReconnectNeededError(accountId, account.reconnectReason);
 
-  if (!force && account.accessTokenSealed && account.accessTokenExpiresAt && isFresh(account.accessTokenExpiresAt)) {
+  if (
+    !force &&
+    account.accessTokenSealed &&
+    account.accessTokenExpiresAt &&
+    isFresh(account.accessTokenExpiresAt)
+  ) {
     const token = {
       accessToken: sealer.open(account.accessTokenSealed),
       expiresAt: account.accessTokenExpiresAt,
@@ -93,10 +98,16 @@ async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessT
         lastRefreshedAt: new Date(),
         ...(refreshed.scope ? { scope: refreshed.scope } : {}),
         // Google usually omits the refresh token on refresh: keep the stored one then.
-        ...(refreshed.refreshToken ? { refreshTokenSealed: sealer.seal(refreshed.refreshToken) } : {}),
+        ...(refreshed.refreshToken
+          ? { refreshTokenSealed: sealer.seal(refreshed.refreshToken) }
+          : {}),
       },
     });
-    const token = { accessToken: refreshed.accessToken, expiresAt: refreshed.expiresAt, email: account.email };
+    const token = {
+      accessToken: refreshed.accessToken,
+      expiresAt: refreshed.expiresAt,
+      email: account.email,
+    };
     cache.set(accountId, token);
     return token;
   } catch (error) {

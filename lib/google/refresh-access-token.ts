@@ -48,7 +48,10 @@ export async function refreshAccessToken(options: {
       signal: AbortSignal.timeout(15_000),
     });
   } catch (error) {
-    throw new AppError("google_unavailable", `Token endpoint unreachable: ${(error as Error).message}`);
+    throw new AppError(
+      "google_unavailable",
+      `Token endpoint unreachable: ${(error as Error).message}`,
+    );
   }
   const body: unknown = await response.json().catch(() => ({}));
   if (response.ok) {

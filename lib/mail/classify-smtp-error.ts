@@ -16,7 +16,15 @@ interface NodemailerErrorLike {
   message?: unknown;
 }
 
-const NETWORK_CODES = new Set(["ECONNECTION", "ETIMEDOUT", "ESOCKET", "EDNS", "ECONNRESET", "ECONNREFUSED", "EPIPE"]);
+const NETWORK_CODES = new Set([
+  "ECONNECTION",
+  "ETIMEDOUT",
+  "ESOCKET",
+  "EDNS",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+]);
 
 export function classifySmtpError(error: unknown): SmtpFailure {
   const e = (typeof error === "object" && error !== null ? error : {}) as NodemailerErrorLike;
@@ -28,7 +36,8 @@ export function classifySmtpError(error: unknown): SmtpFailure {
     const explanation = explainReply(reply);
     if (explanation) return { kind: explanation.kind, code, reply, explanation };
     if (code >= 400 && code < 500) return { kind: "temporary", code, reply };
-    if (code === 535 || code === 534) return { kind: "auth", code, reply, explanation: explainById("5.7.8") };
+    if (code === 535 || code === 534)
+      return { kind: "auth", code, reply, explanation: explainById("5.7.8") };
     return { kind: "permanent", code, reply };
   }
   if (errCode === "EAUTH" || errCode === "EOAUTH2") {

@@ -15,7 +15,8 @@ export const GMAIL_REPLIES: readonly ReplyExplanation[] = [
     id: "5.7.8",
     kind: "auth",
     title: "Username and Password not accepted",
-    meaning: "Gmail refused the OAuth access token: it expired, was revoked, or lacks the https://mail.google.com/ scope.",
+    meaning:
+      "Gmail refused the OAuth access token: it expired, was revoked, or lacks the https://mail.google.com/ scope.",
     fix: "Mailroom refreshes the token once by itself. If it still fails, reconnect the Google account from the status page, and check that the OAuth app is not in Testing status (its tokens die after 7 days).",
   },
   {
@@ -71,7 +72,8 @@ export const GMAIL_REPLIES: readonly ReplyExplanation[] = [
     id: "5.4.5",
     kind: "quota",
     title: "Daily user sending quota exceeded",
-    meaning: "The account reached Gmail's rolling 24-hour sending limit (about 500 recipients for Gmail, 2,000 messages for Workspace).",
+    meaning:
+      "The account reached Gmail's rolling 24-hour sending limit (about 500 recipients for Gmail, 2,000 messages for Workspace).",
     fix: "Nothing is lost: messages wait and go out as the 24-hour window frees up.",
   },
   {

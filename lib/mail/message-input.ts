@@ -12,10 +12,13 @@ export interface Mailbox {
 
 const CRLF = /[\r\n]/;
 // Deliberately plain: Gmail itself rejects addresses outside this (553-5.1.2).
-const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const ADDRESS =
+  /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /** Parses a comma-separated address list; returns the mailboxes or the reason it is invalid. */
-export function parseAddressList(input: string): { ok: true; value: Mailbox[] } | { ok: false; error: string } {
+export function parseAddressList(
+  input: string,
+): { ok: true; value: Mailbox[] } | { ok: false; error: string } {
   if (CRLF.test(input)) return { ok: false, error: "Line breaks are not allowed in addresses." };
   const trimmed = input.trim();
   if (!trimmed) return { ok: true, value: [] };
@@ -33,18 +36,25 @@ export function parseAddressList(input: string): { ok: true; value: Mailbox[] } 
 }
 
 const addressList = (label: string) =>
-  z.string().transform((raw, ctx) => {
-    const result = parseAddressList(raw);
-    if (!result.ok) {
-      ctx.addIssue({ code: "custom", message: result.error });
-      return z.NEVER;
-    }
-    return result.value;
-  }).describe(label);
+  z
+    .string()
+    .transform((raw, ctx) => {
+      const result = parseAddressList(raw);
+      if (!result.ok) {
+        ctx.addIssue({ code: "custom", message: result.error });
+        return z.NEVER;
+      }
+      return result.value;
+    })
+    .describe(label);
 
 export const messageInputSchema = z
   .object({
-    from: z.string().trim().min(1, "Choose the address to send from.").refine((v) => !CRLF.test(v), "Line breaks are not allowed."),
+    from: z
+      .string()
+      .trim()
+      .min(1, "Choose the address to send from.")
+      .refine((v) => !CRLF.test(v), "Line breaks are not allowed."),
     to: addressList("To"),
     cc: addressList("Cc").default([]),
     bcc: addressList("Bcc").default([]),
@@ -56,7 +66,8 @@ export const messageInputSchema = z
   })
   .superRefine((m, ctx) => {
     const count = m.to.length + m.cc.length + m.bcc.length;
-    if (m.to.length === 0) ctx.addIssue({ code: "custom", path: ["to"], message: "Add at least one recipient." });
+    if (m.to.length === 0)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "Add at least one recipient." });
     if (count > MAX_RECIPIENTS) {
       ctx.addIssue({
         code: "custom",

@@ -19,7 +19,11 @@ export async function deliverMessage(prisma: Db, message: ClaimedMessage): Promi
     const info = (await transport.sendMail({
       envelope: { from: message.fromAddress, to: recipients },
       raw: Buffer.from(message.mime),
-    })) as { response?: string; rejected?: unknown[]; rejectedErrors?: { recipient?: string; response?: string }[] };
+    })) as {
+      response?: string;
+      rejected?: unknown[];
+      rejectedErrors?: { recipient?: string; response?: string }[];
+    };
     const reply = (info.response ?? "250").trim();
     const rejected = info.rejectedErrors ?? [];
     // Reply and status land in one transaction right after the 250, keeping the window in which
@@ -38,7 +42,13 @@ export async function deliverMessage(prisma: Db, message: ClaimedMessage): Promi
         },
       }),
       prisma.messageEvent.create({
-        data: { messageId: message.id, type: "sent", status: "sent", smtpCode: Number(reply.slice(0, 3)) || 250, smtpReply: reply },
+        data: {
+          messageId: message.id,
+          type: "sent",
+          status: "sent",
+          smtpCode: Number(reply.slice(0, 3)) || 250,
+          smtpReply: reply,
+        },
       }),
       ...rejected.map((r) =>
         prisma.messageEvent.create({
@@ -71,7 +81,11 @@ async function recordFailure(prisma: Db, message: ClaimedMessage, error: unknown
   }
 
   const failure = classifySmtpError(error);
-  const base = { smtpCode: failure.code ?? null, smtpReply: failure.reply, lastError: failure.explanation?.title ?? failure.reply };
+  const base = {
+    smtpCode: failure.code ?? null,
+    smtpReply: failure.reply,
+    lastError: failure.explanation?.title ?? failure.reply,
+  };
   const expired = now - message.createdAt.getTime() > MAX_AGE_MS;
 
   switch (failure.kind) {
@@ -79,11 +93,22 @@ async function recordFailure(prisma: Db, message: ClaimedMessage, error: unknown
       // nodemailer already refreshed the token once and retried; Gmail still refused it.
       const reason = `Gmail refused the access token even after a refresh (${failure.code ?? "auth"}). Reconnect the account.`;
       await markReconnectNeeded(message.account.id, reason);
-      await finish(prisma, message, { ...base, status: "queued", nextAttemptAt: new Date(now), event: "waiting", detail: reason });
+      await finish(prisma, message, {
+        ...base,
+        status: "queued",
+        nextAttemptAt: new Date(now),
+        event: "waiting",
+        detail: reason,
+      });
       return;
     }
     case "permanent":
-      await finish(prisma, message, { ...base, status: "failed", event: "failed", detail: failure.explanation?.fix ?? "Gmail refused the message." });
+      await finish(prisma, message, {
+        ...base,
+        status: "failed",
+        event: "failed",
+        detail: failure.explanation?.fix ?? "Gmail refused the message.",
+      });
       return;
     case "quota":
     case "temporary":
@@ -133,7 +158,9 @@ async function finish(
         lockedBy: null,
         lastError: outcome.lastError ?? null,
         ...(outcome.nextAttemptAt ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
-        ...(outcome.smtpReply !== undefined ? { lastSmtpCode: outcome.smtpCode ?? null, lastSmtpReply: outcome.smtpReply } : {}),
+        ...(outcome.smtpReply !== undefined
+          ? { lastSmtpCode: outcome.smtpCode ?? null, lastSmtpReply: outcome.smtpReply }
+          : {}),
       },
     }),
     prisma.messageEvent.create({

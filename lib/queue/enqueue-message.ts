@@ -56,7 +56,12 @@ export async function enqueueMessage(options: {
       },
     });
     await tx.messageEvent.create({
-      data: { messageId: created.id, type: "queued", status: "queued", detail: "Accepted into the outbox" },
+      data: {
+        messageId: created.id,
+        type: "queued",
+        status: "queued",
+        detail: "Accepted into the outbox",
+      },
     });
     return created;
   });

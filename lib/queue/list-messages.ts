@@ -5,7 +5,10 @@ import type { MessageStatus } from "./message-status";
 
 const PAGE_SIZE = 50;
 
-export async function listMessages(userId: string, options: { status?: MessageStatus; cursor?: string } = {}) {
+export async function listMessages(
+  userId: string,
+  options: { status?: MessageStatus; cursor?: string } = {},
+) {
   const prisma = await db();
   const rows = await prisma.message.findMany({
     where: { userId, ...(options.status ? { status: options.status } : {}) },

@@ -1,5 +1,12 @@
 // Message statuses and what each means to a person reading the history.
-export const MESSAGE_STATUSES = ["queued", "sending", "sent", "deferred", "failed", "canceled"] as const;
+export const MESSAGE_STATUSES = [
+  "queued",
+  "sending",
+  "sent",
+  "deferred",
+  "failed",
+  "canceled",
+] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** Statuses that are still on their way; pages refresh while any message is in one. */

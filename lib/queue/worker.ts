@@ -13,7 +13,9 @@ export interface WorkerHandle {
   stop(): Promise<void>;
 }
 
-export async function startWorker(options: { concurrency?: number; pollMs?: number; log?: (line: string) => void } = {}): Promise<WorkerHandle> {
+export async function startWorker(
+  options: { concurrency?: number; pollMs?: number; log?: (line: string) => void } = {},
+): Promise<WorkerHandle> {
   const prisma = await db();
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const concurrency = options.concurrency ?? 4;
@@ -30,7 +32,9 @@ export async function startWorker(options: { concurrency?: number; pollMs?: numb
     update: { beatAt: new Date() },
   });
   const heartbeat = setInterval(() => {
-    prisma.workerHeartbeat.update({ where: { id }, data: { beatAt: new Date() } }).catch((e: Error) => log(`worker ${id}: heartbeat failed: ${e.message}`));
+    prisma.workerHeartbeat
+      .update({ where: { id }, data: { beatAt: new Date() } })
+      .catch((e: Error) => log(`worker ${id}: heartbeat failed: ${e.message}`));
   }, 10_000);
   heartbeat.unref();
 

@@ -18,7 +18,9 @@ export function createTestDatabase(): { url: string; file: string } {
   const file = path.join(dir, "test.db");
   const sqlite = new Database(file);
   const migrations = path.join(import.meta.dirname, "..", "..", "prisma", "migrations");
-  for (const entry of readdirSync(migrations, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(migrations, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     sqlite.exec(readFileSync(path.join(migrations, entry.name, "migration.sql"), "utf8"));
   }
   sqlite.close();
@@ -26,7 +28,10 @@ export function createTestDatabase(): { url: string; file: string } {
 }
 
 /** Sets the process environment lib/env reads, pointing at this emulator and a new database. */
-export function useTestEnvironment(emu: Emulator, options: { port?: "465" | "587" } = {}): { databaseFile: string } {
+export function useTestEnvironment(
+  emu: Emulator,
+  options: { port?: "465" | "587" } = {},
+): { databaseFile: string } {
   const database = createTestDatabase();
   const starttls = options.port === "587";
   Object.assign(process.env, {

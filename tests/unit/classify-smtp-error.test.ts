@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { classifySmtpError } from "../../lib/mail/classify-smtp-error";
 import { retryDelayMs } from "../../lib/queue/backoff";
 
-const smtp = (responseCode: number, response: string, code = "EMESSAGE") => Object.assign(new Error(response), { code, responseCode, response });
+const smtp = (responseCode: number, response: string, code = "EMESSAGE") =>
+  Object.assign(new Error(response), { code, responseCode, response });
 
 describe("classifySmtpError", () => {
   it.each([
@@ -25,9 +26,16 @@ describe("classifySmtpError", () => {
   });
 
   it("treats dropped connections and timeouts as temporary, TLS failures as configuration", () => {
-    expect(classifySmtpError(Object.assign(new Error("Connection closed"), { code: "ECONNECTION" })).kind).toBe("temporary");
-    expect(classifySmtpError(Object.assign(new Error("Timeout"), { code: "ETIMEDOUT" })).kind).toBe("temporary");
-    const tls = classifySmtpError(Object.assign(new Error("self-signed certificate"), { code: "ETLS" }));
+    expect(
+      classifySmtpError(Object.assign(new Error("Connection closed"), { code: "ECONNECTION" }))
+        .kind,
+    ).toBe("temporary");
+    expect(classifySmtpError(Object.assign(new Error("Timeout"), { code: "ETIMEDOUT" })).kind).toBe(
+      "temporary",
+    );
+    const tls = classifySmtpError(
+      Object.assign(new Error("self-signed certificate"), { code: "ETLS" }),
+    );
     expect(tls.kind).toBe("configuration");
     expect(tls.explanation?.fix).toMatch(/SMTP_SECURE/);
   });

@@ -35,7 +35,12 @@ describe("env", () => {
   });
 
   it("accepts STARTTLS on 587 and a PostgreSQL URL", () => {
-    const env = parseEnv({ ...required, SMTP_PORT: "587", SMTP_SECURE: "false", DATABASE_URL: "postgresql://localhost/mailroom" });
+    const env = parseEnv({
+      ...required,
+      SMTP_PORT: "587",
+      SMTP_SECURE: "false",
+      DATABASE_URL: "postgresql://localhost/mailroom",
+    });
     expect(env.SMTP_PORT).toBe(587);
     expect(env.SMTP_SECURE).toBe(false);
     expect(env.DATABASE_URL).toBe("postgresql://localhost/mailroom");

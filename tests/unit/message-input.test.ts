@@ -15,13 +15,19 @@ describe("message input", () => {
     });
   });
 
-  it.each(["bob", "bob@", "bob@localhost", "bob@@example.com", "bob@-bad-.com"])("rejects %s", (address) => {
-    const result = parseAddressList(address);
-    expect(result.ok).toBe(false);
-  });
+  it.each(["bob", "bob@", "bob@localhost", "bob@@example.com", "bob@-bad-.com"])(
+    "rejects %s",
+    (address) => {
+      const result = parseAddressList(address);
+      expect(result.ok).toBe(false);
+    },
+  );
 
   it("refuses CR/LF in the subject and in addresses", () => {
-    const subject = messageInputSchema.safeParse({ ...base, subject: "Hi\r\nBcc: victim@example.com" });
+    const subject = messageInputSchema.safeParse({
+      ...base,
+      subject: "Hi\r\nBcc: victim@example.com",
+    });
     expect(subject.success).toBe(false);
     if (!subject.success) expect(fieldErrors(subject.error).subject).toMatch(/Line breaks/);
     const to = messageInputSchema.safeParse({ ...base, to: "bob@example.org\nBcc: x@example.com" });
@@ -34,15 +40,23 @@ describe("message input", () => {
     expect(none.success).toBe(false);
     if (!none.success) expect(fieldErrors(none.error).to).toMatch(/at least one/);
     const many = Array.from({ length: 101 }, (_, i) => `r${i}@example.com`);
-    const tooMany = messageInputSchema.safeParse({ ...base, to: many.slice(0, 60).join(","), bcc: many.slice(60).join(",") });
+    const tooMany = messageInputSchema.safeParse({
+      ...base,
+      to: many.slice(0, 60).join(","),
+      bcc: many.slice(60).join(","),
+    });
     expect(tooMany.success).toBe(false);
-    if (!tooMany.success) expect(fieldErrors(tooMany.error).to).toMatch(/at most 100 recipients.*101/);
-    expect(messageInputSchema.safeParse({ ...base, to: many.slice(0, 100).join(",") }).success).toBe(true);
+    if (!tooMany.success)
+      expect(fieldErrors(tooMany.error).to).toMatch(/at most 100 recipients.*101/);
+    expect(
+      messageInputSchema.safeParse({ ...base, to: many.slice(0, 100).join(",") }).success,
+    ).toBe(true);
   });
 
   it("names the bad address beside its field", () => {
     const result = messageInputSchema.safeParse({ ...base, cc: "ok@example.com, nope" });
     expect(result.success).toBe(false);
-    if (!result.success) expect(fieldErrors(result.error).cc).toBe('"nope" is not a valid email address.');
+    if (!result.success)
+      expect(fieldErrors(result.error).cc).toBe('"nope" is not a valid email address.');
   });
 });

@@ -11,15 +11,18 @@ export interface ComposeState {
   values?: Record<string, string>;
 }
 
-export async function sendMessageAction(_previous: ComposeState, form: FormData): Promise<ComposeState> {
+export async function sendMessageAction(
+  _previous: ComposeState,
+  form: FormData,
+): Promise<ComposeState> {
   const user = await requireUser();
   const values = {
-    from: String(form.get("from") ?? ""),
-    to: String(form.get("to") ?? ""),
-    cc: String(form.get("cc") ?? ""),
-    bcc: String(form.get("bcc") ?? ""),
-    subject: String(form.get("subject") ?? ""),
-    text: String(form.get("text") ?? ""),
+    from: field(form, "from"),
+    to: field(form, "to"),
+    cc: field(form, "cc"),
+    bcc: field(form, "bcc"),
+    subject: field(form, "subject"),
+    text: field(form, "text"),
   };
   const parsed = messageInputSchema.safeParse(values);
   if (!parsed.success) return { errors: fieldErrors(parsed.error), values };
@@ -31,6 +34,14 @@ export async function sendMessageAction(_previous: ComposeState, form: FormData)
       return { errors: error.details ?? { form: error.message }, values };
     }
     console.error("compose: enqueue failed:", (error as Error).message);
-    return { errors: { form: "Something went wrong; the message was not queued. Please try again." }, values };
+    return {
+      errors: { form: "Something went wrong; the message was not queued. Please try again." },
+      values,
+    };
   }
+}
+
+function field(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
 }

@@ -30,7 +30,10 @@ export function ComposeForm({ fromAddresses }: { fromAddresses: string[] }) {
       className="space-y-4 rounded-xl border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
     >
       {state.ok && (
-        <div role="status" className="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-100">
+        <div
+          role="status"
+          className="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-100"
+        >
           Message queued.{" "}
           <Link href={`/history/${state.ok.id}`} className="font-medium underline">
             View it in the history
@@ -38,15 +41,27 @@ export function ComposeForm({ fromAddresses }: { fromAddresses: string[] }) {
         </div>
       )}
       {errors.form && (
-        <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+        <div
+          role="alert"
+          className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
+        >
           {errors.form}
         </div>
       )}
       <div>
-        <label htmlFor="from" className="text-sm font-medium">From</label>
-        <select id="from" name="from" defaultValue={values.from ?? fromAddresses[0]} className={inputClass}>
+        <label htmlFor="from" className="text-sm font-medium">
+          From
+        </label>
+        <select
+          id="from"
+          name="from"
+          defaultValue={values.from ?? fromAddresses[0]}
+          className={inputClass}
+        >
           {fromAddresses.map((a) => (
-            <option key={a} value={a}>{a}</option>
+            <option key={a} value={a}>
+              {a}
+            </option>
           ))}
         </select>
         <FieldError id="from" error={errors.from} />
@@ -55,17 +70,40 @@ export function ComposeForm({ fromAddresses }: { fromAddresses: string[] }) {
       <AddressField name="cc" label="Cc" error={errors.cc} value={values.cc} />
       <AddressField name="bcc" label="Bcc" error={errors.bcc} value={values.bcc} />
       <div>
-        <label htmlFor="subject" className="text-sm font-medium">Subject</label>
-        <input id="subject" name="subject" defaultValue={values.subject} aria-invalid={!!errors.subject} aria-describedby={errors.subject ? "subject-error" : undefined} className={inputClass} />
+        <label htmlFor="subject" className="text-sm font-medium">
+          Subject
+        </label>
+        <input
+          id="subject"
+          name="subject"
+          defaultValue={values.subject}
+          aria-invalid={!!errors.subject}
+          aria-describedby={errors.subject ? "subject-error" : undefined}
+          className={inputClass}
+        />
         <FieldError id="subject" error={errors.subject} />
       </div>
       <div>
-        <label htmlFor="text" className="text-sm font-medium">Message</label>
-        <textarea id="text" name="text" rows={10} defaultValue={values.text} aria-invalid={!!errors.text} aria-describedby={errors.text ? "text-error" : undefined} className={`${inputClass} font-mono`} />
+        <label htmlFor="text" className="text-sm font-medium">
+          Message
+        </label>
+        <textarea
+          id="text"
+          name="text"
+          rows={10}
+          defaultValue={values.text}
+          aria-invalid={!!errors.text}
+          aria-describedby={errors.text ? "text-error" : undefined}
+          className={`${inputClass} font-mono`}
+        />
         <FieldError id="text" error={errors.text} />
       </div>
       <div className="flex items-center gap-3">
-        <button type="submit" disabled={pending} className="rounded-lg bg-blue-600 px-5 py-2 font-medium text-white shadow-sm hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-lg bg-blue-600 px-5 py-2 font-medium text-white shadow-sm hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-60"
+        >
           {pending ? "Sending…" : "Send"}
         </button>
         <span className="text-xs text-zinc-500 dark:text-zinc-400">Ctrl/⌘ + Enter</span>
@@ -74,16 +112,26 @@ export function ComposeForm({ fromAddresses }: { fromAddresses: string[] }) {
   );
 }
 
-function AddressField(props: { name: string; label: string; error?: string; value?: string; autoFocus?: boolean }) {
+function AddressField(props: {
+  name: string;
+  label: string;
+  error?: string;
+  value?: string;
+  autoFocus?: boolean;
+}) {
   return (
     <div>
-      <label htmlFor={props.name} className="text-sm font-medium">{props.label}</label>
+      <label htmlFor={props.name} className="text-sm font-medium">
+        {props.label}
+      </label>
       <input
         id={props.name}
         name={props.name}
         type="text"
         autoComplete="email"
-        placeholder={props.name === "to" ? "name@example.com, Another <other@example.org>" : undefined}
+        placeholder={
+          props.name === "to" ? "name@example.com, Another <other@example.org>" : undefined
+        }
         defaultValue={props.value}
         autoFocus={props.autoFocus}
         aria-invalid={!!props.error}

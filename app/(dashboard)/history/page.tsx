@@ -5,16 +5,22 @@ import { LocalTime } from "../../components/local-time";
 import { StatusBadge } from "../../components/status-badge";
 import { requireUser } from "@/lib/auth/session";
 import { listMessages } from "@/lib/queue/list-messages";
-import { IN_FLIGHT_STATUSES, isMessageStatus, type MessageStatus } from "@/lib/queue/message-status";
+import { IN_FLIGHT_STATUSES, isMessageStatus } from "@/lib/queue/message-status";
 
 export const metadata: Metadata = { title: "History" };
 export const dynamic = "force-dynamic";
 
-export default async function HistoryPage({ searchParams }: { searchParams: Promise<{ cursor?: string }> }) {
+export default async function HistoryPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ cursor?: string }>;
+}) {
   const user = await requireUser();
   const { cursor } = await searchParams;
   const { messages, nextCursor } = await listMessages(user.id, { cursor });
-  const inFlight = messages.some((m) => isMessageStatus(m.status) && IN_FLIGHT_STATUSES.includes(m.status as MessageStatus));
+  const inFlight = messages.some(
+    (m) => isMessageStatus(m.status) && IN_FLIGHT_STATUSES.includes(m.status),
+  );
 
   return (
     <div className="space-y-6">
@@ -29,7 +35,11 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       </div>
       {messages.length === 0 ? (
         <div className="rounded-xl border border-dashed border-zinc-300 p-10 text-center text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
-          No messages yet. <Link href="/compose" className="text-blue-600 underline dark:text-blue-400">Compose one</Link>.
+          No messages yet.{" "}
+          <Link href="/compose" className="text-blue-600 underline dark:text-blue-400">
+            Compose one
+          </Link>
+          .
         </div>
       ) : (
         <div className="overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
@@ -37,20 +47,39 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
             <caption className="sr-only">Messages, newest first</caption>
             <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase dark:border-zinc-800 dark:text-zinc-400">
               <tr>
-                <th scope="col" className="px-4 py-3">Status</th>
-                <th scope="col" className="px-4 py-3">To</th>
-                <th scope="col" className="px-4 py-3">Subject</th>
-                <th scope="col" className="px-4 py-3">Time</th>
-                <th scope="col" className="px-4 py-3">Gmail reply</th>
+                <th scope="col" className="px-4 py-3">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  To
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  Subject
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  Time
+                </th>
+                <th scope="col" className="px-4 py-3">
+                  Gmail reply
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {messages.map((m) => (
-                <tr key={m.id} data-testid="history-row" className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
-                  <td className="px-4 py-3"><StatusBadge status={m.status} /></td>
+                <tr
+                  key={m.id}
+                  data-testid="history-row"
+                  className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50"
+                >
+                  <td className="px-4 py-3">
+                    <StatusBadge status={m.status} />
+                  </td>
                   <td className="max-w-48 truncate px-4 py-3">{(m.to as string[]).join(", ")}</td>
                   <td className="px-4 py-3">
-                    <Link href={`/history/${m.id}`} className="font-medium text-blue-700 hover:underline dark:text-blue-400">
+                    <Link
+                      href={`/history/${m.id}`}
+                      className="font-medium text-blue-700 hover:underline dark:text-blue-400"
+                    >
                       {m.subject || "(no subject)"}
                     </Link>
                   </td>
@@ -60,10 +89,13 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                   <td className="px-4 py-3 font-mono text-xs" data-testid="smtp-reply">
                     {m.lastSmtpReply ? (
                       <span title={m.lastSmtpReply}>
-                        <strong>{m.lastSmtpCode}</strong> {m.lastSmtpReply.replace(/^\d{3}[ -]?/, "").slice(0, 60)}
+                        <strong>{m.lastSmtpCode}</strong>{" "}
+                        {m.lastSmtpReply.replace(/^\d{3}[ -]?/, "").slice(0, 60)}
                       </span>
                     ) : m.status === "deferred" ? (
-                      <span>retry at <LocalTime iso={m.nextAttemptAt.toISOString()} /></span>
+                      <span>
+                        retry at <LocalTime iso={m.nextAttemptAt.toISOString()} />
+                      </span>
                     ) : (
                       <span className="text-zinc-400">—</span>
                     )}
@@ -75,7 +107,10 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         </div>
       )}
       {nextCursor && (
-        <Link href={`/history?cursor=${nextCursor}`} className="text-sm text-blue-600 underline dark:text-blue-400">
+        <Link
+          href={`/history?cursor=${nextCursor}`}
+          className="text-sm text-blue-600 underline dark:text-blue-400"
+        >
           Older messages →
         </Link>
       )}

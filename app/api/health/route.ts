@@ -11,7 +11,11 @@ export async function GET(): Promise<Response> {
     const beat = await prisma.workerHeartbeat.findFirst({ orderBy: { beatAt: "desc" } });
     const workerAlive = !!beat && Date.now() - beat.beatAt.getTime() < HEARTBEAT_STALE_MS;
     return Response.json(
-      { status: workerAlive ? "ok" : "degraded", database: "ok", worker: workerAlive ? "ok" : "no live worker" },
+      {
+        status: workerAlive ? "ok" : "degraded",
+        database: "ok",
+        worker: workerAlive ? "ok" : "no live worker",
+      },
       { status: workerAlive ? 200 : 503 },
     );
   } catch {

@@ -23,54 +23,106 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
   return (
     <article className="space-y-6">
       <AutoRefresh active={IN_FLIGHT_STATUSES.includes(message.status as MessageStatus)} />
-      <Link href="/history" className="text-sm text-blue-600 hover:underline dark:text-blue-400">← History</Link>
+      <Link href="/history" className="text-sm text-blue-600 hover:underline dark:text-blue-400">
+        ← History
+      </Link>
       <header className="flex flex-wrap items-center gap-3">
-        <h1 className="text-2xl font-semibold tracking-tight">{message.subject || "(no subject)"}</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">
+          {message.subject || "(no subject)"}
+        </h1>
         <StatusBadge status={message.status} />
       </header>
 
-      <section aria-labelledby="headers-heading" className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
-        <h2 id="headers-heading" className="sr-only">Headers</h2>
+      <section
+        aria-labelledby="headers-heading"
+        className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
+      >
+        <h2 id="headers-heading" className="sr-only">
+          Headers
+        </h2>
         <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2 text-sm">
-          <dt className="text-zinc-500 dark:text-zinc-400">From</dt><dd>{message.fromAddress}</dd>
-          <dt className="text-zinc-500 dark:text-zinc-400">To</dt><dd>{list(message.to)}</dd>
-          {list(message.cc) && (<><dt className="text-zinc-500 dark:text-zinc-400">Cc</dt><dd>{list(message.cc)}</dd></>)}
-          {list(message.bcc) && (<><dt className="text-zinc-500 dark:text-zinc-400">Bcc</dt><dd>{list(message.bcc)}</dd></>)}
-          <dt className="text-zinc-500 dark:text-zinc-400">Message-ID</dt><dd className="font-mono text-xs break-all">{message.messageIdHeader}</dd>
-          <dt className="text-zinc-500 dark:text-zinc-400">Queued</dt><dd><LocalTime iso={message.createdAt.toISOString()} /></dd>
-          {message.sentAt && (<><dt className="text-zinc-500 dark:text-zinc-400">Sent</dt><dd><LocalTime iso={message.sentAt.toISOString()} /></dd></>)}
-          <dt className="text-zinc-500 dark:text-zinc-400">Attempts</dt><dd>{message.attempts}</dd>
-          <dt className="text-zinc-500 dark:text-zinc-400">Size</dt><dd>{(message.sizeBytes / 1024).toFixed(1)} KB</dd>
+          <dt className="text-zinc-500 dark:text-zinc-400">From</dt>
+          <dd>{message.fromAddress}</dd>
+          <dt className="text-zinc-500 dark:text-zinc-400">To</dt>
+          <dd>{list(message.to)}</dd>
+          {list(message.cc) && (
+            <>
+              <dt className="text-zinc-500 dark:text-zinc-400">Cc</dt>
+              <dd>{list(message.cc)}</dd>
+            </>
+          )}
+          {list(message.bcc) && (
+            <>
+              <dt className="text-zinc-500 dark:text-zinc-400">Bcc</dt>
+              <dd>{list(message.bcc)}</dd>
+            </>
+          )}
+          <dt className="text-zinc-500 dark:text-zinc-400">Message-ID</dt>
+          <dd className="font-mono text-xs break-all">{message.messageIdHeader}</dd>
+          <dt className="text-zinc-500 dark:text-zinc-400">Queued</dt>
+          <dd>
+            <LocalTime iso={message.createdAt.toISOString()} />
+          </dd>
+          {message.sentAt && (
+            <>
+              <dt className="text-zinc-500 dark:text-zinc-400">Sent</dt>
+              <dd>
+                <LocalTime iso={message.sentAt.toISOString()} />
+              </dd>
+            </>
+          )}
+          <dt className="text-zinc-500 dark:text-zinc-400">Attempts</dt>
+          <dd>{message.attempts}</dd>
+          <dt className="text-zinc-500 dark:text-zinc-400">Size</dt>
+          <dd>{(message.sizeBytes / 1024).toFixed(1)} KB</dd>
           <dt className="text-zinc-500 dark:text-zinc-400">Gmail reply</dt>
-          <dd className="font-mono text-xs" data-testid="detail-smtp-reply">{message.lastSmtpReply ?? "—"}</dd>
+          <dd className="font-mono text-xs" data-testid="detail-smtp-reply">
+            {message.lastSmtpReply ?? "—"}
+          </dd>
         </dl>
         {explanation && message.status !== "sent" && (
           <div className="mt-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
             <p className="font-medium">{explanation.title}</p>
             <p>{explanation.meaning}</p>
-            <p className="mt-1"><strong>What to do:</strong> {explanation.fix}</p>
+            <p className="mt-1">
+              <strong>What to do:</strong> {explanation.fix}
+            </p>
           </div>
         )}
       </section>
 
       <section aria-labelledby="body-heading">
-        <h2 id="body-heading" className="mb-2 text-lg font-semibold">Message</h2>
-        <pre className="overflow-x-auto rounded-xl border border-zinc-200 bg-white p-5 text-sm whitespace-pre-wrap shadow-sm dark:border-zinc-800 dark:bg-zinc-900" data-testid="message-body">
+        <h2 id="body-heading" className="mb-2 text-lg font-semibold">
+          Message
+        </h2>
+        <pre
+          className="overflow-x-auto rounded-xl border border-zinc-200 bg-white p-5 text-sm whitespace-pre-wrap shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
+          data-testid="message-body"
+        >
           {message.textBody}
         </pre>
       </section>
 
       <section aria-labelledby="timeline-heading">
-        <h2 id="timeline-heading" className="mb-2 text-lg font-semibold">Timeline</h2>
-        <ol className="space-y-3 border-l-2 border-zinc-200 pl-5 dark:border-zinc-800" data-testid="timeline">
+        <h2 id="timeline-heading" className="mb-2 text-lg font-semibold">
+          Timeline
+        </h2>
+        <ol
+          className="space-y-3 border-l-2 border-zinc-200 pl-5 dark:border-zinc-800"
+          data-testid="timeline"
+        >
           {message.events.map((e) => (
             <li key={e.id} className="text-sm">
               <p>
                 <span className="font-medium">{e.type.replace(/_/g, " ")}</span>{" "}
-                <span className="text-zinc-500 dark:text-zinc-400"><LocalTime iso={e.createdAt.toISOString()} /></span>
+                <span className="text-zinc-500 dark:text-zinc-400">
+                  <LocalTime iso={e.createdAt.toISOString()} />
+                </span>
               </p>
               {e.detail && <p className="text-zinc-600 dark:text-zinc-300">{e.detail}</p>}
-              {e.smtpReply && <p className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{e.smtpReply}</p>}
+              {e.smtpReply && (
+                <p className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{e.smtpReply}</p>
+              )}
             </li>
           ))}
         </ol>

@@ -1,0 +1,110 @@
+// Starts the emulator and the production build of Mailroom against it (fresh SQLite database,
+// in-process worker), the way `npm run demo` does, for end-to-end tests.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { startEmulator, type Emulator } from "../../../emulator";
+import { createTokenSealer } from "../../../lib/crypto/token-sealer";
+import { createTestDatabase, TEST_CLIENT } from "../../support/test-app-env";
+
+export interface MailroomServer {
+  baseUrl: string;
+  emu: Emulator;
+  databaseFile: string;
+  /** Opens a sealed token from the app's database with the app's key. */
+  openSealed(sealed: string): string;
+  /** Runs a read-only query against the app's database. */
+  query<T>(sql: string, ...params: unknown[]): T[];
+  stop(): Promise<void>;
+}
+
+export async function startMailroomServer(
+  options: { smtp?: "465" | "587" } = {},
+): Promise<MailroomServer> {
+  const emu = await startEmulator();
+  const database = createTestDatabase();
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const key = randomBytes(32).toString("base64");
+  const starttls = options.smtp === "587";
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: database.url,
+        NEXTAUTH_URL: baseUrl,
+        NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
+        GOOGLE_CLIENT_ID: TEST_CLIENT.clientId,
+        GOOGLE_CLIENT_SECRET: TEST_CLIENT.clientSecret,
+        GOOGLE_ISSUER: emu.issuer,
+        GMAIL_API_URL: emu.gmailApiUrl,
+        SMTP_HOST: "localhost",
+        SMTP_PORT: String(starttls ? emu.smtp.starttlsPort : emu.smtp.securePort),
+        SMTP_SECURE: starttls ? "false" : "true",
+        TOKEN_ENCRYPTION_KEY: key,
+        NODE_EXTRA_CA_CERTS: emu.caFile,
+        MAILROOM_WORKER: "inline",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`Mailroom exited early (${child.exitCode}):\n${output}`);
+    const ok = await fetch(`${baseUrl}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline)
+      throw new Error(`Mailroom did not become healthy in 90 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+
+  const sealer = createTokenSealer(key);
+  return {
+    baseUrl,
+    emu,
+    databaseFile: database.file,
+    openSealed: (sealed) => sealer.open(sealed),
+    query<T>(sql: string, ...params: unknown[]): T[] {
+      const sqlite = new Database(database.file, { readonly: true, fileMustExist: true });
+      try {
+        return sqlite.prepare(sql).all(...params) as T[];
+      } finally {
+        sqlite.close();
+      }
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+      await emu.stop();
+      if (process.env.MAILROOM_E2E_LOG) console.log(output);
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
