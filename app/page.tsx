@@ -32,6 +32,7 @@ export default async function LandingPage({
       {message && (
         <div
           role="alert"
+          data-testid="sign-in-error"
           className="rounded-lg border border-red-300 bg-red-50 p-4 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
         >
           {message}

@@ -17,6 +17,12 @@ const port = z.coerce
   .min(0, { message: "must be a port number (0-65535)" })
   .max(65535, { message: "must be a port number (0-65535)" });
 
+const count = (what: string) =>
+  z.coerce
+    .number({ message: `must be ${what}` })
+    .int({ message: `must be ${what}` })
+    .min(0, { message: `must be ${what}` });
+
 const encryptionKey = z
   .string({ message: "is required: 32 random bytes in base64 (openssl rand -base64 32)" })
   .refine((v) => decodesTo32Bytes(v), {
@@ -51,6 +57,8 @@ export const envSchema = z.object({
     .default("smtp.gmail.com"),
   SMTP_PORT: port.default(465),
   SMTP_SECURE: bool("true"),
+  // The port of the other TLS mode, offered by the status page's connection test (465 ↔ 587).
+  SMTP_ALT_PORT: port.optional(),
   TOKEN_ENCRYPTION_KEY: encryptionKey,
   // Earlier keys, comma-separated, still accepted for opening tokens sealed before a rotation.
   TOKEN_ENCRYPTION_OLD_KEYS: z
@@ -66,6 +74,21 @@ export const envSchema = z.object({
       message: "must be a comma-separated list of 32-byte base64 keys",
     }),
   RELAY_PORT: port.optional(),
+  // Sending limits per Google account, counted by Mailroom over a rolling window.
+  DAILY_LIMIT: count("a whole number of messages").default(500),
+  WORKSPACE_DAILY_LIMIT: count("a whole number of messages").default(2000),
+  QUOTA_WINDOW_MINUTES: count("a whole number of minutes")
+    .min(1, { message: "must be at least 1" })
+    .default(24 * 60),
+  // Pace per account so bulk sends spread out; 0 = as fast as Gmail takes them.
+  SEND_RATE_PER_MINUTE: count("a whole number of messages per minute (0 = unpaced)").default(60),
+  // A message still not sent after this long fails ("expired after N attempts").
+  MAX_MESSAGE_AGE_HOURS: count("a whole number of hours")
+    .min(1, { message: "must be at least 1" })
+    .default(72),
+  WORKER_CONCURRENCY: count("a whole number of parallel sends")
+    .min(1, { message: "must be at least 1" })
+    .default(8),
   // "inline" runs the outbox worker inside the web server; "off" leaves it to `npm run worker`.
   MAILROOM_WORKER: z
     .enum(["inline", "off"], { message: 'must be "inline" or "off"' })

@@ -54,6 +54,7 @@ const appEnv: NodeJS.ProcessEnv = {
   SMTP_HOST: "localhost",
   SMTP_PORT: String(emu.smtp.securePort),
   SMTP_SECURE: "true",
+  SMTP_ALT_PORT: String(emu.smtp.starttlsPort),
   TOKEN_ENCRYPTION_KEY: secrets.tokenEncryptionKey,
   NODE_EXTRA_CA_CERTS: emu.caFile,
   MAILROOM_WORKER: "inline",

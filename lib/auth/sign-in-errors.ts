@@ -6,6 +6,8 @@ const MESSAGES: Record<string, string> = {
     "Google did not give Mailroom offline access, so it could not send while you are away. Sign in again; if it repeats, remove Mailroom at myaccount.google.com/permissions first.",
   OAuthCallback:
     "The sign-in with Google did not complete (you may have pressed Cancel). Sign in again and choose Continue to grant access.",
+  Callback:
+    "The sign-in with Google did not complete (you may have pressed Cancel). Sign in again and choose Continue to grant access.",
   AccessDenied: "Access was denied. Sign in again and allow Mailroom to send email for you.",
   OAuthSignin:
     "Mailroom could not reach Google to start the sign-in. Check your connection and the Google OAuth settings, then try again.",

@@ -5,15 +5,22 @@ import type { Db } from "../db";
 import { markReconnectNeeded, ReconnectNeededError } from "../google/access-token";
 import { classifySmtpError } from "../mail/classify-smtp-error";
 import { transportFor } from "../mail/transport-pool";
+import { env } from "../env";
 import { retryDelayMs } from "./backoff";
-import type { ClaimedMessage } from "./claim-next-message";
-
-/** A message still not sent after this long fails instead of retrying forever. */
-export const MAX_AGE_MS = 3 * 24 * 60 * 60_000;
-const QUOTA_RETRY_MS = 60 * 60_000;
+import { LEASE_MS, type ClaimedMessage } from "./claim-next-message";
+import { formatSlot, sendingLimitsFor } from "./sending-limits";
 
 export async function deliverMessage(prisma: Db, message: ClaimedMessage): Promise<void> {
   const recipients = [...asList(message.to), ...asList(message.cc), ...asList(message.bcc)];
+  // A slow send (a stalled server, a big message) keeps its lease while it is alive.
+  const renewal = setInterval(() => {
+    prisma.message
+      .updateMany({
+        where: { id: message.id, status: "sending", lockedBy: message.lockedBy },
+        data: { lockedUntil: new Date(Date.now() + LEASE_MS) },
+      })
+      .catch(() => undefined);
+  }, LEASE_MS / 3);
   try {
     const transport = transportFor(message.account.id, message.account.email);
     const info = (await transport.sendMail({
@@ -64,6 +71,8 @@ export async function deliverMessage(prisma: Db, message: ClaimedMessage): Promi
     ]);
   } catch (error) {
     await recordFailure(prisma, message, error);
+  } finally {
+    clearInterval(renewal);
   }
 }
 
@@ -86,7 +95,8 @@ async function recordFailure(prisma: Db, message: ClaimedMessage, error: unknown
     smtpReply: failure.reply,
     lastError: failure.explanation?.title ?? failure.reply,
   };
-  const expired = now - message.createdAt.getTime() > MAX_AGE_MS;
+  const maxAgeHours = env().MAX_MESSAGE_AGE_HOURS;
+  const expired = now - message.createdAt.getTime() > maxAgeHours * 3_600_000;
 
   switch (failure.kind) {
     case "auth": {
@@ -110,7 +120,34 @@ async function recordFailure(prisma: Db, message: ClaimedMessage, error: unknown
         detail: failure.explanation?.fix ?? "Gmail refused the message.",
       });
       return;
-    case "quota":
+    case "quota": {
+      // Gmail's own rolling window is full: wait for Mailroom's log to free a slot (or an hour
+      // when the log does not explain it, e.g. mail sent from Gmail's web UI). Not a failure.
+      const account = await prisma.account.findUniqueOrThrow({ where: { id: message.account.id } });
+      const { windowMs } = sendingLimitsFor(account);
+      const oldest = await prisma.message.findFirst({
+        where: { accountId: account.id, status: "sent", sentAt: { gt: new Date(now - windowMs) } },
+        orderBy: { sentAt: "asc" },
+        select: { sentAt: true },
+      });
+      const slot = oldest?.sentAt ? oldest.sentAt.getTime() + windowMs : 0;
+      const resumeAt = new Date(slot > now ? slot : now + 3_600_000);
+      await prisma.account.update({
+        where: { id: account.id },
+        data: {
+          nextSendAt: resumeAt,
+          pauseReason: `Gmail's daily sending quota is used up; next slot at ${formatSlot(resumeAt)}`,
+        },
+      });
+      await finish(prisma, message, {
+        ...base,
+        status: "deferred",
+        nextAttemptAt: resumeAt,
+        event: "deferred",
+        detail: `Waiting for quota, next slot at ${formatSlot(resumeAt)}`,
+      });
+      return;
+    }
     case "temporary":
     case "configuration": {
       if (expired) {
@@ -118,12 +155,11 @@ async function recordFailure(prisma: Db, message: ClaimedMessage, error: unknown
           ...base,
           status: "failed",
           event: "failed",
-          detail: `Expired after ${message.attempts} attempts over 3 days; last reply: ${failure.reply}`,
+          detail: `Expired after ${message.attempts} attempts over ${maxAgeHours} hours; last reply: ${failure.reply}`,
         });
         return;
       }
-      const delay = failure.kind === "quota" ? QUOTA_RETRY_MS : retryDelayMs(message.attempts);
-      const nextAttemptAt = new Date(now + delay);
+      const nextAttemptAt = new Date(now + retryDelayMs(message.attempts));
       await finish(prisma, message, {
         ...base,
         status: "deferred",

@@ -26,9 +26,9 @@ for (const smtp of ["465", "587"] as const) {
       await expect(page).toHaveURL(/\/compose$/);
       await expect(page.getByTestId("signed-in-as")).toHaveText(email);
 
-      await page.getByLabel("To").fill("Bob Builder <bob@example.org>");
-      await page.getByLabel("Cc").fill("carol@example.net");
-      await page.getByLabel("Bcc").fill("audit@example.com");
+      await page.getByLabel("To", { exact: true }).fill("Bob Builder <bob@example.org>");
+      await page.getByLabel("Cc", { exact: true }).fill("carol@example.net");
+      await page.getByLabel("Bcc", { exact: true }).fill("audit@example.com");
       await page.getByLabel("Subject").fill(`Launch plan over ${smtp}`);
       await page.getByLabel("Message").fill("Hello Bob,\n\nThe launch is on Tuesday.\n");
       await page.getByLabel("Message").press("Control+Enter");
@@ -93,7 +93,7 @@ test.describe("a revoked Google account", () => {
     app.emu.control.revoke(email);
     app.emu.control.expireAccessTokens(email);
 
-    await page.getByLabel("To").fill("bob@example.org");
+    await page.getByLabel("To", { exact: true }).fill("bob@example.org");
     await page.getByLabel("Subject").fill("Sent after reconnecting");
     await page.getByLabel("Message").fill("Body");
     await page.getByRole("button", { name: "Send" }).click();
@@ -105,8 +105,10 @@ test.describe("a revoked Google account", () => {
     expect(app.emu.control.messages({ email })).toHaveLength(0);
 
     await page.getByRole("link", { name: "Status" }).click();
-    await expect(page.getByRole("alert")).toContainText(/reconnect/i);
-    await expect(page.getByRole("alert")).toContainText("Token has been expired or revoked.");
+    await expect(page.getByTestId("reconnect-alert")).toContainText(/reconnect/i);
+    await expect(page.getByTestId("reconnect-alert")).toContainText(
+      "Token has been expired or revoked.",
+    );
     await page.getByRole("button", { name: "Reconnect Google account" }).click();
     await page.getByLabel("Email").fill(email);
     await page.getByRole("button", { name: "Continue" }).click();
@@ -132,7 +134,7 @@ test.describe("security", () => {
   }) => {
     const first = await browser.newPage();
     await signInWithGoogle(first, app.baseUrl, "owner@example.com");
-    await first.getByLabel("To").fill("bob@example.org");
+    await first.getByLabel("To", { exact: true }).fill("bob@example.org");
     await first.getByLabel("Subject").fill("Owner's secret plans");
     await first.getByLabel("Message").fill("Only for the owner");
     await first.getByRole("button", { name: "Send" }).click();
@@ -198,10 +200,10 @@ test.describe("security", () => {
     await page.goto(app.baseUrl);
     await page.getByRole("button", { name: "Sign in with Google" }).click();
     await page.getByRole("button", { name: "Cancel" }).click();
-    await expect(page.getByRole("alert")).toContainText(/did not complete|denied/i);
+    await expect(page.getByTestId("sign-in-error")).toContainText(/did not complete|denied/i);
 
     await signInWithGoogle(page, app.baseUrl, "noscope@example.com", { uncheckGmailScope: true });
-    await expect(page.getByRole("alert")).toContainText(
+    await expect(page.getByTestId("sign-in-error")).toContainText(
       "Mailroom needs permission to send email as you",
     );
     await context.close();

@@ -47,6 +47,8 @@ export function useTestEnvironment(
     SMTP_SECURE: starttls ? "false" : "true",
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     MAILROOM_WORKER: "off",
+    // Pacing is tested on its own; elsewhere it would only slow tests down.
+    SEND_RATE_PER_MINUTE: "0",
   });
   return { databaseFile: database.file };
 }

@@ -47,6 +47,7 @@ export async function startMailroomServer(
         SMTP_HOST: "localhost",
         SMTP_PORT: String(starttls ? emu.smtp.starttlsPort : emu.smtp.securePort),
         SMTP_SECURE: starttls ? "false" : "true",
+        SMTP_ALT_PORT: String(starttls ? emu.smtp.securePort : emu.smtp.starttlsPort),
         TOKEN_ENCRYPTION_KEY: key,
         NODE_EXTRA_CA_CERTS: emu.caFile,
         MAILROOM_WORKER: "inline",

@@ -1,0 +1,58 @@
+import { GMAIL_REPLIES } from "@/lib/mail/gmail-replies";
+import { Card } from "./card";
+
+const KIND_LABELS = {
+  temporary: "Temporary — retried",
+  auth: "Sign-in",
+  quota: "Daily limit — waits",
+  permanent: "Permanent",
+  configuration: "Configuration",
+} as const;
+
+/** Every Gmail reply Mailroom knows, in plain words; failures above link to their row. */
+export function GmailRepliesReference() {
+  return (
+    <Card id="replies" title="Gmail replies explained">
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        What Gmail&apos;s SMTP replies mean and what to do about them. The code is the enhanced
+        status code in the reply (for example <code>535-5.7.8</code>).
+      </p>
+      <div className="mt-4 overflow-x-auto">
+        <table className="w-full border-collapse text-left text-sm">
+          <thead>
+            <tr className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
+              <th scope="col" className="py-2 pr-4 font-medium">
+                Reply
+              </th>
+              <th scope="col" className="py-2 pr-4 font-medium">
+                Meaning
+              </th>
+              <th scope="col" className="py-2 font-medium">
+                What to do
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {GMAIL_REPLIES.map((reply) => (
+              <tr
+                key={reply.id}
+                id={`reply-${reply.id}`}
+                className="scroll-mt-6 border-b border-zinc-100 align-top target:bg-blue-50 last:border-0 dark:border-zinc-800 dark:target:bg-blue-950"
+              >
+                <th scope="row" className="py-3 pr-4 font-normal">
+                  <code className="font-semibold">{reply.id}</code>
+                  <span className="block font-medium">{reply.title}</span>
+                  <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+                    {KIND_LABELS[reply.kind]}
+                  </span>
+                </th>
+                <td className="py-3 pr-4">{reply.meaning}</td>
+                <td className="py-3">{reply.fix}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,75 @@
+import { StatusBadge } from "../../components/status-badge";
+import type { AccountStatus } from "@/lib/diagnostics/account-status";
+import { MESSAGE_STATUSES } from "@/lib/queue/message-status";
+import { Card } from "./card";
+import { TimeText } from "./time-text";
+
+export function UsageCard({
+  usage,
+  counts,
+  kind,
+  now,
+}: {
+  usage: AccountStatus["usage"];
+  counts: AccountStatus["counts"];
+  kind: AccountStatus["account"]["kind"];
+  now: Date;
+}) {
+  const fraction = Math.min(1, usage.sentLast24h / usage.dailyLimit);
+  const bar = fraction >= 1 ? "bg-red-600" : fraction >= 0.8 ? "bg-amber-500" : "bg-green-600";
+  const fmt = (n: number) => n.toLocaleString("en-US");
+
+  return (
+    <Card id="usage" title="Daily sending">
+      <div className="flex items-baseline justify-between gap-4 text-sm">
+        <p id="usage-label">Messages sent in the last 24 hours</p>
+        <p className="tabular-nums" data-testid="usage-text">
+          <span className="text-lg font-semibold">{fmt(usage.sentLast24h)}</span> of{" "}
+          {fmt(usage.dailyLimit)}
+        </p>
+      </div>
+      <div
+        role="progressbar"
+        aria-labelledby="usage-label"
+        aria-valuemin={0}
+        aria-valuemax={usage.dailyLimit}
+        aria-valuenow={usage.sentLast24h}
+        aria-valuetext={`${fmt(usage.sentLast24h)} of ${fmt(usage.dailyLimit)} messages`}
+        className="mt-2 h-3 w-full overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
+      >
+        <div className={`h-full rounded-full ${bar}`} style={{ width: `${fraction * 100}%` }} />
+      </div>
+      <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
+        {usage.nextSlotAt ? (
+          <>
+            Daily Gmail limit reached; messages wait and sending resumes{" "}
+            <TimeText date={usage.nextSlotAt} now={now} />.
+          </>
+        ) : (
+          <>
+            {fmt(usage.remaining)} left in the rolling window.{" "}
+            {kind === "workspace"
+              ? "Google Workspace allows 2,000 messages a day (500 during a trial)."
+              : "Consumer Gmail allows about 500 recipients a day."}
+          </>
+        )}
+      </p>
+
+      <h3 className="mt-6 text-sm font-medium">All messages by status</h3>
+      <dl className="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
+        {MESSAGE_STATUSES.map((status) => (
+          <div
+            key={status}
+            data-testid={`count-${status}`}
+            className="flex items-center justify-between gap-2 rounded-lg border border-zinc-200 px-3 py-2 dark:border-zinc-800"
+          >
+            <dt>
+              <StatusBadge status={status} />
+            </dt>
+            <dd className="font-semibold tabular-nums">{fmt(counts[status])}</dd>
+          </div>
+        ))}
+      </dl>
+    </Card>
+  );
+}

@@ -1,0 +1,106 @@
+// What the status page shows about a user's Google account: who it is, the state of its tokens,
+// how much of Gmail's rolling 24-hour sending limit is used, and how many messages are where.
+import "server-only";
+import { db } from "../db";
+import { GMAIL_SCOPE } from "../google/scopes";
+import { MESSAGE_STATUSES, type MessageStatus } from "../queue/message-status";
+import { findUserAccount } from "./find-user-account";
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+/** Gmail's daily sending limits (GMAIL.md): about 500 for consumer Gmail, 2,000 for Workspace. */
+export const DAILY_LIMIT = { gmail: 500, workspace: 2000 } as const;
+
+export interface AccountStatus {
+  account: {
+    id: string;
+    email: string;
+    /** The Google Workspace domain; null for consumer Gmail. */
+    hostedDomain: string | null;
+    kind: "gmail" | "workspace";
+  };
+  token: {
+    scopes: string[];
+    hasGmailScope: boolean;
+    hasRefreshToken: boolean;
+    accessTokenExpiresAt: Date | null;
+    accessTokenExpired: boolean;
+    lastRefreshedAt: Date | null;
+    reconnectNeeded: boolean;
+    reconnectReason: string | null;
+    reconnectSince: Date | null;
+  };
+  usage: {
+    /** Messages sent in the rolling 24 hours before `now`. */
+    sentLast24h: number;
+    dailyLimit: number;
+    remaining: number;
+    /** When the oldest send in the window leaves it, freeing a slot; only when the limit is reached. */
+    nextSlotAt: Date | null;
+  };
+  counts: Record<MessageStatus, number>;
+  /** Messages waiting to go out: queued, sending or deferred. */
+  waiting: number;
+}
+
+/** The status of the user's connected Google account, or null when none is connected. */
+export async function getAccountStatus(
+  userId: string,
+  now = new Date(),
+): Promise<AccountStatus | null> {
+  const account = await findUserAccount(userId);
+  if (!account) return null;
+  const prisma = await db();
+  const windowStart = new Date(now.getTime() - DAY_MS);
+  const mine = { userId, accountId: account.id };
+  const sentInWindow = { ...mine, status: "sent", sentAt: { gt: windowStart, lte: now } };
+
+  const [sentLast24h, grouped] = await Promise.all([
+    prisma.message.count({ where: sentInWindow }),
+    prisma.message.groupBy({ by: ["status"], where: mine, _count: { _all: true } }),
+  ]);
+
+  const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<
+    MessageStatus,
+    number
+  >;
+  for (const row of grouped) {
+    if (row.status in counts) counts[row.status as MessageStatus] = row._count._all;
+  }
+
+  const kind = account.hostedDomain ? "workspace" : "gmail";
+  const dailyLimit = DAILY_LIMIT[kind];
+  let nextSlotAt: Date | null = null;
+  if (sentLast24h >= dailyLimit) {
+    const oldest = await prisma.message.findFirst({
+      where: sentInWindow,
+      orderBy: { sentAt: "asc" },
+      select: { sentAt: true },
+    });
+    nextSlotAt = oldest?.sentAt ? new Date(oldest.sentAt.getTime() + DAY_MS) : null;
+  }
+
+  const scopes = account.scope.split(/\s+/).filter(Boolean);
+  const expiresAt = account.accessTokenExpiresAt;
+  return {
+    account: { id: account.id, email: account.email, hostedDomain: account.hostedDomain, kind },
+    token: {
+      scopes,
+      hasGmailScope: scopes.includes(GMAIL_SCOPE),
+      hasRefreshToken: account.refreshTokenSealed !== null,
+      accessTokenExpiresAt: expiresAt,
+      accessTokenExpired: !expiresAt || expiresAt.getTime() <= now.getTime(),
+      lastRefreshedAt: account.lastRefreshedAt,
+      reconnectNeeded: account.reconnectReason !== null,
+      reconnectReason: account.reconnectReason,
+      reconnectSince: account.reconnectSince,
+    },
+    usage: {
+      sentLast24h,
+      dailyLimit,
+      remaining: Math.max(0, dailyLimit - sentLast24h),
+      nextSlotAt,
+    },
+    counts,
+    waiting: counts.queued + counts.sending + counts.deferred,
+  };
+}

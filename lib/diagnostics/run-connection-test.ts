@@ -1,0 +1,103 @@
+// Tests the path from this server to Gmail for one account — DNS, TCP, TLS, XOAUTH2 — and says
+// for the first step that fails what it means and how to fix it. Later steps are skipped.
+import "server-only";
+import { db } from "../db";
+import { env } from "../env";
+import { AppError } from "../errors/app-error";
+import { checkAuth, type AuthContext } from "./check-auth";
+import { checkDns } from "./check-dns";
+import { checkTcp } from "./check-tcp";
+import { checkTls } from "./check-tls";
+import { redact } from "./redact";
+import { runStep, skippedStep, type DiagnosticSession } from "./run-step";
+import { DIAGNOSTIC_STEPS, type ConnectionTestResult, type StepResult } from "./types";
+
+export const STEP_TIMEOUT_MS = 10_000;
+
+export interface ConnectionTestOptions {
+  accountId: string;
+  /** Defaults to SMTP_PORT. */
+  port?: number;
+  /** true = implicit TLS, false = STARTTLS. Defaults to SMTP_SECURE, or to what `port` implies (465/587). */
+  secure?: boolean;
+  /** Defaults to SMTP_HOST. Never taken from a browser: it would let anyone probe the network. */
+  host?: string;
+  /** Per step; defaults to 10 s. */
+  timeoutMs?: number;
+}
+
+export async function runConnectionTest(
+  options: ConnectionTestOptions,
+): Promise<ConnectionTestResult> {
+  const config = env();
+  const prisma = await db();
+  const account = await prisma.account.findUnique({
+    where: { id: options.accountId },
+    select: { id: true, email: true, scope: true },
+  });
+  if (!account) throw new AppError("not_found", "Google account not found");
+
+  const port = options.port ?? config.SMTP_PORT;
+  const secure =
+    options.secure ?? (port === 465 ? true : port === 587 ? false : config.SMTP_SECURE);
+  const session: DiagnosticSession = {
+    target: { host: options.host ?? config.SMTP_HOST, port, secure },
+    timeoutMs: options.timeoutMs ?? STEP_TIMEOUT_MS,
+    sockets: [],
+    closed: false,
+  };
+  const auth: AuthContext = {
+    accountId: account.id,
+    email: account.email,
+    scope: account.scope,
+    secrets: [],
+  };
+  const startedAt = new Date();
+  const started = performance.now();
+  let steps: StepResult[];
+  try {
+    steps = await runSteps(session, auth);
+  } finally {
+    session.closed = true;
+    // Outermost first: destroying the TCP socket under a live TLS socket crashed Node in testing.
+    for (const socket of session.sockets.reverse()) socket.destroy();
+  }
+
+  const failed = steps.find((s) => !s.ok);
+  for (const step of DIAGNOSTIC_STEPS.slice(steps.length)) {
+    steps.push(skippedStep(step, failed?.step ?? "dns"));
+  }
+  return scrub(
+    {
+      ok: steps.every((s) => s.ok),
+      email: account.email,
+      host: session.target.host,
+      port,
+      secure,
+      startedAt: startedAt.toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      steps,
+    },
+    auth.secrets,
+  );
+}
+
+async function runSteps(session: DiagnosticSession, auth: AuthContext): Promise<StepResult[]> {
+  const dns = await runStep("dns", session, () => checkDns(session));
+  if (!dns.value) return [dns.result];
+  const addresses = dns.value;
+  const tcp = await runStep("tcp", session, () => checkTcp(session, addresses));
+  if (!tcp.value) return [dns.result, tcp.result];
+  const plain = tcp.value;
+  const tls = await runStep("tls", session, () => checkTls(session, plain));
+  if (!tls.value) return [dns.result, tcp.result, tls.result];
+  const secured = tls.value;
+  const signIn = await runStep("auth", session, () => checkAuth(session, secured, auth));
+  return [dns.result, tcp.result, tls.result, signIn.result];
+}
+
+/** Defense in depth: no token may leave in any text, whatever an error message contained. */
+function scrub(result: ConnectionTestResult, secrets: string[]): ConnectionTestResult {
+  if (secrets.length === 0) return result;
+  return JSON.parse(redact(JSON.stringify(result), secrets)) as ConnectionTestResult;
+}

@@ -1,0 +1,372 @@
+// The status page's diagnostics against the emulator: the connection test step by step, and the
+// account status (tokens, reconnect, daily usage) scoped to one user.
+import { randomUUID } from "node:crypto";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "../../emulator";
+import { createCertificateAuthority, issueServerCertificate } from "../../emulator/certs";
+import { db } from "../../lib/db";
+import { DAILY_LIMIT, getAccountStatus } from "../../lib/diagnostics/account-status";
+import { runConnectionTest } from "../../lib/diagnostics/run-connection-test";
+import type { ConnectionTestResult, StepResult } from "../../lib/diagnostics/types";
+import { seedUser } from "../support/seed-user";
+import { useTestEnvironment } from "../support/test-app-env";
+import { testCa } from "../support/test-ca";
+
+let emu: Emulator;
+let ada: Awaited<ReturnType<typeof seedUser>>;
+
+beforeAll(async () => {
+  emu = await startEmulator({ ca: testCa() });
+  // SMTP_PORT/SMTP_SECURE = the emulator's implicit-TLS listener; STARTTLS is chosen per call.
+  useTestEnvironment(emu, { port: "465" });
+  ada = await seedUser(emu, "ada@example.com");
+});
+
+afterAll(async () => {
+  await emu.stop();
+});
+
+function step(result: ConnectionTestResult, name: StepResult["step"]): StepResult {
+  const found = result.steps.find((s) => s.step === name);
+  if (!found) throw new Error(`no ${name} step in ${JSON.stringify(result)}`);
+  return found;
+}
+
+function expectAllPassed(result: ConnectionTestResult) {
+  expect(result.steps.map((s) => [s.step, s.ok, s.skipped])).toEqual([
+    ["dns", true, false],
+    ["tcp", true, false],
+    ["tls", true, false],
+    ["auth", true, false],
+  ]);
+  expect(result.ok).toBe(true);
+  for (const s of result.steps) {
+    expect(s.durationMs).toBeGreaterThanOrEqual(0);
+    expect(s.durationMs).toBeLessThan(10_000);
+    expect(s.detail).not.toBe("");
+    expect(s.explanation).toBeUndefined();
+  }
+  expect(step(result, "dns").addresses).toContain("127.0.0.1");
+  expect(step(result, "tcp").connectedTo).toMatch(/:\d+$/);
+  const cert = step(result, "tls").certificate;
+  expect(cert?.verified).toBe(true);
+  expect(cert?.subject).toMatch(/\S/);
+  expect(cert?.issuer).toContain("Mailroom Test CA");
+  expect(Date.parse(cert?.validTo ?? "")).toBeGreaterThan(Date.now());
+  expect(step(result, "tls").detail).toContain(cert?.subject);
+  expect(step(result, "auth").reply).toMatch(/^235 2\.7\.0/);
+}
+
+function expectSkippedAfter(result: ConnectionTestResult, failed: StepResult["step"]) {
+  const order = result.steps.map((s) => s.step);
+  expect(order).toEqual(["dns", "tcp", "tls", "auth"]);
+  const at = order.indexOf(failed);
+  result.steps.forEach((s, i) => {
+    if (i < at) expect([s.step, s.ok]).toEqual([s.step, true]);
+    if (i === at) expect([s.step, s.ok, s.skipped]).toEqual([failed, false, false]);
+    if (i > at) expect([s.step, s.ok, s.skipped]).toEqual([s.step, false, true]);
+  });
+  expect(result.ok).toBe(false);
+}
+
+async function closedPort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe("runConnectionTest", () => {
+  it("passes DNS, TCP, TLS and XOAUTH2 over implicit TLS on the configured port", async () => {
+    const result = await runConnectionTest({ accountId: ada.account.id });
+    expectAllPassed(result);
+    expect(result).toMatchObject({
+      email: "ada@example.com",
+      host: "localhost",
+      port: emu.smtp.securePort,
+      secure: true,
+    });
+  });
+
+  it("passes every step over STARTTLS when asked for the STARTTLS port", async () => {
+    const result = await runConnectionTest({
+      accountId: ada.account.id,
+      port: emu.smtp.starttlsPort,
+      secure: false,
+    });
+    expectAllPassed(result);
+    expect(result).toMatchObject({ port: emu.smtp.starttlsPort, secure: false });
+    expect(step(result, "tls").detail).toMatch(/STARTTLS accepted .*220/);
+  });
+
+  it("never puts an access token in what it returns", async () => {
+    const result = await runConnectionTest({ accountId: ada.account.id });
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(ada.tokens.accessToken);
+    expect(text).not.toContain(ada.tokens.refreshToken);
+    expect(text).not.toContain(Buffer.from(ada.tokens.accessToken).toString("base64"));
+  });
+
+  it("refreshes an access token Gmail no longer accepts, once, and then signs in", async () => {
+    const bob = await seedUser(emu, "bob@example.com");
+    emu.control.expireAccessTokens("bob@example.com");
+    const refreshesBefore = emu.control.stats("bob@example.com").refreshes;
+
+    const result = await runConnectionTest({ accountId: bob.account.id });
+
+    expectAllPassed(result);
+    expect(step(result, "auth").detail).toContain("after refreshing the access token");
+    expect(emu.control.stats("bob@example.com").refreshes).toBe(refreshesBefore + 1);
+    const status = await getAccountStatus(bob.user.id);
+    expect(status?.token.reconnectNeeded).toBe(false);
+    expect(status?.token.lastRefreshedAt).toBeInstanceOf(Date);
+  });
+
+  it("fails at sign-in with the reconnect explanation once access is revoked, and marks the account", async () => {
+    const cy = await seedUser(emu, "cy@example.com");
+    emu.control.revoke("cy@example.com");
+    emu.control.expireAccessTokens("cy@example.com");
+
+    const result = await runConnectionTest({ accountId: cy.account.id });
+
+    expectSkippedAfter(result, "auth");
+    const auth = step(result, "auth");
+    expect(auth.reply).toMatch(/^535-5\.7\.8 Username and Password not accepted/);
+    expect(auth.detail).toContain("535-5.7.8");
+    expect(auth.explanation?.title).toBe("Reconnect the Google account");
+    expect(auth.explanation?.fix).toContain("Reconnect Google account");
+    expect(auth.explanation?.fix).toMatch(/go out by themselves/);
+    expect(JSON.stringify(result)).not.toContain(cy.tokens.accessToken);
+
+    const status = await getAccountStatus(cy.user.id);
+    expect(status?.token.reconnectNeeded).toBe(true);
+    expect(status?.token.reconnectReason).toMatch(/expired or revoked/i);
+    expect(status?.token.reconnectSince).toBeInstanceOf(Date);
+
+    // The next test does not even try Gmail: the account is waiting for a reconnect.
+    const again = await runConnectionTest({ accountId: cy.account.id });
+    expectSkippedAfter(again, "auth");
+    expect(step(again, "auth").explanation?.title).toBe("Reconnect the Google account");
+    expect(step(again, "auth").detail).toMatch(/expired or revoked/i);
+  });
+
+  it("explains a temporary Gmail reply to AUTH with the reference entry", async () => {
+    emu.control.failNext(1, "454 4.7.0 Too many login attempts, please try again later", {
+      stage: "auth",
+    });
+    const result = await runConnectionTest({ accountId: ada.account.id });
+    expectSkippedAfter(result, "auth");
+    expect(step(result, "auth").reply).toMatch(/^454 4\.7\.0 Too many login attempts/);
+    expect(step(result, "auth").explanation).toMatchObject({ replyId: "4.7.0" });
+  });
+
+  it("fails at TCP on a closed port and skips TLS and sign-in", async () => {
+    const port = await closedPort();
+    const result = await runConnectionTest({ accountId: ada.account.id, port, secure: true });
+    expectSkippedAfter(result, "tcp");
+    expect(step(result, "tcp").detail).toContain("ECONNREFUSED");
+    expect(step(result, "tcp").explanation?.title).toBe("Connection refused");
+    expect(step(result, "tcp").explanation?.fix).toMatch(/firewall/);
+    expect(step(result, "tls").detail).toMatch(/TCP connection step failed/);
+  });
+
+  it("fails at DNS for a host name that does not exist and skips everything after", async () => {
+    const result = await runConnectionTest({
+      accountId: ada.account.id,
+      host: "smtp.mailroom-diagnostics.invalid",
+    });
+    expectSkippedAfter(result, "dns");
+    expect(step(result, "dns").detail).toContain("smtp.mailroom-diagnostics.invalid");
+    expect(step(result, "dns").explanation?.title).toMatch(/not found|not reachable/);
+    expect(step(result, "dns").explanation?.fix).toMatch(/SMTP_HOST|DNS|resolver/);
+  });
+
+  it("fails at TLS with the mode explanation when implicit TLS meets a STARTTLS port", async () => {
+    const result = await runConnectionTest({
+      accountId: ada.account.id,
+      port: emu.smtp.starttlsPort,
+      secure: true,
+    });
+    expectSkippedAfter(result, "tls");
+    expect(step(result, "tls").explanation?.title).toMatch(/STARTTLS/);
+    expect(step(result, "tls").explanation?.fix).toMatch(/465.*587|587.*465/);
+  });
+
+  it("gives up on a silent server after the step time limit", async () => {
+    // STARTTLS against the implicit-TLS port: the server waits for a TLS hello, we for a greeting.
+    const started = Date.now();
+    const result = await runConnectionTest({
+      accountId: ada.account.id,
+      port: emu.smtp.securePort,
+      secure: false,
+      timeoutMs: 500,
+    });
+    expectSkippedAfter(result, "tls");
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(step(result, "tls").durationMs).toBeGreaterThanOrEqual(450);
+    expect(step(result, "tls").explanation?.title).toBe("No SMTP greeting");
+  });
+
+  describe("against a server whose certificate is not trusted", () => {
+    let server: TlsServer;
+    let received = "";
+
+    beforeAll(async () => {
+      const strangerCa = await createCertificateAuthority("Stranger CA");
+      const cert = await issueServerCertificate(strangerCa, ["localhost"]);
+      server = createTlsServer({ cert: cert.certPem, key: cert.keyPem }, (socket) => {
+        socket.on("data", (chunk: Buffer) => (received += chunk.toString()));
+        socket.on("error", () => undefined);
+        socket.write("220 smtp.example.test ESMTP\r\n");
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    });
+
+    afterAll(async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    it("fails at TLS with the reason, and never sends the token", async () => {
+      const { port } = server.address() as AddressInfo;
+      const result = await runConnectionTest({ accountId: ada.account.id, port, secure: true });
+      expectSkippedAfter(result, "tls");
+      const tls = step(result, "tls");
+      expect(tls.detail).toMatch(/did not verify/);
+      expect(tls.detail).toMatch(/[A-Z_]{8,}/); // Node's code, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE
+      expect(tls.explanation).toMatchObject({ title: "Certificate not trusted", replyId: "tls" });
+      expect(tls.certificate).toBeUndefined();
+      expect(received).not.toContain("AUTH");
+    });
+  });
+});
+
+describe("getAccountStatus", () => {
+  async function addMessage(
+    owner: { userId: string; accountId: string },
+    status: string,
+    sentAt: Date | null = null,
+  ) {
+    const prisma = await db();
+    await prisma.message.create({
+      data: {
+        ...owner,
+        status,
+        sentAt,
+        messageIdHeader: `<${randomUUID()}@mailroom.test>`,
+        fromAddress: "someone@example.com",
+        to: ["to@example.org"],
+        cc: [],
+        bcc: [],
+        subject: "Hello",
+        textBody: "Hi",
+        mime: new Uint8Array(Buffer.from("Subject: Hello\r\n\r\nHi\r\n")),
+        sizeBytes: 24,
+      },
+    });
+  }
+
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+
+  it("counts only this user's messages sent in the last 24 hours against Gmail's limit", async () => {
+    const dee = await seedUser(emu, "dee@example.com");
+    const eve = await seedUser(emu, "eve@example.com");
+    const mine = { userId: dee.user.id, accountId: dee.account.id };
+    const theirs = { userId: eve.user.id, accountId: eve.account.id };
+    await addMessage(mine, "sent", hoursAgo(1));
+    await addMessage(mine, "sent", hoursAgo(23.5));
+    await addMessage(mine, "sent", hoursAgo(25)); // outside the rolling window
+    await addMessage(mine, "failed");
+    await addMessage(mine, "queued");
+    await addMessage(mine, "deferred");
+    for (let i = 0; i < 3; i++) await addMessage(theirs, "sent", hoursAgo(2));
+
+    const status = await getAccountStatus(dee.user.id);
+
+    expect(status?.account).toMatchObject({
+      email: "dee@example.com",
+      hostedDomain: null,
+      kind: "gmail",
+    });
+    expect(status?.usage).toMatchObject({
+      sentLast24h: 2,
+      dailyLimit: DAILY_LIMIT.gmail,
+      remaining: 498,
+      nextSlotAt: null,
+    });
+    expect(status?.usage.dailyLimit).toBe(500);
+    expect(status?.counts).toEqual({
+      queued: 1,
+      sending: 0,
+      sent: 3,
+      deferred: 1,
+      failed: 1,
+      canceled: 0,
+    });
+    expect(status?.waiting).toBe(2);
+    expect(status?.token).toMatchObject({
+      hasGmailScope: true,
+      hasRefreshToken: true,
+      accessTokenExpired: false,
+      reconnectNeeded: false,
+      reconnectReason: null,
+    });
+    expect(status?.token.scopes).toContain("https://mail.google.com/");
+
+    const other = await getAccountStatus(eve.user.id);
+    expect(other?.account.email).toBe("eve@example.com");
+    expect(other?.usage.sentLast24h).toBe(3);
+  });
+
+  it("uses the 2,000-message limit for a Google Workspace account", async () => {
+    const fay = await seedUser(emu, "fay@corp.example");
+    const prisma = await db();
+    await prisma.account.update({
+      where: { id: fay.account.id },
+      data: { hostedDomain: "corp.example" },
+    });
+    await addMessage({ userId: fay.user.id, accountId: fay.account.id }, "sent", hoursAgo(3));
+
+    const status = await getAccountStatus(fay.user.id);
+
+    expect(status?.account).toMatchObject({ hostedDomain: "corp.example", kind: "workspace" });
+    expect(status?.usage).toMatchObject({ sentLast24h: 1, dailyLimit: 2000, remaining: 1999 });
+  });
+
+  it("says when the next message may go once the limit is reached", async () => {
+    const gus = await seedUser(emu, "gus@example.com");
+    const prisma = await db();
+    const oldest = hoursAgo(20);
+    await prisma.message.createMany({
+      data: Array.from({ length: DAILY_LIMIT.gmail }, (_, i) => ({
+        userId: gus.user.id,
+        accountId: gus.account.id,
+        status: "sent",
+        sentAt: i === 0 ? oldest : hoursAgo(1),
+        messageIdHeader: `<${randomUUID()}@mailroom.test>`,
+        fromAddress: "gus@example.com",
+        to: [],
+        cc: [],
+        bcc: [],
+        subject: "Bulk",
+        textBody: "",
+        mime: new Uint8Array(0),
+        sizeBytes: 0,
+      })),
+    });
+
+    const status = await getAccountStatus(gus.user.id);
+
+    expect(status?.usage.remaining).toBe(0);
+    expect(status?.usage.nextSlotAt?.getTime()).toBe(oldest.getTime() + 24 * 3_600_000);
+  });
+
+  it("returns nothing for a user without a Google account, never someone else's", async () => {
+    const prisma = await db();
+    const lonely = await prisma.user.create({ data: { email: "lonely@example.com" } });
+    expect(await getAccountStatus(lonely.id)).toBeNull();
+    expect(await getAccountStatus("no-such-user")).toBeNull();
+  });
+});

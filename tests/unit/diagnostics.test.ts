@@ -1,0 +1,187 @@
+// Pure parts of the diagnostics: which ports the page offers, how failures are explained,
+// SMTP reply reading, and keeping tokens out of text.
+import { createServer, connect, type AddressInfo, type Server, type Socket } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { connectionTargets } from "../../lib/diagnostics/connection-targets";
+import {
+  explainAuthReply,
+  explainFailure,
+  StepTimeoutError,
+  type Target,
+} from "../../lib/diagnostics/explain-failure";
+import { oneLine, redact } from "../../lib/diagnostics/redact";
+import { ehloKeywords, SmtpDialogue } from "../../lib/diagnostics/smtp-dialogue";
+import { ReconnectNeededError } from "../../lib/google/access-token";
+
+const gmail465: Target = { host: "smtp.gmail.com", port: 465, secure: true };
+const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+describe("connectionTargets", () => {
+  it("offers the configured 465 and the standard STARTTLS alternative 587", () => {
+    const targets = connectionTargets({
+      SMTP_HOST: "smtp.gmail.com",
+      SMTP_PORT: 465,
+      SMTP_SECURE: true,
+    });
+    expect(targets).toEqual([
+      { mode: "implicit", host: "smtp.gmail.com", port: 465, secure: true, configured: true },
+      { mode: "starttls", host: "smtp.gmail.com", port: 587, secure: false, configured: false },
+    ]);
+  });
+
+  it("offers the configured 587 STARTTLS and 465 implicit TLS as the alternative", () => {
+    const targets = connectionTargets({
+      SMTP_HOST: "smtp.gmail.com",
+      SMTP_PORT: 587,
+      SMTP_SECURE: false,
+    });
+    expect(targets.map((t) => [t.mode, t.port, t.configured])).toEqual([
+      ["implicit", 465, false],
+      ["starttls", 587, true],
+    ]);
+  });
+
+  it("keeps a non-standard configured port for its own mode", () => {
+    const targets = connectionTargets({
+      SMTP_HOST: "localhost",
+      SMTP_PORT: 40123,
+      SMTP_SECURE: true,
+    });
+    expect(targets.map((t) => [t.mode, t.port, t.configured])).toEqual([
+      ["implicit", 40123, true],
+      ["starttls", 587, false],
+    ]);
+  });
+
+  it("uses SMTP_ALT_PORT for the other mode when it is set", () => {
+    const targets = connectionTargets({
+      SMTP_HOST: "localhost",
+      SMTP_PORT: 40123,
+      SMTP_SECURE: true,
+      SMTP_ALT_PORT: 40124,
+    });
+    expect(targets.map((t) => [t.mode, t.port, t.configured])).toEqual([
+      ["implicit", 40123, true],
+      ["starttls", 40124, false],
+    ]);
+  });
+});
+
+describe("explainFailure", () => {
+  it("explains an unknown host name as DNS trouble", () => {
+    const out = explainFailure(
+      "dns",
+      withCode("getaddrinfo ENOTFOUND smtp.gmial.com", "ENOTFOUND"),
+      {
+        ...gmail465,
+        host: "smtp.gmial.com",
+      },
+    );
+    expect(out.detail).toContain("smtp.gmial.com");
+    expect(out.explanation?.title).toBe("Host name not found");
+    expect(out.explanation?.fix).toContain("SMTP_HOST");
+  });
+
+  it("explains a refused connection as port or firewall trouble", () => {
+    const out = explainFailure("tcp", withCode("connect ECONNREFUSED", "ECONNREFUSED"), gmail465);
+    expect(out.explanation?.title).toBe("Connection refused");
+    expect(out.explanation?.fix).toMatch(/465.*587/);
+    expect(out.explanation?.fix).toMatch(/firewall/);
+  });
+
+  it("explains a TCP timeout as a firewall dropping SMTP", () => {
+    const out = explainFailure("tcp", new StepTimeoutError(10_000), gmail465);
+    expect(out.detail).toBe("No answer within 10 s.");
+    expect(out.explanation?.title).toBe("Connection timed out");
+    expect(out.explanation?.meaning).toMatch(/firewall/);
+  });
+
+  it("explains an untrusted certificate with Gmail's TLS entry and no advice to disable checks", () => {
+    const out = explainFailure(
+      "tls",
+      withCode("unable to verify the first certificate", "UNABLE_TO_VERIFY_LEAF_SIGNATURE"),
+      gmail465,
+    );
+    expect(out.detail).toContain("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+    expect(out.explanation).toMatchObject({ title: "Certificate not trusted", replyId: "tls" });
+    expect(out.explanation?.fix).toMatch(/never turn verification off/);
+  });
+
+  it("explains plain text where TLS was expected as a mode mismatch", () => {
+    const error = withCode("wrong version number", "ERR_SSL_WRONG_VERSION_NUMBER");
+    const out = explainFailure("tls", error, { ...gmail465, port: 587 });
+    expect(out.explanation?.title).toMatch(/STARTTLS/);
+  });
+
+  it("explains a dead refresh token as reconnect advice with Google's reason", () => {
+    const error = new ReconnectNeededError("acc1", "Token has been expired or revoked.");
+    const out = explainFailure("auth", error, gmail465);
+    expect(out.detail).toContain("Token has been expired or revoked.");
+    expect(out.explanation?.title).toBe("Reconnect the Google account");
+    expect(out.explanation?.fix).toContain("Reconnect Google account");
+  });
+
+  it("maps Gmail's AUTH replies onto the reference entries", () => {
+    expect(explainAuthReply("535-5.7.8 Username and Password not accepted.")?.replyId).toBe(
+      "5.7.8",
+    );
+    expect(explainAuthReply("534-5.7.14 Please log in via your web browser")?.replyId).toBe(
+      "5.7.14",
+    );
+    expect(explainAuthReply("454 4.7.0 Too many login attempts")?.replyId).toBe("4.7.0");
+    expect(explainAuthReply("535 Authentication failed")?.replyId).toBe("5.7.8");
+    expect(explainAuthReply("250 OK")).toBeUndefined();
+  });
+});
+
+describe("SmtpDialogue", () => {
+  let server: Server | undefined;
+  let client: Socket | undefined;
+
+  afterEach(async () => {
+    client?.destroy();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  async function talkTo(script: (socket: Socket) => void): Promise<SmtpDialogue> {
+    server = createServer(script);
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const socket = connect({ host: "127.0.0.1", port });
+    client = socket;
+    await new Promise((resolve) => socket.once("connect", resolve));
+    return new SmtpDialogue(socket);
+  }
+
+  it("reads multi-line replies even when they arrive in pieces", async () => {
+    const dialogue = await talkTo((socket) => {
+      socket.write("220 smtp.example ESMTP ready\r\n");
+      socket.once("data", () => {
+        socket.write("250-smtp.example at your service\r\n250-SIZE 35882577\r\n250-AU");
+        setTimeout(() => socket.write("TH LOGIN PLAIN XOAUTH2\r\n250 SMTPUTF8\r\n"), 20);
+      });
+    });
+    expect((await dialogue.read()).code).toBe(220);
+    const ehlo = await dialogue.command("EHLO test");
+    expect(ehlo.code).toBe(250);
+    expect(ehlo.lines).toHaveLength(4);
+    expect(ehloKeywords(ehlo)).toEqual(["SIZE 35882577", "AUTH LOGIN PLAIN XOAUTH2", "SMTPUTF8"]);
+  });
+
+  it("fails a pending read when the server hangs up", async () => {
+    const dialogue = await talkTo((socket) => socket.end());
+    await expect(dialogue.read()).rejects.toThrow(/closed the connection/);
+  });
+});
+
+describe("redact", () => {
+  it("removes every occurrence of a secret and tidies the text", () => {
+    const token = "ya29.a0AfH6SMBx-secret-token";
+    expect(redact(`Bearer ${token} and again ${token}`, [token])).toBe(
+      "Bearer [redacted] and again [redacted]",
+    );
+    expect(oneLine("535-5.7.8 Username\r\n535 5.7.8  https://x")).toBe(
+      "535-5.7.8 Username 535 5.7.8 https://x",
+    );
+  });
+});
