@@ -10,11 +10,18 @@ import { InvalidGrantError, refreshAccessToken } from "./refresh-access-token";
 
 /** Refresh this long before Google's expiry so a token never dies mid-transaction. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
+/**
+ * A forced refresh right after another one is answered with the new token: connections that
+ * were rejected with the old token while the first refresh ran must not each refresh again.
+ */
+const RECENT_REFRESH_MS = 15_000;
 
 export interface AccessToken {
   accessToken: string;
   expiresAt: Date;
   email: string;
+  /** When this process obtained it by a refresh (undefined when read from the database). */
+  refreshedAt?: number;
 }
 
 /** The account must be reconnected in the browser before it can send again. */
@@ -35,7 +42,10 @@ export async function getAccessToken(
   options: { forceRefresh?: boolean } = {},
 ): Promise<AccessToken> {
   const cached = cache.get(accountId);
-  if (!options.forceRefresh && cached && isFresh(cached.expiresAt)) return cached;
+  if (cached && isFresh(cached.expiresAt)) {
+    if (!options.forceRefresh) return cached;
+    if (cached.refreshedAt && Date.now() - cached.refreshedAt < RECENT_REFRESH_MS) return cached;
+  }
 
   // Concurrent callers, forced or not, share the refresh already under way.
   const pending = inFlight.get(accountId);
@@ -61,18 +71,25 @@ async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessT
   if (account.reconnectReason) throw new ReconnectNeededError(accountId, account.reconnectReason);
 
   if (
-    !force &&
     account.accessTokenSealed &&
     account.accessTokenExpiresAt &&
     isFresh(account.accessTokenExpiresAt)
   ) {
-    const token = {
-      accessToken: sealer.open(account.accessTokenSealed),
-      expiresAt: account.accessTokenExpiresAt,
-      email: account.email,
-    };
-    cache.set(accountId, token);
-    return token;
+    const stored = sealer.open(account.accessTokenSealed);
+    // Forced: still take the stored token if another process refreshed it moments ago.
+    const refreshedElsewhere =
+      stored !== cache.get(accountId)?.accessToken &&
+      !!account.lastRefreshedAt &&
+      Date.now() - account.lastRefreshedAt.getTime() < RECENT_REFRESH_MS;
+    if (!force || refreshedElsewhere) {
+      const token = {
+        accessToken: stored,
+        expiresAt: account.accessTokenExpiresAt,
+        email: account.email,
+      };
+      cache.set(accountId, token);
+      return token;
+    }
   }
 
   if (!account.refreshTokenSealed) {
@@ -107,6 +124,7 @@ async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessT
       accessToken: refreshed.accessToken,
       expiresAt: refreshed.expiresAt,
       email: account.email,
+      refreshedAt: Date.now(),
     };
     cache.set(accountId, token);
     return token;

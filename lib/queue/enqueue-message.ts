@@ -10,8 +10,10 @@ export async function enqueueMessage(options: {
   userId: string;
   input: MessageInput;
   source?: "web" | "api" | "relay";
+  /** Send later: the message waits in the queue until this time. */
+  scheduledAt?: Date;
 }): Promise<{ id: string; status: string }> {
-  const { userId, input } = options;
+  const { userId, input, scheduledAt } = options;
   const prisma = await db();
   const account = await prisma.account.findFirst({
     where: { userId, provider: "google" },
@@ -53,6 +55,7 @@ export async function enqueueMessage(options: {
         textBody: input.text,
         mime: new Uint8Array(built.mime),
         sizeBytes: built.mime.length,
+        ...(scheduledAt ? { scheduledAt, nextAttemptAt: scheduledAt } : {}),
       },
     });
     await tx.messageEvent.create({
@@ -60,7 +63,9 @@ export async function enqueueMessage(options: {
         messageId: created.id,
         type: "queued",
         status: "queued",
-        detail: "Accepted into the outbox",
+        detail: scheduledAt
+          ? `Accepted into the outbox, scheduled for ${scheduledAt.toISOString()}`
+          : "Accepted into the outbox",
       },
     });
     return created;

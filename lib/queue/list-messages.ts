@@ -24,6 +24,8 @@ export async function listMessages(
       sentAt: true,
       attempts: true,
       nextAttemptAt: true,
+      scheduledAt: true,
+      account: { select: { reconnectReason: true, pauseReason: true, nextSendAt: true } },
       lastSmtpCode: true,
       lastSmtpReply: true,
       lastError: true,
@@ -37,7 +39,10 @@ export async function getMessage(userId: string, id: string) {
   const prisma = await db();
   return prisma.message.findFirst({
     where: { id, userId },
-    include: { events: { orderBy: { createdAt: "asc" } } },
+    include: {
+      events: { orderBy: { createdAt: "asc" } },
+      account: { select: { reconnectReason: true, pauseReason: true, nextSendAt: true } },
+    },
     omit: { mime: true },
   });
 }

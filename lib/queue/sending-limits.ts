@@ -31,19 +31,21 @@ export async function nextQuotaSlot(
   now: Date,
 ): Promise<Date | null> {
   const since = new Date(now.getTime() - limits.windowMs);
+  const inWindow = { accountId, status: "sent", sentAt: { gt: since } };
   const [sent, inFlight] = await Promise.all([
-    prisma.message.findMany({
-      where: { accountId, status: "sent", sentAt: { gt: since } },
-      orderBy: { sentAt: "asc" },
-      select: { sentAt: true },
-    }),
+    prisma.message.count({ where: inWindow }),
     prisma.message.count({ where: { accountId, status: "sending", lockedUntil: { gte: now } } }),
   ]);
-  const used = sent.length + inFlight;
+  const used = sent + inFlight;
   if (used < limits.dailyLimit) return null;
   // The slot frees when enough of the oldest sends age out of the window.
-  const freeing = sent[Math.min(sent.length - 1, used - limits.dailyLimit)]?.sentAt;
-  return new Date((freeing ?? now).getTime() + limits.windowMs);
+  const freeing = await prisma.message.findFirst({
+    where: inWindow,
+    orderBy: { sentAt: "asc" },
+    skip: Math.min(Math.max(sent - 1, 0), used - limits.dailyLimit),
+    select: { sentAt: true },
+  });
+  return new Date((freeing?.sentAt ?? now).getTime() + limits.windowMs);
 }
 
 /** Reserves the account's next send under its pace; false when another worker got there first. */

@@ -25,9 +25,19 @@ export async function sendMessageAction(
     text: field(form, "text"),
   };
   const parsed = messageInputSchema.safeParse(values);
-  if (!parsed.success) return { errors: fieldErrors(parsed.error), values };
+  const schedule = parseSchedule(field(form, "scheduledAt"));
+  if (!parsed.success || "error" in schedule) {
+    const errors = parsed.success ? {} : fieldErrors(parsed.error);
+    if ("error" in schedule) errors.scheduledAt = schedule.error;
+    return { errors, values };
+  }
   try {
-    const { id } = await enqueueMessage({ userId: user.id, input: parsed.data, source: "web" });
+    const { id } = await enqueueMessage({
+      userId: user.id,
+      input: parsed.data,
+      source: "web",
+      scheduledAt: schedule.at,
+    });
     return { ok: { id } };
   } catch (error) {
     if (error instanceof AppError && error.status < 500) {
@@ -44,4 +54,15 @@ export async function sendMessageAction(
 function field(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === "string" ? value : "";
+}
+
+/** "Send later": an ISO time the browser computed from the person's local date and time. */
+function parseSchedule(raw: string): { at?: Date } | { error: string } {
+  if (!raw) return {};
+  const at = new Date(raw);
+  if (Number.isNaN(at.getTime())) return { error: "Choose a valid date and time." };
+  if (at.getTime() < Date.now() - 60_000) return { error: "Choose a time in the future." };
+  if (at.getTime() > Date.now() + 365 * 24 * 3_600_000)
+    return { error: "Choose a time within a year." };
+  return { at };
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useRef } from "react";
+import { useActionState, useRef, useState } from "react";
 import { sendMessageAction, type ComposeState } from "./actions";
 
 const inputClass =
@@ -98,6 +98,7 @@ export function ComposeForm({ fromAddresses }: { fromAddresses: string[] }) {
         />
         <FieldError id="text" error={errors.text} />
       </div>
+      <SendLater error={errors.scheduledAt} />
       <div className="flex items-center gap-3">
         <button
           type="submit"
@@ -139,6 +140,33 @@ function AddressField(props: {
         className={inputClass}
       />
       <FieldError id={props.name} error={props.error} />
+    </div>
+  );
+}
+
+function SendLater({ error }: { error?: string }) {
+  const [local, setLocal] = useState("");
+  // The browser reads datetime-local in the person's own timezone; the server gets an instant.
+  const instant = local ? new Date(local).toISOString() : "";
+  return (
+    <div>
+      <label htmlFor="sendAt" className="text-sm font-medium">
+        Send later{" "}
+        <span className="font-normal text-zinc-500 dark:text-zinc-400">
+          (optional, your local time)
+        </span>
+      </label>
+      <input
+        id="sendAt"
+        type="datetime-local"
+        value={local}
+        onChange={(e) => setLocal(e.target.value)}
+        aria-invalid={!!error}
+        aria-describedby={error ? "scheduledAt-error" : undefined}
+        className={`${inputClass} max-w-xs`}
+      />
+      <input type="hidden" name="scheduledAt" value={instant} />
+      <FieldError id="scheduledAt" error={error} />
     </div>
   );
 }

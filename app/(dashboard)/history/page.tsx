@@ -5,6 +5,8 @@ import { LocalTime } from "../../components/local-time";
 import { StatusBadge } from "../../components/status-badge";
 import { requireUser } from "@/lib/auth/session";
 import { listMessages } from "@/lib/queue/list-messages";
+import { waitingReason } from "@/lib/queue/waiting-reason";
+import { WaitingText } from "../../components/waiting-text";
 import { IN_FLIGHT_STATUSES, isMessageStatus } from "@/lib/queue/message-status";
 
 export const metadata: Metadata = { title: "History" };
@@ -18,6 +20,7 @@ export default async function HistoryPage({
   const user = await requireUser();
   const { cursor } = await searchParams;
   const { messages, nextCursor } = await listMessages(user.id, { cursor });
+  const waiting = new Map(messages.map((m) => [m.id, waitingReason(m, m.account)]));
   const inFlight = messages.some(
     (m) => isMessageStatus(m.status) && IN_FLIGHT_STATUSES.includes(m.status),
   );
@@ -86,17 +89,19 @@ export default async function HistoryPage({
                   <td className="px-4 py-3 whitespace-nowrap text-zinc-500 dark:text-zinc-400">
                     <LocalTime iso={(m.sentAt ?? m.createdAt).toISOString()} />
                   </td>
-                  <td className="px-4 py-3 font-mono text-xs" data-testid="smtp-reply">
-                    {m.lastSmtpReply ? (
-                      <span title={m.lastSmtpReply}>
+                  <td className="px-4 py-3 text-xs">
+                    {m.lastSmtpReply && (
+                      <span
+                        title={m.lastSmtpReply}
+                        className="block font-mono"
+                        data-testid="smtp-reply"
+                      >
                         <strong>{m.lastSmtpCode}</strong>{" "}
                         {m.lastSmtpReply.replace(/^\d{3}[ -]?/, "").slice(0, 60)}
                       </span>
-                    ) : m.status === "deferred" ? (
-                      <span>
-                        retry at <LocalTime iso={m.nextAttemptAt.toISOString()} />
-                      </span>
-                    ) : (
+                    )}
+                    {waiting.get(m.id) && <WaitingText reason={waiting.get(m.id)!} />}
+                    {!m.lastSmtpReply && !waiting.get(m.id) && (
                       <span className="text-zinc-400">—</span>
                     )}
                   </td>

@@ -7,6 +7,9 @@ import { StatusBadge } from "../../../components/status-badge";
 import { requireUser } from "@/lib/auth/session";
 import { explainReply } from "@/lib/mail/gmail-replies";
 import { getMessage } from "@/lib/queue/list-messages";
+import { waitingReason } from "@/lib/queue/waiting-reason";
+import { WaitingText } from "../../../components/waiting-text";
+import { MessageActions } from "./message-actions";
 import { IN_FLIGHT_STATUSES, type MessageStatus } from "@/lib/queue/message-status";
 
 export const metadata: Metadata = { title: "Message" };
@@ -17,6 +20,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const message = await getMessage(user.id, id);
   if (!message) notFound();
+  const reason = waitingReason(message, message.account);
   const explanation = explainReply(message.lastSmtpReply ?? undefined);
   const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : "");
 
@@ -26,11 +30,17 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
       <Link href="/history" className="text-sm text-blue-600 hover:underline dark:text-blue-400">
         ← History
       </Link>
+      {reason && (
+        <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm dark:border-amber-800 dark:bg-amber-950">
+          <WaitingText reason={reason} />
+        </p>
+      )}
       <header className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">
           {message.subject || "(no subject)"}
         </h1>
         <StatusBadge status={message.status} />
+        <MessageActions id={message.id} status={message.status} />
       </header>
 
       <section

@@ -1,0 +1,34 @@
+// Cancels a message that has not gone out yet (queued, deferred or scheduled).
+import "server-only";
+import { db } from "../db";
+import { AppError } from "../errors/app-error";
+
+export async function cancelMessage(userId: string, id: string): Promise<void> {
+  const prisma = await db();
+  await prisma.$transaction(async (tx) => {
+    // Conditional on the status, so a worker that just claimed the message wins the race.
+    const { count } = await tx.message.updateMany({
+      where: { id, userId, status: { in: ["queued", "deferred"] } },
+      data: { status: "canceled", lockedBy: null, lockedUntil: null },
+    });
+    if (count === 0) {
+      const message = await tx.message.findFirst({
+        where: { id, userId },
+        select: { status: true },
+      });
+      if (!message) throw new AppError("not_found", "Message not found.");
+      throw new AppError(
+        "conflict",
+        `The message is already ${message.status} and can no longer be canceled.`,
+      );
+    }
+    await tx.messageEvent.create({
+      data: {
+        messageId: id,
+        type: "canceled",
+        status: "canceled",
+        detail: "Canceled by the sender",
+      },
+    });
+  });
+}
