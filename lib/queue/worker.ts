@@ -3,8 +3,9 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { db } from "../db";
+import { env } from "../env";
 import { closeAllTransports } from "../mail/transport-pool";
-import { claimNextMessage } from "./claim-next-message";
+import { claimNextMessage, recoverExpiredLeases } from "./claim-next-message";
 import { deliverMessage } from "./deliver-message";
 import { wakeEmitter } from "./wake-workers";
 
@@ -18,7 +19,7 @@ export async function startWorker(
 ): Promise<WorkerHandle> {
   const prisma = await db();
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? env().WORKER_CONCURRENCY;
   const pollMs = options.pollMs ?? 1000;
   const log = options.log ?? ((line: string) => console.log(line));
   let running = true;
@@ -37,6 +38,10 @@ export async function startWorker(
       .catch((e: Error) => log(`worker ${id}: heartbeat failed: ${e.message}`));
   }, 10_000);
   heartbeat.unref();
+
+  const recovered = await recoverExpiredLeases(prisma);
+  if (recovered > 0)
+    log(`worker ${id}: requeued ${recovered} message(s) left mid-send by a stopped worker`);
 
   const lanes = Array.from({ length: concurrency }, async () => {
     while (running) {
