@@ -21,7 +21,9 @@ const CA_LIFETIME_MS = 10 * 365 * DAY_MS;
 const SERVER_LIFETIME_MS = 365 * DAY_MS;
 
 /** A self-signed CA certificate (CA:true, keyCertSign) with an ECDSA P-256 key. */
-export async function createCertificateAuthority(commonName: string): Promise<CertificateAuthority> {
+export async function createCertificateAuthority(
+  commonName: string,
+): Promise<CertificateAuthority> {
   const notBefore = new Date(Date.now() - BACKDATE_MS);
   const pems = await generate(
     [
@@ -36,7 +38,13 @@ export async function createCertificateAuthority(commonName: string): Promise<Ce
       notAfterDate: new Date(notBefore.getTime() + CA_LIFETIME_MS),
       extensions: [
         { name: "basicConstraints", cA: true, critical: true },
-        { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+        {
+          name: "keyUsage",
+          keyCertSign: true,
+          cRLSign: true,
+          digitalSignature: true,
+          critical: true,
+        },
       ],
     },
   );

@@ -143,7 +143,9 @@ export interface EmulatorControl {
   issueTokens(email: string, options?: { clientId?: string; scope?: string }): IssuedTokens;
   stats(): StatsSnapshot;
   stats(email: string): Counters;
+  /** Newest first; each with envelope, parsed headers and raw MIME. */
   messages(filter?: { email?: string }): StoredMessage[];
+  message(id: string): StoredMessage | undefined;
   clearMailbox(): void;
   reset(): void;
 }

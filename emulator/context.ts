@@ -1,0 +1,68 @@
+// The state one running emulator shares between its HTTP and SMTP sides.
+import { Mailbox } from "./mailbox";
+import { ClientRegistry, DEFAULT_CLIENT } from "./oauth/clients";
+import { IdTokenSigner } from "./oauth/id-token";
+import { PendingAuthorizations } from "./oauth/pending-authorizations";
+import { TokenStore } from "./oauth/token-store";
+import { FaultQueue } from "./smtp/faults";
+import { AccountRegistry } from "./state/accounts";
+import { SendingQuota } from "./state/sending-quota";
+import { Stats } from "./state/stats";
+import type { EmulatorOptions } from "./types";
+
+export const GMAIL_MAX_MESSAGE_BYTES = 35_882_577;
+export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;
+export const DEFAULT_QUOTA_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export interface EmulatorContext {
+  now: () => number;
+  log: (line: string) => void;
+  accessTokenTtlSeconds: number;
+  maxMessageBytes: number;
+  clients: ClientRegistry;
+  accounts: AccountRegistry;
+  tokens: TokenStore;
+  idTokens: IdTokenSigner;
+  pendingAuthorizations: PendingAuthorizations;
+  stats: Stats;
+  quota: SendingQuota;
+  mailbox: Mailbox;
+  faults: FaultQueue;
+  /** Set once the HTTP listener has its port: "http://127.0.0.1:<port>". */
+  issuer: string;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number.`);
+  return value;
+}
+
+export function createContext(options: EmulatorOptions): EmulatorContext {
+  const now = options.now ?? Date.now;
+  const accessTokenTtlSeconds = positive(
+    "accessTokenTtlSeconds",
+    options.accessTokenTtlSeconds,
+    DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+  );
+  const quotaWindowMs = positive("quotaWindowMs", options.quotaWindowMs, DEFAULT_QUOTA_WINDOW_MS);
+  const clients = options.clients ?? [DEFAULT_CLIENT];
+  if (clients.length === 0) throw new Error("The emulator needs at least one OAuth client.");
+
+  return {
+    now,
+    log: options.log ?? (() => undefined),
+    accessTokenTtlSeconds,
+    maxMessageBytes: positive("maxMessageBytes", options.maxMessageBytes, GMAIL_MAX_MESSAGE_BYTES),
+    clients: new ClientRegistry(clients),
+    accounts: new AccountRegistry(options.accounts),
+    tokens: new TokenStore(now, accessTokenTtlSeconds),
+    idTokens: new IdTokenSigner(),
+    pendingAuthorizations: new PendingAuthorizations(now),
+    stats: new Stats(),
+    quota: new SendingQuota(now, quotaWindowMs),
+    mailbox: new Mailbox(),
+    faults: new FaultQueue(),
+    issuer: "",
+  };
+}

@@ -1,0 +1,134 @@
+// The control API over HTTP (/control/…): the same operations as the in-process control,
+// JSON in and out, every body validated; bad input is a 400, never a crash.
+import { z } from "zod";
+import type { Control } from "./control";
+import type { EmulatorContext } from "./context";
+import { readJson } from "./http/body";
+import { apiError } from "./http/http-error";
+import { sendJson } from "./http/respond";
+import type { RequestContext, Router } from "./http/router";
+import { summarize } from "./mailbox";
+
+const email = z
+  .string()
+  .trim()
+  .min(3)
+  .max(320)
+  .regex(/^[^\s@]+@[^\s@]+$/, "must be an email address");
+
+const failNextBody = z.strictObject({
+  count: z.number().int().min(1).max(10_000).default(1),
+  reply: z.string().regex(/^[45]\d\d[ -]/, 'must be an SMTP reply such as "451 4.3.0 Text"'),
+  stage: z.enum(["connect", "auth", "mail", "rcpt", "data"]).optional(),
+  email: email.optional(),
+});
+
+const stallNextBody = z.strictObject({
+  count: z.number().int().min(1).max(10_000).default(1),
+  action: z.enum(["drop", "delay"]),
+  ms: z.number().int().min(0).max(600_000).optional(),
+  afterBytes: z.number().int().min(0).optional(),
+});
+
+const aliasBody = z.strictObject({
+  sendAsEmail: email,
+  displayName: z.string().max(200).optional(),
+  isDefault: z.boolean().optional(),
+  verificationStatus: z.enum(["accepted", "pending"]).optional(),
+});
+
+const accountBody = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  hostedDomain: z.string().max(253).optional(),
+  dailyQuota: z.number().int().min(0).max(1_000_000).optional(),
+  aliases: z.array(aliasBody).max(100).optional(),
+});
+
+const emailBody = z.strictObject({ email });
+const optionalEmailBody = z.strictObject({ email: email.optional() });
+const issueTokensBody = z.strictObject({
+  email,
+  clientId: z.string().min(1).optional(),
+  scope: z.string().min(1).optional(),
+});
+
+async function body<T>(rc: RequestContext, schema: z.ZodType<T>): Promise<T> {
+  const result = schema.safeParse(await readJson(rc.req));
+  if (!result.success) {
+    const message = result.error.issues
+      .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`)
+      .join("; ");
+    throw apiError(400, "invalid_request", message);
+  }
+  return result.data;
+}
+
+/** Runs a control operation; its own validation errors become 400s. */
+function attempt<T>(operation: () => T): T {
+  try {
+    return operation();
+  } catch (error) {
+    throw apiError(400, "invalid_request", error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function addControlRoutes(router: Router, ctx: EmulatorContext, control: Control): void {
+  router
+    .add("POST", "/control/fail-next", async (rc) => {
+      const { count, reply, stage, email: account } = await body(rc, failNextBody);
+      attempt(() => control.failNext(count, reply, { stage, email: account }));
+      sendJson(rc.res, 200, { ok: true });
+    })
+    .add("POST", "/control/stall-next", async (rc) => {
+      const { count, ...options } = await body(rc, stallNextBody);
+      attempt(() => control.stallNext(count, options));
+      sendJson(rc.res, 200, { ok: true });
+    })
+    .add("POST", "/control/revoke", async (rc) => {
+      control.revoke((await body(rc, emailBody)).email);
+      sendJson(rc.res, 200, { ok: true });
+    })
+    .add("POST", "/control/expire-access-tokens", async (rc) => {
+      control.expireAccessTokens((await body(rc, optionalEmailBody)).email);
+      sendJson(rc.res, 200, { ok: true });
+    })
+    .add("GET", "/control/accounts", (rc) => {
+      sendJson(rc.res, 200, { accounts: ctx.accounts.list() });
+    })
+    .add("PUT", "/control/accounts/:email", async (rc) => {
+      const address = email.safeParse(rc.params.email);
+      if (!address.success)
+        throw apiError(400, "invalid_request", "The path must end with an email address.");
+      const patch = await body(rc, accountBody);
+      sendJson(rc.res, 200, { account: ctx.accounts.upsert(address.data, patch) });
+    })
+    .add("POST", "/control/issue-tokens", async (rc) => {
+      const { email: account, clientId, scope } = await body(rc, issueTokensBody);
+      sendJson(
+        rc.res,
+        200,
+        attempt(() => control.issueTokens(account, { clientId, scope })),
+      );
+    })
+    .add("GET", "/control/stats", (rc) => {
+      const account = rc.url.searchParams.get("email");
+      sendJson(rc.res, 200, account ? control.stats(account) : control.stats());
+    })
+    .add("GET", "/control/messages", (rc) => {
+      const account = rc.url.searchParams.get("email") ?? undefined;
+      sendJson(rc.res, 200, { messages: control.messages({ email: account }).map(summarize) });
+    })
+    .add("GET", "/control/messages/:id", (rc) => {
+      const found = control.message(rc.params.id ?? "");
+      if (!found) throw apiError(404, "not_found", "No message with that id.");
+      sendJson(rc.res, 200, found);
+    })
+    .add("POST", "/control/clear-mailbox", (rc) => {
+      control.clearMailbox();
+      sendJson(rc.res, 200, { ok: true });
+    })
+    .add("POST", "/control/reset", (rc) => {
+      control.reset();
+      sendJson(rc.res, 200, { ok: true });
+    });
+}

@@ -1,0 +1,97 @@
+// The in-process control API: inject SMTP failures, revoke or expire tokens, set quotas and
+// aliases, mint tokens without a browser, read counters and the mailbox.
+import type { EmulatorContext } from "./context";
+import { issueTokenResponse } from "./oauth/token-response";
+import { parseScope } from "./oauth/scopes";
+import type {
+  Counters,
+  EmulatorAlias,
+  EmulatorControl,
+  FailNextOptions,
+  IssuedTokens,
+  StallNextOptions,
+  StatsSnapshot,
+  StoredMessage,
+} from "./types";
+
+export const DEFAULT_ISSUED_SCOPE = "openid email profile https://mail.google.com/";
+
+export class Control implements EmulatorControl {
+  constructor(private readonly ctx: EmulatorContext) {}
+
+  failNext(count: number, reply: string, options: FailNextOptions = {}): void {
+    this.ctx.faults.failNext(count, reply, options);
+  }
+
+  stallNext(count: number, options: StallNextOptions): void {
+    this.ctx.faults.stallNext(count, options);
+  }
+
+  revoke(email: string): void {
+    this.ctx.tokens.revokeAccount(email);
+  }
+
+  expireAccessTokens(email?: string): void {
+    this.ctx.tokens.expireAccessTokens(email);
+  }
+
+  setQuota(email: string, dailyQuota: number): void {
+    if (!Number.isInteger(dailyQuota) || dailyQuota < 0) {
+      throw new Error("dailyQuota must be a whole number, 0 or more.");
+    }
+    this.ctx.accounts.upsert(email, { dailyQuota });
+  }
+
+  setAliases(email: string, aliases: EmulatorAlias[]): void {
+    this.ctx.accounts.upsert(email, { aliases });
+  }
+
+  /** Tokens as if the user had consented in the browser (offline access, first consent). */
+  issueTokens(email: string, options: { clientId?: string; scope?: string } = {}): IssuedTokens {
+    const client = options.clientId
+      ? this.ctx.clients.get(options.clientId)
+      : this.ctx.clients.first();
+    if (!client)
+      throw new Error(`Unknown OAuth client: ${options.clientId ?? "(none configured)"}`);
+    const { scopes, unknown } = parseScope(options.scope ?? DEFAULT_ISSUED_SCOPE);
+    if (unknown.length > 0) throw new Error(`Unknown scopes: ${unknown.join(", ")}`);
+
+    const account = this.ctx.accounts.ensure(email);
+    const grant = this.ctx.tokens.createGrant(account.email, client.clientId, scopes, true);
+    const response = issueTokenResponse(this.ctx, grant, { includeRefreshToken: true });
+    return {
+      refreshToken: response.refresh_token ?? "",
+      accessToken: response.access_token,
+      expiresIn: response.expires_in,
+      idToken: response.id_token ?? "",
+    };
+  }
+
+  stats(): StatsSnapshot;
+  stats(email: string): Counters;
+  stats(email?: string): StatsSnapshot | Counters {
+    return email === undefined ? this.ctx.stats.snapshot() : this.ctx.stats.forAccount(email);
+  }
+
+  /** Copies, so a test that edits what it got cannot change the mailbox. */
+  messages(filter: { email?: string } = {}): StoredMessage[] {
+    return this.ctx.mailbox.list(filter).map((message) => structuredClone(message));
+  }
+
+  message(id: string): StoredMessage | undefined {
+    const message = this.ctx.mailbox.get(id);
+    return message && structuredClone(message);
+  }
+
+  clearMailbox(): void {
+    this.ctx.mailbox.clear();
+  }
+
+  /** Clears injected failures and stalls, counters, quota usage and the mailbox. */
+  reset(): void {
+    this.ctx.faults.reset();
+    this.ctx.stats.reset();
+    this.ctx.quota.reset();
+    this.ctx.mailbox.clear();
+  }
+}

@@ -1,0 +1,47 @@
+// What the emulator remembers about one SMTP connection, keyed by smtp-server's session object
+// (the same object for the whole connection).
+import type { SMTPServer, SMTPServerSession } from "smtp-server";
+import type { SmtpListener } from "../types";
+
+export type SmtpConnection = SMTPServer["connections"] extends Set<infer C> ? C : never;
+
+export interface ConnectionState {
+  /** Gmail-like per-session id that ends replies: "<id> - gsmtp". */
+  sessionId: string;
+  listener: SmtpListener;
+  /** Unset only for a session the emulator never saw connect (see connectionState). */
+  connection?: SmtpConnection;
+  /** The authenticated Google account. */
+  account?: string;
+  /** Accounts this connection already counted in smtpConnections. */
+  countedAccounts: Set<string>;
+  /** Upper-case verb of the command being answered ("AUTH" for an AUTH continuation line). */
+  verb: string;
+  /** The command line being answered, credentials never included. */
+  commandLine: string;
+}
+
+const states = new WeakMap<SMTPServerSession, ConnectionState>();
+
+export function setConnectionState(session: SMTPServerSession, state: ConnectionState): void {
+  states.set(session, state);
+}
+
+/**
+ * The session's state. Every connection is instrumented when it is accepted; the fallback only
+ * keeps a handler from throwing (and taking the process down) if that ever did not happen.
+ */
+export function connectionState(session: SMTPServerSession): ConnectionState {
+  let state = states.get(session);
+  if (!state) {
+    state = {
+      sessionId: session.id,
+      listener: session.secure ? "smtps" : "starttls",
+      countedAccounts: new Set(),
+      verb: "",
+      commandLine: "",
+    };
+    states.set(session, state);
+  }
+  return state;
+}

@@ -1,0 +1,113 @@
+// smtp-server callbacks for the connection, XOAUTH2 and the envelope, answering as Gmail does.
+import type {
+  SMTPServerAddress,
+  SMTPServerAuthentication,
+  SMTPServerAuthenticationResponse,
+  SMTPServerSession,
+} from "smtp-server";
+import type { EmulatorContext } from "../context";
+import { GMAIL_FULL_SCOPE } from "../oauth/scopes";
+import { normalizeEmail } from "../state/accounts";
+import { connectionState } from "./connection-state";
+import { badRecipient, GMAIL_REPLIES, GmailReplyError } from "./gmail-replies";
+import { isValidRecipient } from "./rfc5321-address";
+
+type Done = (err?: Error | null) => void;
+type AuthDone = (
+  err: Error | null | undefined,
+  response?: SMTPServerAuthenticationResponse,
+) => void;
+
+export const MAX_RECIPIENTS = 100;
+
+// What Gmail sends (base64-encoded) in the 334 challenge after a rejected XOAUTH2 token.
+export const XOAUTH2_FAILURE = { status: "400", schemes: "Bearer", scope: GMAIL_FULL_SCOPE };
+
+export function onConnect(ctx: EmulatorContext, session: SMTPServerSession, done: Done): void {
+  ctx.stats.count("smtpConnections");
+  const failure = ctx.faults.takeFailure("connect", undefined);
+  done(failure ? new GmailReplyError(failure) : null);
+}
+
+/** After STARTTLS smtp-server forgets the session's identity (RFC 3207); so does the emulator. */
+export function onSecure(session: SMTPServerSession, done: Done): void {
+  connectionState(session).account = undefined;
+  done();
+}
+
+export function onAuth(
+  ctx: EmulatorContext,
+  auth: SMTPServerAuthentication,
+  session: SMTPServerSession,
+  done: AuthDone,
+): void {
+  const state = connectionState(session);
+  const email = normalizeEmail(auth.username ?? "");
+  if (email && !state.countedAccounts.has(email)) {
+    state.countedAccounts.add(email);
+    ctx.stats.countForAccountOnly("smtpConnections", email);
+  }
+
+  const failure = ctx.faults.takeFailure("auth", email);
+  if (failure) {
+    done(new GmailReplyError(failure));
+    return;
+  }
+
+  // Gmail checks the token exists, is unexpired and unrevoked, carries the full Gmail scope,
+  // and belongs to the user= address.
+  const check = ctx.tokens.checkAccessToken(auth.accessToken ?? "");
+  const valid =
+    check.ok && check.token.scopes.includes(GMAIL_FULL_SCOPE) && check.token.email === email;
+  if (!valid) {
+    ctx.stats.count("authFailures", email || undefined);
+    ctx.log(
+      `smtp: AUTH XOAUTH2 refused for ${email || "(no user)"} (${check.ok ? "scope or user" : check.reason})`,
+    );
+    done(null, { data: XOAUTH2_FAILURE });
+    return;
+  }
+  ctx.stats.count("auths", email);
+  state.account = email;
+  done(null, { user: email });
+}
+
+export function onMailFrom(
+  ctx: EmulatorContext,
+  _address: SMTPServerAddress,
+  session: SMTPServerSession,
+  done: Done,
+): void {
+  const failure = ctx.faults.takeFailure("mail", connectionState(session).account);
+  done(failure ? new GmailReplyError(failure) : null);
+}
+
+export function onRcptTo(
+  ctx: EmulatorContext,
+  address: SMTPServerAddress,
+  session: SMTPServerSession,
+  done: Done,
+): void {
+  const account = connectionState(session).account ?? "";
+  const failure = ctx.faults.takeFailure("rcpt", account);
+  if (failure) return done(new GmailReplyError(failure));
+  if (!isValidRecipient(address.address)) {
+    return done(new GmailReplyError(badRecipient(address.address)));
+  }
+
+  const recipients = session.envelope.rcptTo;
+  const repeated = recipients.some(
+    (r) => r.address.toLowerCase() === address.address.toLowerCase(),
+  );
+  if (!repeated && recipients.length >= MAX_RECIPIENTS) {
+    return done(new GmailReplyError(GMAIL_REPLIES.tooManyRecipients));
+  }
+
+  // An exhausted quota refuses every recipient; a message that would only cross the limit is
+  // refused as a whole after DATA (see data-handler.ts).
+  const quota = ctx.accounts.ensure(account).dailyQuota;
+  if (ctx.quota.used(account) >= quota) {
+    return done(new GmailReplyError(GMAIL_REPLIES.quotaExceeded));
+  }
+  done();
+}

@@ -1,0 +1,99 @@
+// The emulator's Google accounts: pre-created ones, and any email typed on the consent page.
+import { createHash } from "node:crypto";
+import type { AccountInfo, EmulatorAccount, EmulatorAlias, ResolvedAlias } from "../types";
+
+export const DEFAULT_DAILY_QUOTA = 500;
+
+export type Account = AccountInfo;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Google's `sub` is a 21-digit number that never changes for an account. Deriving it from the
+ * email keeps it stable across emulator restarts, so an app that links users by `sub` (as
+ * next-auth does) still recognises them after `npm run emulator` is restarted.
+ */
+export function subjectFor(email: string): string {
+  const digest = createHash("sha256")
+    .update(`mailroom-emulator:${normalizeEmail(email)}`)
+    .digest();
+  const n = BigInt(`0x${digest.subarray(0, 12).toString("hex")}`) % 10n ** 20n;
+  return `1${n.toString().padStart(20, "0")}`;
+}
+
+/** "ada.lovelace@example.com" → "Ada Lovelace": what a fresh account is called. */
+export function nameFromEmail(email: string): string {
+  const local = email.split("@")[0] ?? email;
+  const words = local.split(/[._+-]+/).filter(Boolean);
+  if (words.length === 0) return email;
+  return words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
+}
+
+export function resolveAliases(aliases: EmulatorAlias[] | undefined): ResolvedAlias[] {
+  return (aliases ?? []).map((alias) => ({
+    sendAsEmail: normalizeEmail(alias.sendAsEmail),
+    displayName: alias.displayName ?? "",
+    isDefault: alias.isDefault ?? false,
+    verificationStatus: alias.verificationStatus ?? "accepted",
+  }));
+}
+
+export interface AccountPatch {
+  name?: string;
+  hostedDomain?: string;
+  dailyQuota?: number;
+  aliases?: EmulatorAlias[];
+}
+
+export class AccountRegistry {
+  private readonly accounts = new Map<string, Account>();
+
+  constructor(initial: EmulatorAccount[] = []) {
+    for (const account of initial) this.upsert(account.email, account);
+  }
+
+  get(email: string): Account | undefined {
+    return this.accounts.get(normalizeEmail(email));
+  }
+
+  /** The account, created with Google-like defaults if it does not exist yet. */
+  ensure(email: string): Account {
+    return this.get(email) ?? this.upsert(email, {});
+  }
+
+  list(): Account[] {
+    return [...this.accounts.values()];
+  }
+
+  upsert(email: string, patch: AccountPatch): Account {
+    const key = normalizeEmail(email);
+    const existing = this.accounts.get(key);
+    const account: Account = existing ?? {
+      email: key,
+      name: nameFromEmail(key),
+      sub: subjectFor(key),
+      dailyQuota: DEFAULT_DAILY_QUOTA,
+      aliases: [],
+    };
+    if (patch.name !== undefined) account.name = patch.name;
+    if (patch.hostedDomain !== undefined) account.hostedDomain = patch.hostedDomain || undefined;
+    if (patch.dailyQuota !== undefined) account.dailyQuota = patch.dailyQuota;
+    if (patch.aliases !== undefined) account.aliases = resolveAliases(patch.aliases);
+    this.accounts.set(key, account);
+    return account;
+  }
+
+  /** Addresses Gmail sends as without rewriting From: the account and its accepted aliases. */
+  sendableAddresses(email: string): string[] {
+    const account = this.get(email);
+    if (!account) return [];
+    return [
+      account.email,
+      ...account.aliases
+        .filter((alias) => alias.verificationStatus === "accepted")
+        .map((alias) => alias.sendAsEmail),
+    ];
+  }
+}
