@@ -30,6 +30,18 @@ const stallNextBody = z.strictObject({
   afterBytes: z.number().int().min(0).optional(),
 });
 
+const faultRateBody = z.union([
+  z.null(),
+  z.strictObject({
+    rate: z.number().min(0).max(1),
+    replies: z
+      .array(z.string().regex(/^4\d\d[ -]/, "must be a 4xx SMTP reply"))
+      .min(1)
+      .optional(),
+    dropShare: z.number().min(0).max(1).optional(),
+  }),
+]);
+
 const aliasBody = z.strictObject({
   sendAsEmail: email,
   displayName: z.string().max(200).optional(),
@@ -82,6 +94,11 @@ export function addControlRoutes(router: Router, ctx: EmulatorContext, control: 
     .add("POST", "/control/stall-next", async (rc) => {
       const { count, ...options } = await body(rc, stallNextBody);
       attempt(() => control.stallNext(count, options));
+      sendJson(rc.res, 200, { ok: true });
+    })
+    .add("POST", "/control/fault-rate", async (rc) => {
+      const options = await body(rc, faultRateBody);
+      attempt(() => control.setFaultRate(options));
       sendJson(rc.res, 200, { ok: true });
     })
     .add("POST", "/control/revoke", async (rc) => {

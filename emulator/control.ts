@@ -8,6 +8,7 @@ import type {
   EmulatorAlias,
   EmulatorControl,
   FailNextOptions,
+  FaultRateOptions,
   IssuedTokens,
   StallNextOptions,
   StatsSnapshot,
@@ -25,6 +26,10 @@ export class Control implements EmulatorControl {
 
   stallNext(count: number, options: StallNextOptions): void {
     this.ctx.faults.stallNext(count, options);
+  }
+
+  setFaultRate(options: FaultRateOptions | null): void {
+    this.ctx.faults.setFaultRate(options);
   }
 
   revoke(email: string): void {

@@ -69,6 +69,17 @@ export interface StallNextOptions {
   afterBytes?: number;
 }
 
+export interface FaultRateOptions {
+  /** Probability (0–1) that a DATA transaction fails. */
+  rate: number;
+  /** Temporary replies to draw from; default 421 / 451 / 454. */
+  replies?: string[];
+  /** Share of the failures that drop the connection mid-DATA instead of replying; default 0.25. */
+  dropShare?: number;
+  /** Random source, for reproducible runs; default Math.random. */
+  random?: () => number;
+}
+
 export interface IssuedTokens {
   refreshToken: string;
   accessToken: string;
@@ -136,6 +147,8 @@ export interface ResolvedAlias {
 export interface EmulatorControl {
   failNext(count: number, reply: string, options?: FailNextOptions): void;
   stallNext(count: number, options: StallNextOptions): void;
+  /** Random temporary failures on a share of all DATA transactions, until null or reset(). */
+  setFaultRate(options: FaultRateOptions | null): void;
   revoke(email: string): void;
   expireAccessTokens(email?: string): void;
   setQuota(email: string, dailyQuota: number): void;

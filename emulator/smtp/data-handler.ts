@@ -22,7 +22,8 @@ export function onData(
 ): void {
   const state = connectionState(session);
   const account = state.account ?? "";
-  const stall = ctx.faults.takeStall();
+  const random = ctx.faults.rollRandomFault();
+  const stall = ctx.faults.takeStall() ?? random.stall;
   const chunks: Buffer[] = [];
   let received = 0;
   let dropped = false;
@@ -47,7 +48,14 @@ export function onData(
       done(new GmailReplyError(GMAIL_REPLIES.temporarilyRejected));
       return;
     }
-    void decide(ctx, session, account, stream.sizeExceeded, Buffer.concat(chunks)).then(
+    void decide(
+      ctx,
+      session,
+      account,
+      stream.sizeExceeded,
+      Buffer.concat(chunks),
+      random.reply,
+    ).then(
       (reply) => answer(reply),
       (error: unknown) => {
         ctx.log(`smtp: failed to store a message: ${String(error)}`);
@@ -75,9 +83,10 @@ async function decide(
   account: string,
   sizeExceeded: boolean,
   raw: Buffer,
+  randomReply: GmailReply | undefined,
 ): Promise<GmailReply> {
   if (sizeExceeded) return GMAIL_REPLIES.tooBig;
-  const failure = ctx.faults.takeFailure("data", account);
+  const failure = ctx.faults.takeFailure("data", account) ?? randomReply;
   if (failure) return failure;
 
   const rcptTo = session.envelope.rcptTo.map((r) => r.address);

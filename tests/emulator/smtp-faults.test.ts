@@ -173,3 +173,54 @@ describe("stallNext", () => {
     expect(Date.now() - quick).toBeLessThan(600);
   });
 });
+
+describe("random fault rate", () => {
+  it("fails about the given share of transactions with temporary replies or drops, and stops when cleared", async () => {
+    const emu = await startTestEmulator();
+    try {
+      const { accessToken } = emu.control.issueTokens("chaos@example.com");
+      let seed = 7;
+      const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+      emu.control.setFaultRate({ rate: 0.3, dropShare: 0.25, random });
+      const outcomes: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        const smtp = transport(emu, "chaos@example.com", accessToken);
+        try {
+          await smtp.sendMail({
+            from: "chaos@example.com",
+            to: "bob@example.org",
+            subject: `m${i}`,
+            text: "x",
+          });
+          outcomes.push("250");
+        } catch (error) {
+          const e = error as { responseCode?: number; code?: string };
+          outcomes.push(e.responseCode ? String(e.responseCode) : (e.code ?? "error"));
+        } finally {
+          smtp.close();
+        }
+      }
+      const failed = outcomes.filter((o) => o !== "250");
+      expect(failed.length).toBeGreaterThan(8);
+      expect(failed.length).toBeLessThan(30);
+      expect(failed.every((o) => ["421", "451", "454"].includes(o) || o.startsWith("E"))).toBe(
+        true,
+      );
+      expect(emu.control.messages()).toHaveLength(outcomes.length - failed.length);
+
+      emu.control.setFaultRate(null);
+      const smtp = transport(emu, "chaos@example.com", accessToken);
+      await expect(
+        smtp.sendMail({
+          from: "chaos@example.com",
+          to: "bob@example.org",
+          subject: "calm",
+          text: "x",
+        }),
+      ).resolves.toBeDefined();
+      smtp.close();
+    } finally {
+      await emu.stop();
+    }
+  });
+});
