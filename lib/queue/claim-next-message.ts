@@ -38,36 +38,40 @@ export async function claimNextMessage(prisma: Db, workerId: string, now = new D
     }
     if (!(await takeSendSlot(prisma, candidate.accountId, limits, now))) continue;
 
-    const claimed = await prisma.message.updateMany({
-      where:
-        candidate.status === "sending"
-          ? { id: candidate.id, status: "sending", lockedUntil: { lt: now } }
-          : { id: candidate.id, status: candidate.status },
-      data: {
-        status: "sending",
-        lockedBy: workerId,
-        lockedUntil: new Date(now.getTime() + LEASE_MS),
-        attempts: { increment: 1 },
-      },
-    });
-    if (claimed.count === 1) {
-      const message = await prisma.message.findUniqueOrThrow({
+    // Claim and its "attempt" event commit together, so a crash cannot leave an attempt
+    // missing from the timeline.
+    const message = await prisma.$transaction(async (tx) => {
+      const claimed = await tx.message.updateMany({
+        where:
+          candidate.status === "sending"
+            ? { id: candidate.id, status: "sending", lockedUntil: { lt: now } }
+            : { id: candidate.id, status: candidate.status },
+        data: {
+          status: "sending",
+          lockedBy: workerId,
+          lockedUntil: new Date(now.getTime() + LEASE_MS),
+          attempts: { increment: 1 },
+        },
+      });
+      if (claimed.count !== 1) return null;
+      const row = await tx.message.findUniqueOrThrow({
         where: { id: candidate.id },
         include: { account: { select: { id: true, email: true } } },
       });
-      await prisma.messageEvent.create({
+      await tx.messageEvent.create({
         data: {
-          messageId: message.id,
+          messageId: row.id,
           type: "attempt",
           status: "sending",
           detail:
             candidate.status === "sending"
-              ? `Attempt ${message.attempts} (the previous worker stopped mid-send)`
-              : `Attempt ${message.attempts}`,
+              ? `Attempt ${row.attempts} (the previous worker stopped mid-send)`
+              : `Attempt ${row.attempts}`,
         },
       });
-      return message;
-    }
+      return row;
+    });
+    if (message) return message;
   }
   return null;
 }

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "../../emulator";
+import { db } from "../../lib/db";
+import { messageInputSchema } from "../../lib/mail/message-input";
+import { closeAllTransports } from "../../lib/mail/transport-pool";
+import { enqueueMessage } from "../../lib/queue/enqueue-message";
+import { startWorker } from "../../lib/queue/worker";
+import { seedUser } from "../support/seed-user";
+import { useTestEnvironment } from "../support/test-app-env";
+import { testCa } from "../support/test-ca";
+import { spawnWorker } from "../support/worker-process";
+
+let emu: Emulator;
+
+beforeAll(async () => {
+  emu = await startEmulator({ ca: testCa() });
+  useTestEnvironment(emu);
+  process.env.DAILY_LIMIT = "10000";
+});
+
+afterAll(async () => {
+  closeAllTransports();
+  await emu.stop();
+});
+
+describe("several workers on one database", () => {
+  it("two `npm run worker` processes plus the in-process worker send 1,000 messages exactly once", async () => {
+    const senders = await Promise.all(
+      ["multi-a@example.com", "multi-b@example.com", "multi-c@example.com"].map((e) =>
+        seedUser(emu, e),
+      ),
+    );
+    for (const s of senders) emu.control.setQuota(s.account.email, 10_000);
+    emu.control.reset();
+    const prisma = await db();
+    for (let i = 0; i < 1000; i++) {
+      const s = senders[i % senders.length]!;
+      const input = messageInputSchema.parse({
+        from: s.account.email,
+        to: `r${i}@example.org`,
+        subject: `Multi ${i}`,
+        text: `body ${i}`,
+      });
+      await enqueueMessage({ userId: s.user.id, input });
+    }
+
+    // All three start on a full queue, so they race for every message.
+    const processes = [spawnWorker(), spawnWorker()];
+    const workerIds = await Promise.all(processes.map((p) => p.started));
+    const inProcess = await startWorker({ pollMs: 20, log: () => undefined });
+    // Watch which workers hold leases while the run goes on.
+    const seenHolders = new Set<string>();
+    const watch = setInterval(() => {
+      prisma.message
+        .findMany({
+          where: { status: "sending" },
+          select: { lockedBy: true },
+          distinct: ["lockedBy"],
+        })
+        .then((rows) => rows.forEach((r) => r.lockedBy && seenHolders.add(r.lockedBy)))
+        .catch(() => undefined);
+    }, 50);
+    try {
+      await expect
+        .poll(() => prisma.message.count({ where: { status: "sent" } }), {
+          timeout: 240_000,
+          interval: 500,
+        })
+        .toBe(1000);
+    } finally {
+      clearInterval(watch);
+      await inProcess.stop();
+      await Promise.all(processes.map((p) => p.stop()));
+    }
+
+    const inbox = emu.control.messages();
+    const ids = inbox.map((m) => m.messageId);
+    expect(ids).toHaveLength(1000);
+    expect(new Set(ids).size).toBe(1000);
+    const messages = await prisma.message.findMany({
+      select: { attempts: true, events: { where: { type: "attempt" }, select: { detail: true } } },
+    });
+    expect(messages.every((m) => m.attempts === 1 && m.events.length === 1)).toBe(true);
+
+    // Every worker took part: each was seen holding leases during the run.
+    expect([...seenHolders].sort()).toEqual([...workerIds, inProcess.id].sort());
+  }, 300_000);
+});
