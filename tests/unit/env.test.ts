@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "../../lib/env";
+import { readFileSync } from "node:fs";
+import { EnvError, envSchema, parseEnv } from "../../lib/env";
 
 const required = {
   NEXTAUTH_URL: "http://localhost:3000",
@@ -70,5 +71,16 @@ describe("env", () => {
     expect(error.message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
     expect(error.message).toMatch(problem);
     expect(error.message).not.toContain("\n");
+  });
+});
+
+describe(".env.example", () => {
+  it("documents every variable Mailroom reads", () => {
+    const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+    const documented = new Set(
+      [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]),
+    );
+    const read = Object.keys(envSchema.shape).filter((name) => name !== "NODE_ENV");
+    expect(read.filter((name) => !documented.has(name))).toEqual([]);
   });
 });
