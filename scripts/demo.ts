@@ -3,7 +3,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { loadOrCreateCa, startEmulator } from "../emulator";
+import { spawn } from "node:child_process";
+import { loadOrCreateCa, startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
 import { run, runOrExit } from "./run";
 
 const DATA = path.resolve("data");
@@ -20,7 +21,7 @@ mkdirSync(DATA, { recursive: true });
 const secrets = demoSecrets(path.join(DATA, "demo-secrets.json"));
 const caDir = path.join(DATA, "emulator");
 const ca = await loadOrCreateCa(caDir);
-const emu = await startEmulator({
+const emu = await startEmulatorOrExit({
   httpPort: PORTS.http,
   smtpsPort: PORTS.smtps,
   smtpPort: PORTS.smtp,
@@ -81,8 +82,28 @@ console.log(`
   Data:            ${DATA}
   Stop with Ctrl+C.
 `);
-const code = await run("npx", ["next", "start", "-p", String(APP_PORT)], { env: appEnv });
-await shutdown(code);
+const app = spawn("npx", ["next", "start", "-p", String(APP_PORT)], {
+  env: appEnv,
+  stdio: "inherit",
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => app.kill(signal));
+}
+app.on("exit", (code) => void shutdown(code ?? 0));
+
+async function startEmulatorOrExit(options: EmulatorOptions): Promise<Emulator> {
+  try {
+    return await startEmulator(options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      console.error(
+        `The demo's emulator ports (${PORTS.http}, ${PORTS.smtps}, ${PORTS.smtp}) are in use: is another \`npm run demo\` or \`npm run emulator\` running? Stop it and try again.`,
+      );
+      process.exit(1);
+    }
+    throw error;
+  }
+}
 
 function demoSecrets(file: string): { nextAuthSecret: string; tokenEncryptionKey: string } {
   if (existsSync(file))
