@@ -11,7 +11,7 @@ import { enqueueMessage } from "../../lib/queue/enqueue-message";
 import { holdWriteLock, mainThreadSleeping, sleep, waitUntil } from "../support/crash-probes";
 import { startSmtpProxy } from "../support/crash-smtp-proxy";
 import { seedUser } from "../support/seed-user";
-import { useTestEnvironment } from "../support/test-app-env";
+import { configureTestEnvironment } from "../support/test-app-env";
 import { testCa } from "../support/test-ca";
 import { spawnWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -22,7 +22,7 @@ const workers = new Set<WorkerProcess>();
 
 beforeAll(async () => {
   emu = await startEmulator({ ca: testCa(), log: (line) => emulatorLog.push(line) });
-  ({ databaseFile } = useTestEnvironment(emu));
+  ({ databaseFile } = configureTestEnvironment(emu));
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { DAILY_LIMIT, getAccountStatus } from "../../lib/diagnostics/account-sta
 import { runConnectionTest } from "../../lib/diagnostics/run-connection-test";
 import type { ConnectionTestResult, StepResult } from "../../lib/diagnostics/types";
 import { seedUser } from "../support/seed-user";
-import { useTestEnvironment } from "../support/test-app-env";
+import { configureTestEnvironment } from "../support/test-app-env";
 import { testCa } from "../support/test-ca";
 
 let emu: Emulator;
@@ -20,7 +20,7 @@ let ada: Awaited<ReturnType<typeof seedUser>>;
 beforeAll(async () => {
   emu = await startEmulator({ ca: testCa() });
   // SMTP_PORT/SMTP_SECURE = the emulator's implicit-TLS listener; STARTTLS is chosen per call.
-  useTestEnvironment(emu, { port: "465" });
+  configureTestEnvironment(emu, { port: "465" });
   ada = await seedUser(emu, "ada@example.com");
 });
 

@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
+import { enqueueRoundRobin, seedSenders, startLoadEnvironment } from "../support/bulk-load";
 import { db } from "../../lib/db";
-import { messageInputSchema } from "../../lib/mail/message-input";
 import { closeAllTransports } from "../../lib/mail/transport-pool";
-import { enqueueMessage } from "../../lib/queue/enqueue-message";
 import { startWorker } from "../../lib/queue/worker";
-import { seedUser } from "../support/seed-user";
-import { useTestEnvironment } from "../support/test-app-env";
-import { testCa } from "../support/test-ca";
 
 let emu: Emulator;
 
 beforeAll(async () => {
-  emu = await startEmulator({ ca: testCa() });
-  useTestEnvironment(emu);
-  process.env.DAILY_LIMIT = "10000";
+  emu = await startLoadEnvironment();
 });
 
 afterAll(async () => {
@@ -24,10 +18,7 @@ afterAll(async () => {
 
 describe("fault injection", () => {
   it("with 30% of transactions refused (421/451/454) or dropped, 500 messages all end sent", async () => {
-    const senders = await Promise.all(
-      ["chaos-a@example.com", "chaos-b@example.com"].map((e) => seedUser(emu, e)),
-    );
-    for (const s of senders) emu.control.setQuota(s.account.email, 10_000);
+    const senders = await seedSenders(emu, ["chaos-a@example.com", "chaos-b@example.com"]);
     let seed = 20261128;
     emu.control.setFaultRate({
       rate: 0.3,
@@ -36,16 +27,7 @@ describe("fault injection", () => {
     });
 
     const prisma = await db();
-    for (let i = 0; i < 500; i++) {
-      const s = senders[i % senders.length]!;
-      const input = messageInputSchema.parse({
-        from: s.account.email,
-        to: `r${i}@example.org`,
-        subject: `Chaos ${i}`,
-        text: `body ${i}`,
-      });
-      await enqueueMessage({ userId: s.user.id, input });
-    }
+    await enqueueRoundRobin(senders, 500, "Chaos");
 
     const worker = await startWorker({ concurrency: 8, pollMs: 20, log: () => undefined });
     // Backoff is real (30 s and up); make deferred messages due as soon as they are deferred.

@@ -8,7 +8,7 @@ import { enqueueMessage } from "../../lib/queue/enqueue-message";
 import { retryMessageNow } from "../../lib/queue/retry-message-now";
 import { drainOutbox } from "../support/drain-outbox";
 import { seedUser } from "../support/seed-user";
-import { useTestEnvironment } from "../support/test-app-env";
+import { configureTestEnvironment } from "../support/test-app-env";
 import { testCa } from "../support/test-ca";
 
 let emu: Emulator;
@@ -16,7 +16,7 @@ let n = 0;
 
 beforeAll(async () => {
   emu = await startEmulator({ ca: testCa() });
-  useTestEnvironment(emu);
+  configureTestEnvironment(emu);
 });
 
 afterAll(async () => {

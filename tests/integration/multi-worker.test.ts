@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
+import { enqueueRoundRobin, seedSenders, startLoadEnvironment } from "../support/bulk-load";
 import { db } from "../../lib/db";
-import { messageInputSchema } from "../../lib/mail/message-input";
 import { closeAllTransports } from "../../lib/mail/transport-pool";
-import { enqueueMessage } from "../../lib/queue/enqueue-message";
 import { startWorker } from "../../lib/queue/worker";
-import { seedUser } from "../support/seed-user";
-import { useTestEnvironment } from "../support/test-app-env";
-import { testCa } from "../support/test-ca";
 import { spawnWorker } from "../support/worker-process";
 
 let emu: Emulator;
 
 beforeAll(async () => {
-  emu = await startEmulator({ ca: testCa() });
-  useTestEnvironment(emu);
-  process.env.DAILY_LIMIT = "10000";
+  emu = await startLoadEnvironment();
 });
 
 afterAll(async () => {
@@ -25,24 +19,14 @@ afterAll(async () => {
 
 describe("several workers on one database", () => {
   it("two `npm run worker` processes plus the in-process worker send 1,000 messages exactly once", async () => {
-    const senders = await Promise.all(
-      ["multi-a@example.com", "multi-b@example.com", "multi-c@example.com"].map((e) =>
-        seedUser(emu, e),
-      ),
-    );
-    for (const s of senders) emu.control.setQuota(s.account.email, 10_000);
+    const senders = await seedSenders(emu, [
+      "multi-a@example.com",
+      "multi-b@example.com",
+      "multi-c@example.com",
+    ]);
     emu.control.reset();
     const prisma = await db();
-    for (let i = 0; i < 1000; i++) {
-      const s = senders[i % senders.length]!;
-      const input = messageInputSchema.parse({
-        from: s.account.email,
-        to: `r${i}@example.org`,
-        subject: `Multi ${i}`,
-        text: `body ${i}`,
-      });
-      await enqueueMessage({ userId: s.user.id, input });
-    }
+    await enqueueRoundRobin(senders, 1000, "Multi");
 
     // All three start on a full queue, so they race for every message.
     const processes = [spawnWorker(), spawnWorker()];

@@ -11,7 +11,7 @@ import { getMessage, listMessages } from "../../lib/queue/list-messages";
 import { startWorker } from "../../lib/queue/worker";
 import { drainOutbox, fastForwardRetries } from "../support/drain-outbox";
 import { seedUser } from "../support/seed-user";
-import { TEST_CLIENT, useTestEnvironment } from "../support/test-app-env";
+import { TEST_CLIENT, configureTestEnvironment } from "../support/test-app-env";
 import { testCa } from "../support/test-ca";
 
 let emu: Emulator;
@@ -19,7 +19,7 @@ let databaseFile: string;
 
 beforeAll(async () => {
   emu = await startEmulator({ ca: testCa(), maxMessageBytes: 64 * 1024 });
-  ({ databaseFile } = useTestEnvironment(emu));
+  ({ databaseFile } = configureTestEnvironment(emu));
 });
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { waitingReason } from "../../lib/queue/waiting-reason";
 import { takeSendSlot } from "../../lib/queue/sending-limits";
 import { drainOutbox } from "../support/drain-outbox";
 import { seedUser } from "../support/seed-user";
-import { useTestEnvironment } from "../support/test-app-env";
+import { configureTestEnvironment } from "../support/test-app-env";
 import { testCa } from "../support/test-ca";
 
 const DAY_MS = 24 * 3_600_000;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   // The emulator runs on a clock the test moves; Mailroom's side of "time passing" is simulated
   // by moving its recorded send times back by the same amount.
   emu = await startEmulator({ ca: testCa(), now: () => clock });
-  useTestEnvironment(emu);
+  configureTestEnvironment(emu);
   Object.assign(process.env, { DAILY_LIMIT: "20", WORKSPACE_DAILY_LIMIT: "1000" });
 });
 

@@ -1,21 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
+import { enqueueRoundRobin, seedSenders, startLoadEnvironment } from "../support/bulk-load";
+import { seedUser } from "../support/seed-user";
 import { db } from "../../lib/db";
 import { getAccessToken } from "../../lib/google/access-token";
-import { messageInputSchema } from "../../lib/mail/message-input";
 import { closeAllTransports } from "../../lib/mail/transport-pool";
-import { enqueueMessage } from "../../lib/queue/enqueue-message";
 import { startWorker } from "../../lib/queue/worker";
-import { seedUser } from "../support/seed-user";
-import { useTestEnvironment } from "../support/test-app-env";
-import { testCa } from "../support/test-ca";
 
 let emu: Emulator;
 
 beforeAll(async () => {
-  emu = await startEmulator({ ca: testCa() });
-  useTestEnvironment(emu);
-  process.env.DAILY_LIMIT = "10000";
+  emu = await startLoadEnvironment();
 });
 
 afterAll(async () => {
@@ -35,31 +30,19 @@ describe("access tokens under load", () => {
   });
 
   it("an expiry during a 1,000-message run costs one refresh per account, not one per message", async () => {
-    const senders = await Promise.all(
-      ["load-a@example.com", "load-b@example.com"].map((e) => seedUser(emu, e)),
-    );
-    for (const s of senders) emu.control.setQuota(s.account.email, 10_000);
+    const senders = await seedSenders(emu, ["load-a@example.com", "load-b@example.com"]);
     emu.control.reset();
     const prisma = await db();
     const worker = await startWorker({ concurrency: 8, pollMs: 20, log: () => undefined });
     try {
-      for (let i = 0; i < 1000; i++) {
-        const s = senders[i % senders.length]!;
-        const input = messageInputSchema.parse({
-          from: s.account.email,
-          to: `r${i}@example.org`,
-          subject: `Load ${i}`,
-          text: "x",
-        });
-        await enqueueMessage({ userId: s.user.id, input });
+      await enqueueRoundRobin(senders, 1000, "Load", async (i) => {
         // Halfway through, Google expires every access token (as after its 3,600 s lifetime).
-        if (i === 500) {
-          await expect
-            .poll(() => prisma.message.count({ where: { status: "sent" } }), { timeout: 30_000 })
-            .toBeGreaterThan(200);
-          emu.control.expireAccessTokens();
-        }
-      }
+        if (i !== 500) return;
+        await expect
+          .poll(() => prisma.message.count({ where: { status: "sent" } }), { timeout: 30_000 })
+          .toBeGreaterThan(200);
+        emu.control.expireAccessTokens();
+      });
       await expect
         .poll(() => prisma.message.count({ where: { status: "sent" } }), {
           timeout: 120_000,

@@ -28,7 +28,7 @@ export function createTestDatabase(): { url: string; file: string } {
 }
 
 /** Sets the process environment lib/env reads, pointing at this emulator and a new database. */
-export function useTestEnvironment(
+export function configureTestEnvironment(
   emu: Emulator,
   options: { port?: "465" | "587" } = {},
 ): { databaseFile: string } {
