@@ -1,0 +1,77 @@
+// The emulator both phases send to, with the same settings: one Google account per sender, a
+// daily quota far above the run, the bench's CA (so TLS is verified against it), and optionally
+// a Gmail-like delay before each DATA reply. Phases use it through BenchEmulator, which is the
+// same whether the emulator runs in the measuring process or in a process of its own.
+import { readFileSync } from "node:fs";
+import { DEFAULT_CLIENT, startEmulator, type Counters, type IssuedTokens } from "../emulator";
+import { startMailboxCollector, type ReceivedMessage } from "./mailbox-collector";
+import type { EmulatorDeltas, PhaseSpec } from "./phase-types";
+import { accountEmail } from "./workload";
+
+export interface BenchEmulator {
+  issuer: string;
+  gmailApiUrl: string;
+  smtp: { host: string; securePort: number };
+  issueTokens(email: string): Promise<IssuedTokens>;
+  stats(): Promise<Counters>;
+  /** Starts draining the mailbox (it keeps only its newest 1,000 messages). */
+  startCollecting(): Promise<void>;
+  stopCollecting(): Promise<ReceivedMessage[]>;
+  stop(): Promise<void>;
+}
+
+export const GMAIL_SCOPE = "openid email profile https://mail.google.com/";
+
+export type EmulatorSettings = Pick<PhaseSpec, "messages" | "accounts" | "gmailLatencyMs"> & {
+  caCertFile: string;
+  caKeyFile: string;
+};
+
+export async function startInProcessEmulator(settings: EmulatorSettings): Promise<BenchEmulator> {
+  const perAccount = Math.ceil(settings.messages / settings.accounts);
+  const emu = await startEmulator({
+    ca: {
+      certPem: readFileSync(settings.caCertFile, "utf8"),
+      keyPem: readFileSync(settings.caKeyFile, "utf8"),
+    },
+    accounts: Array.from({ length: settings.accounts }, (_, i) => ({
+      email: accountEmail(i),
+      dailyQuota: Math.max(10_000, perAccount * 2),
+    })),
+  });
+  if (settings.gmailLatencyMs > 0) {
+    // Room for retries: every DATA phase of the run is held, whichever client sends it.
+    emu.control.stallNext(settings.messages * 2, { action: "delay", ms: settings.gmailLatencyMs });
+  }
+  let collector: ReturnType<typeof startMailboxCollector> | undefined;
+  return {
+    issuer: emu.issuer,
+    gmailApiUrl: emu.gmailApiUrl,
+    smtp: { host: "localhost", securePort: emu.smtp.securePort },
+    issueTokens: (email) =>
+      Promise.resolve(
+        emu.control.issueTokens(email, { clientId: DEFAULT_CLIENT.clientId, scope: GMAIL_SCOPE }),
+      ),
+    stats: () => Promise.resolve(emu.control.stats().total),
+    startCollecting() {
+      collector ??= startMailboxCollector(emu);
+      return Promise.resolve();
+    },
+    stopCollecting: () => Promise.resolve(collector?.stop() ?? []),
+    async stop() {
+      collector?.stop();
+      await emu.stop();
+    },
+  };
+}
+
+export function emulatorDeltas(before: EmulatorDeltas, after: EmulatorDeltas): EmulatorDeltas {
+  return {
+    tokenGrants: after.tokenGrants - before.tokenGrants,
+    refreshes: after.refreshes - before.refreshes,
+    smtpConnections: after.smtpConnections - before.smtpConnections,
+    auths: after.auths - before.auths,
+    authFailures: after.authFailures - before.authFailures,
+    messages: after.messages - before.messages,
+  };
+}

@@ -1,0 +1,85 @@
+// Command-line flags of `npm run bench`.
+import { parseArgs } from "node:util";
+import type { EmulatorMode } from "./phase-types";
+
+export interface BenchOptions {
+  messages: number;
+  accounts: number;
+  rounds: number;
+  concurrency: number[];
+  burst: number;
+  bodyBytes: number;
+  gmailLatencyMs: number;
+  emulator: EmulatorMode;
+  json: boolean;
+  /** Directory for a V8 CPU profile of each phase (node --cpu-prof), or undefined. */
+  cpuProfDir?: string;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --messages N      messages per phase, spread evenly over the accounts (default 2000)
+  --accounts N      Google accounts sending (default 4)
+  --concurrency L   Mailroom worker lanes to try, comma-separated (default 8,16)
+  --rounds N        rounds; odd rounds run bare first, even rounds Mailroom first (default 2)
+  --burst N         enqueueMessage calls in flight together (default 20; 1 = sequential)
+  --body-bytes N    approximate text body size of every message (default 2000)
+  --gmail-latency-ms N
+                    the emulator holds each DATA reply N ms, as Gmail takes time (default 0)
+  --emulator MODE   in-process (default: the measured process also runs the emulator) or
+                    separate (its own process, so it does not compete for the event loop)
+  --json            print the figures as JSON instead of a table
+  --cpu-prof DIR    write a V8 CPU profile of every phase's process into DIR
+`;
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number ≥ 1`);
+  return n;
+}
+
+function nonNegativeInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number ≥ 0`);
+  return n;
+}
+
+function emulatorMode(value: string): EmulatorMode {
+  if (value === "in-process" || value === "separate") return value;
+  throw new Error('--emulator must be "in-process" or "separate"');
+}
+
+export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      messages: { type: "string", default: "2000" },
+      accounts: { type: "string", default: "4" },
+      concurrency: { type: "string", default: "8,16" },
+      rounds: { type: "string", default: "2" },
+      burst: { type: "string", default: "20" },
+      "body-bytes": { type: "string", default: "2000" },
+      "gmail-latency-ms": { type: "string", default: "0" },
+      emulator: { type: "string", default: "in-process" },
+      json: { type: "boolean", default: false },
+      "cpu-prof": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return "help";
+  const options: BenchOptions = {
+    messages: positiveInt("messages", values.messages),
+    accounts: positiveInt("accounts", values.accounts),
+    rounds: positiveInt("rounds", values.rounds),
+    concurrency: values.concurrency.split(",").map((v) => positiveInt("concurrency", v.trim())),
+    burst: positiveInt("burst", values.burst),
+    bodyBytes: positiveInt("body-bytes", values["body-bytes"]),
+    gmailLatencyMs: nonNegativeInt("gmail-latency-ms", values["gmail-latency-ms"]),
+    emulator: emulatorMode(values.emulator),
+    json: values.json,
+    cpuProfDir: values["cpu-prof"],
+  };
+  if (options.accounts > options.messages) throw new Error("--accounts must be ≤ --messages");
+  return options;
+}

@@ -1,0 +1,13 @@
+// Messages between the measuring process and bench/emulator-host.ts.
+
+export type HostCall =
+  | { method: "issueTokens"; email: string }
+  | { method: "stats" | "startCollecting" | "stopCollecting" | "stop" };
+
+export type HostRequest = HostCall & { id: number };
+
+export type HostReply =
+  | {
+      ready: { issuer: string; gmailApiUrl: string; smtp: { host: string; securePort: number } };
+    }
+  | { id: number; result?: unknown; error?: string };

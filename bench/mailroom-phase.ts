@@ -1,0 +1,180 @@
+// Phase (a): Mailroom itself. Every message goes through enqueueMessage (MIME built, one commit)
+// while lib's outbox worker claims and delivers them through lib's pooled XOAUTH2 transports.
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { DEFAULT_CLIENT } from "../emulator";
+import type { Db } from "../lib/db";
+import { createTestDatabase } from "../tests/support/test-app-env";
+import { emulatorDeltas, type BenchEmulator } from "./bench-emulator";
+import { summarizeLatencies } from "./percentile";
+import type { PhaseResult, PhaseSpec } from "./phase-types";
+import { startResourceSampler } from "./resource-sampler";
+import { verifyDelivery } from "./verify-delivery";
+import { accountEmail, buildWorkload } from "./workload";
+
+/** Give up when no message has moved for this long (a stuck queue, not a slow one). */
+const STALL_MS = 30_000;
+
+/** lib/env reads process.env once, on first use: this must run before any lib call. */
+function configureMailroom(emu: BenchEmulator, databaseUrl: string): void {
+  Object.assign(process.env, {
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    NEXTAUTH_URL: "http://localhost:3000",
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
+    GOOGLE_CLIENT_ID: DEFAULT_CLIENT.clientId,
+    GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
+    GOOGLE_ISSUER: emu.issuer,
+    GMAIL_API_URL: emu.gmailApiUrl,
+    SMTP_HOST: emu.smtp.host,
+    SMTP_PORT: String(emu.smtp.securePort),
+    SMTP_SECURE: "true",
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    MAILROOM_WORKER: "off",
+    // Mailroom's own limits must not be what is measured.
+    DAILY_LIMIT: "100000",
+    WORKSPACE_DAILY_LIMIT: "100000",
+    SEND_RATE_PER_MINUTE: "0",
+  });
+}
+
+export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Promise<PhaseResult> {
+  const database = createTestDatabase();
+  configureMailroom(emu, database.url);
+  // Imported only now, after the environment is set, and only in this phase's process.
+  const { db } = await import("../lib/db");
+  const { enqueueMessage } = await import("../lib/queue/enqueue-message");
+  const { messageInputSchema } = await import("../lib/mail/message-input");
+  const { startWorker } = await import("../lib/queue/worker");
+  const { transportFor } = await import("../lib/mail/transport-pool");
+  const { seedSender } = await import("./seed-sender");
+
+  const prisma = await db();
+  const problems: string[] = [];
+  try {
+    const seeded: Awaited<ReturnType<typeof seedSender>>[] = [];
+    for (let i = 0; i < spec.accounts; i++) seeded.push(await seedSender(emu, accountEmail(i)));
+    // Validation is the API's job, before enqueueMessage; it is not part of what is timed.
+    const jobs = buildWorkload(spec).map((m) => ({
+      userId: seeded[m.account]?.user.id ?? "",
+      input: messageInputSchema.parse({ from: m.from, to: m.to, subject: m.subject, text: m.text }),
+    }));
+
+    const worker = await startWorker({
+      concurrency: spec.concurrency,
+      log: (line) => {
+        if (!line.includes("started")) process.stderr.write(`${line}\n`);
+      },
+    });
+
+    const before = await emu.stats();
+    await emu.startCollecting();
+    const sampler = startResourceSampler();
+    const started = performance.now();
+    const latencies: number[] = [];
+    for (let offset = 0; offset < jobs.length; offset += spec.burst) {
+      await Promise.all(
+        jobs.slice(offset, offset + spec.burst).map(async (job) => {
+          const t = performance.now();
+          try {
+            await enqueueMessage(job);
+            latencies.push(performance.now() - t);
+          } catch (error) {
+            problems.push(`enqueue failed: ${(error as Error).message}`);
+          }
+        }),
+      );
+    }
+    const enqueuedMs = performance.now() - started;
+    const finished = await waitUntilAllSent(prisma, emu, before.messages, spec.messages);
+    const durationMs = performance.now() - started;
+    const usage = sampler.stop();
+
+    const account0 = seeded[0]?.account;
+    const pool = account0 ? poolOptions(transportFor(account0.id, account0.email)) : undefined;
+    await worker.stop();
+    const received = await emu.stopCollecting();
+    const after = await emu.stats();
+    if (!finished) problems.push(`the outbox stopped moving for ${STALL_MS / 1000} s`);
+
+    problems.push(...(await checkOutbox(prisma, spec.messages)));
+    const rows = await prisma.message.findMany({
+      where: { status: "sent" },
+      select: { messageIdHeader: true, fromAddress: true },
+    });
+    const sent = new Map(rows.map((r) => [r.messageIdHeader.replace(/^<|>$/g, ""), r.fromAddress]));
+    const delivery = verifyDelivery(spec.messages, sent, received);
+    problems.push(...delivery.problems);
+
+    return {
+      spec,
+      durationMs,
+      messagesPerSecond: (spec.messages / durationMs) * 1000,
+      enqueue: { ...summarizeLatencies(latencies), totalMs: enqueuedMs },
+      emulator: emulatorDeltas(before, after),
+      pool: pool ?? { maxConnections: 0, maxMessages: 0 },
+      ...usage,
+      mailbox: delivery.mailbox,
+      correctness: { ok: problems.length === 0, problems: problems.slice(0, 20) },
+    };
+  } finally {
+    await prisma.$disconnect();
+    rmSync(path.dirname(database.file), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Done when the emulator has accepted every message (an in-memory counter, free to read) and
+ * then no row is left unsent (one indexed count per 5 ms, only in that short tail).
+ */
+async function waitUntilAllSent(
+  prisma: Db,
+  emu: BenchEmulator,
+  acceptedBefore: number,
+  expected: number,
+): Promise<boolean> {
+  let lastAccepted = -1;
+  let lastProgress = performance.now();
+  for (;;) {
+    const accepted = (await emu.stats()).messages - acceptedBefore;
+    if (accepted >= expected) {
+      const unsent = await prisma.message.count({ where: { status: { not: "sent" } } });
+      if (unsent === 0) return true;
+    }
+    if (accepted !== lastAccepted) {
+      lastAccepted = accepted;
+      lastProgress = performance.now();
+    } else if (performance.now() - lastProgress > STALL_MS) {
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Every row sent on its first attempt, with its queued → attempt → sent timeline. */
+async function checkOutbox(prisma: Db, expected: number): Promise<string[]> {
+  const problems: string[] = [];
+  const byStatus = await prisma.message.groupBy({ by: ["status"], _count: { _all: true } });
+  const counts = Object.fromEntries(byStatus.map((g) => [g.status, g._count._all]));
+  if (counts.sent !== expected) {
+    problems.push(`outbox statuses ${JSON.stringify(counts)}, expected ${expected} sent`);
+  }
+  const retried = await prisma.message.count({ where: { attempts: { gt: 1 } } });
+  if (retried > 0) problems.push(`${retried} messages needed more than one attempt`);
+  const events = await prisma.messageEvent.groupBy({ by: ["type"], _count: { _all: true } });
+  for (const type of ["queued", "attempt", "sent"]) {
+    const n = events.find((e) => e.type === type)?._count._all ?? 0;
+    if (n !== expected) problems.push(`${n} "${type}" events, expected ${expected}`);
+  }
+  return problems;
+}
+
+/** The pool settings lib/mail/transport-pool.ts really uses, read back from nodemailer. */
+function poolOptions(transport: { transporter: unknown }): PhaseResult["pool"] {
+  const options = (transport.transporter as { options?: Partial<PhaseResult["pool"]> }).options;
+  return {
+    maxConnections: options?.maxConnections ?? 0,
+    maxMessages: options?.maxMessages ?? 0,
+  };
+}

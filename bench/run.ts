@@ -1,0 +1,70 @@
+// `npm run bench`: Mailroom's outbox (enqueue → worker → pooled XOAUTH2 SMTP) against a bare
+// nodemailer script, side by side against the Google emulator. This parent only plans and
+// reports; each phase runs in a child that trusts the emulator's CA through NODE_EXTRA_CA_CERTS.
+import path from "node:path";
+import { loadOrCreateCa } from "../emulator/ca-store";
+import { parseBenchOptions, USAGE, type BenchOptions } from "./bench-options";
+import type { PhaseResult, PhaseSpec } from "./phase-types";
+import { buildReport, formatReport } from "./report";
+import { spawnPhase } from "./spawn-phase";
+
+function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }): PhaseSpec[] {
+  const specs: PhaseSpec[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    const base = {
+      round,
+      messages: options.messages,
+      accounts: options.accounts,
+      bodyBytes: options.bodyBytes,
+      gmailLatencyMs: options.gmailLatencyMs,
+      emulator: options.emulator,
+      burst: options.burst,
+      caCertFile: ca.certFile,
+      caKeyFile: ca.keyFile,
+    };
+    const bare: PhaseSpec = { ...base, kind: "bare", concurrency: 0 };
+    const mailroom = options.concurrency.map((concurrency): PhaseSpec => ({
+      ...base,
+      kind: "mailroom",
+      concurrency,
+    }));
+    // Alternate the order so warm-up or drift favours neither side.
+    specs.push(...(round % 2 === 1 ? [bare, ...mailroom] : [...mailroom.reverse(), bare]));
+  }
+  return specs;
+}
+
+let options: BenchOptions | "help";
+try {
+  options = parseBenchOptions(process.argv.slice(2));
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options === "help") {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const ca = await loadOrCreateCa(path.join(import.meta.dirname, "..", "data", "bench-ca"));
+const results: PhaseResult[] = [];
+const crashed: string[] = [];
+for (const spec of plan(options, ca)) {
+  const name = spec.kind === "bare" ? "bare nodemailer" : `mailroom c=${spec.concurrency}`;
+  process.stderr.write(`round ${spec.round}: ${name}… `);
+  try {
+    const result = await spawnPhase(spec, options.cpuProfDir);
+    process.stderr.write(
+      `${result.messagesPerSecond.toFixed(0)} msg/s${result.correctness.ok ? "" : " (INCORRECT)"}\n`,
+    );
+    results.push(result);
+  } catch (error) {
+    // A phase that died proves nothing either way; the others still run and are reported.
+    process.stderr.write(`FAILED: ${(error as Error).message}\n`);
+    crashed.push(`round ${spec.round} ${name}: ${(error as Error).message}`);
+  }
+}
+
+const report = buildReport(options, results, crashed);
+console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+process.exitCode = report.correct ? 0 : 1;
