@@ -33,10 +33,24 @@ export function configureTestEnvironment(
   options: { port?: "465" | "587" } = {},
 ): { databaseFile: string } {
   const database = createTestDatabase();
-  const starttls = options.port === "587";
   Object.assign(process.env, {
-    DATABASE_URL: database.url,
-    NEXTAUTH_URL: "http://localhost:3000",
+    ...emulatorEnv(emu, { starttls: options.port === "587", databaseUrl: database.url }),
+    MAILROOM_WORKER: "off",
+    // Pacing is tested on its own; elsewhere it would only slow tests down.
+    SEND_RATE_PER_MINUTE: "0",
+  });
+  return { databaseFile: database.file };
+}
+
+/** The variables that point Mailroom at an emulator and a database, with fresh secrets. */
+export function emulatorEnv(
+  emu: Emulator,
+  options: { starttls: boolean; databaseUrl: string; appUrl?: string; encryptionKey?: string },
+): Record<string, string> {
+  const { starttls } = options;
+  return {
+    DATABASE_URL: options.databaseUrl,
+    NEXTAUTH_URL: options.appUrl ?? "http://localhost:3000",
     NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
     GOOGLE_CLIENT_ID: TEST_CLIENT.clientId,
     GOOGLE_CLIENT_SECRET: TEST_CLIENT.clientSecret,
@@ -45,10 +59,7 @@ export function configureTestEnvironment(
     SMTP_HOST: "localhost",
     SMTP_PORT: String(starttls ? emu.smtp.starttlsPort : emu.smtp.securePort),
     SMTP_SECURE: starttls ? "false" : "true",
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    MAILROOM_WORKER: "off",
-    // Pacing is tested on its own; elsewhere it would only slow tests down.
-    SEND_RATE_PER_MINUTE: "0",
-  });
-  return { databaseFile: database.file };
+    SMTP_ALT_PORT: String(starttls ? emu.smtp.securePort : emu.smtp.starttlsPort),
+    TOKEN_ENCRYPTION_KEY: options.encryptionKey ?? randomBytes(32).toString("base64"),
+  };
 }

@@ -7,7 +7,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { startEmulator, type Emulator } from "../../../emulator";
 import { createTokenSealer } from "../../../lib/crypto/token-sealer";
-import { createTestDatabase, TEST_CLIENT } from "../../support/test-app-env";
+import { createTestDatabase, emulatorEnv } from "../../support/test-app-env";
 
 export interface MailroomServer {
   baseUrl: string;
@@ -37,18 +37,12 @@ export async function startMailroomServer(
         ...process.env,
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: database.url,
-        NEXTAUTH_URL: baseUrl,
-        NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
-        GOOGLE_CLIENT_ID: TEST_CLIENT.clientId,
-        GOOGLE_CLIENT_SECRET: TEST_CLIENT.clientSecret,
-        GOOGLE_ISSUER: emu.issuer,
-        GMAIL_API_URL: emu.gmailApiUrl,
-        SMTP_HOST: "localhost",
-        SMTP_PORT: String(starttls ? emu.smtp.starttlsPort : emu.smtp.securePort),
-        SMTP_SECURE: starttls ? "false" : "true",
-        SMTP_ALT_PORT: String(starttls ? emu.smtp.securePort : emu.smtp.starttlsPort),
-        TOKEN_ENCRYPTION_KEY: key,
+        ...emulatorEnv(emu, {
+          starttls,
+          databaseUrl: database.url,
+          appUrl: baseUrl,
+          encryptionKey: key,
+        }),
         NODE_EXTRA_CA_CERTS: emu.caFile,
         MAILROOM_WORKER: "inline",
       },
