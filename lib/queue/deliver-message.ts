@@ -8,7 +8,7 @@ import { transportFor } from "../mail/transport-pool";
 import { env } from "../env";
 import { retryDelayMs } from "./backoff";
 import { LEASE_MS, type ClaimedMessage } from "./claim-next-message";
-import { formatSlot, sendingLimitsFor } from "./sending-limits";
+import { formatSlot, gmailQuotaResumesAt } from "./sending-limits";
 
 export async function deliverMessage(prisma: Db, message: ClaimedMessage): Promise<void> {
   const recipients = [...asList(message.to), ...asList(message.cc), ...asList(message.bcc)];
@@ -124,14 +124,7 @@ async function recordFailure(prisma: Db, message: ClaimedMessage, error: unknown
       // Gmail's own rolling window is full: wait for Mailroom's log to free a slot (or an hour
       // when the log does not explain it, e.g. mail sent from Gmail's web UI). Not a failure.
       const account = await prisma.account.findUniqueOrThrow({ where: { id: message.account.id } });
-      const { windowMs } = sendingLimitsFor(account);
-      const oldest = await prisma.message.findFirst({
-        where: { accountId: account.id, status: "sent", sentAt: { gt: new Date(now - windowMs) } },
-        orderBy: { sentAt: "asc" },
-        select: { sentAt: true },
-      });
-      const slot = oldest?.sentAt ? oldest.sentAt.getTime() + windowMs : 0;
-      const resumeAt = new Date(slot > now ? slot : now + 3_600_000);
+      const resumeAt = await gmailQuotaResumesAt(prisma, account, new Date(now));
       await prisma.account.update({
         where: { id: account.id },
         data: {

@@ -48,6 +48,29 @@ export async function nextQuotaSlot(
   return new Date((freeing?.sentAt ?? now).getTime() + limits.windowMs);
 }
 
+/**
+ * After Gmail's own 550-5.4.5: when the oldest send in Mailroom's window ages out, or in an hour
+ * when the log does not explain the wall (mail sent from Gmail's web UI, say).
+ */
+export async function gmailQuotaResumesAt(
+  prisma: Db,
+  account: { id: string; hostedDomain: string | null },
+  now: Date,
+): Promise<Date> {
+  const { windowMs } = sendingLimitsFor(account);
+  const oldest = await prisma.message.findFirst({
+    where: {
+      accountId: account.id,
+      status: "sent",
+      sentAt: { gt: new Date(now.getTime() - windowMs) },
+    },
+    orderBy: { sentAt: "asc" },
+    select: { sentAt: true },
+  });
+  const slot = oldest?.sentAt ? oldest.sentAt.getTime() + windowMs : 0;
+  return new Date(slot > now.getTime() ? slot : now.getTime() + 3_600_000);
+}
+
 /** Reserves the account's next send under its pace; false when another worker got there first. */
 export async function takeSendSlot(
   prisma: Db,
