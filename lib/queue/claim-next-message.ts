@@ -1,106 +1,107 @@
-// Claims one due message for a worker with an atomic conditional update and a lease; a message
-// whose lease expired (its worker died) is claimable again. Daily limits and pacing are
-// enforced here, before anything is sent.
-import type { Db } from "../db";
-import { formatSlot, nextQuotaSlot, sendingLimitsFor, takeSendSlot } from "./sending-limits";
+// Claims due messages for a worker: in one transaction, the oldest due messages are
+// leased (status "sending", lockedUntil, worker id) with a conditional update and get their
+// "attempt" event; a message whose lease expired (its worker died) is claimable again. Daily
+// limits and pacing are enforced here, before anything is sent.
+import type BetterSqlite3 from "better-sqlite3";
+import { sqliteOf, type Db } from "../db";
+import { claimCandidate, dueCandidates, pauseAccount, type Candidate } from "./outbox-sql";
+import { formatSlot, quotaAllowance, sendingLimitsFor, takeSendSlot } from "./sending-limits";
+
+export type { ClaimedMessage } from "./outbox-sql";
+import type { ClaimedMessage } from "./outbox-sql";
+
+type Conn = BetterSqlite3.Database;
 
 export const LEASE_MS = 2 * 60_000;
 
-export async function claimNextMessage(prisma: Db, workerId: string, now = new Date()) {
-  // Another worker may win the race for a candidate; try the next one a few times.
-  for (let tries = 0; tries < 8; tries++) {
-    const candidate = await prisma.message.findFirst({
-      where: {
-        OR: [
-          { status: { in: ["queued", "deferred"] }, nextAttemptAt: { lte: now } },
-          { status: "sending", lockedUntil: { lt: now } },
-        ],
-        account: {
-          reconnectReason: null,
-          OR: [{ nextSendAt: null }, { nextSendAt: { lte: now } }],
-        },
-      },
-      orderBy: { nextAttemptAt: "asc" },
-      select: {
-        id: true,
-        status: true,
-        accountId: true,
-        account: { select: { hostedDomain: true } },
-      },
-    });
-    if (!candidate) return null;
-
-    const limits = sendingLimitsFor(candidate.account);
-    const slot = await nextQuotaSlot(prisma, candidate.accountId, limits, now);
-    if (slot) {
-      await pauseForQuota(prisma, candidate.accountId, candidate.id, slot, limits.dailyLimit);
-      continue;
+/** Leases up to `max` due messages for `workerId`, oldest first. */
+export async function claimMessages(
+  prisma: Db,
+  workerId: string,
+  max: number,
+  now = new Date(),
+): Promise<ClaimedMessage[]> {
+  if (max < 1) return [];
+  // One savepoint in the next group commit: the lookups, limits and leases happen atomically.
+  return sqliteOf(prisma).batch((conn) => {
+    const claimed: ClaimedMessage[] = [];
+    const lockedUntil = new Date(now.getTime() + LEASE_MS);
+    // An account found paused or paced drops out of the next lookup, so a few rounds fill
+    // the batch from the others.
+    for (let round = 0; round < 8 && claimed.length < max; round++) {
+      const candidates = dueCandidates(conn, max - claimed.length, now);
+      if (candidates.length === 0) break;
+      let skipped = false;
+      for (const [accountId, list] of groupByAccount(candidates)) {
+        const taken = claimForAccount(conn, accountId, list, workerId, lockedUntil, now);
+        claimed.push(...taken);
+        if (taken.length < list.length) skipped = true;
+      }
+      if (!skipped) break;
     }
-    if (!(await takeSendSlot(prisma, candidate.accountId, limits, now))) continue;
-
-    // Claim and its "attempt" event commit together, so a crash cannot leave an attempt
-    // missing from the timeline.
-    const message = await prisma.$transaction(async (tx) => {
-      const claimed = await tx.message.updateMany({
-        where:
-          candidate.status === "sending"
-            ? { id: candidate.id, status: "sending", lockedUntil: { lt: now } }
-            : { id: candidate.id, status: candidate.status },
-        data: {
-          status: "sending",
-          lockedBy: workerId,
-          lockedUntil: new Date(now.getTime() + LEASE_MS),
-          attempts: { increment: 1 },
-        },
-      });
-      if (claimed.count !== 1) return null;
-      const row = await tx.message.findUniqueOrThrow({
-        where: { id: candidate.id },
-        include: { account: { select: { id: true, email: true } } },
-      });
-      await tx.messageEvent.create({
-        data: {
-          messageId: row.id,
-          type: "attempt",
-          status: "sending",
-          detail:
-            candidate.status === "sending"
-              ? `Attempt ${row.attempts} (the previous worker stopped mid-send)`
-              : `Attempt ${row.attempts}`,
-        },
-      });
-      return row;
-    });
-    if (message) return message;
-  }
-  return null;
+    return claimed;
+  });
 }
 
-export type ClaimedMessage = NonNullable<Awaited<ReturnType<typeof claimNextMessage>>>;
-
-/** Pauses an account whose daily limit is used up; its messages stay queued until the slot. */
-async function pauseForQuota(
+/** Leases the oldest due message, or null when none is due. */
+export async function claimNextMessage(
   prisma: Db,
+  workerId: string,
+  now = new Date(),
+): Promise<ClaimedMessage | null> {
+  return (await claimMessages(prisma, workerId, 1, now))[0] ?? null;
+}
+
+function groupByAccount(candidates: Candidate[]): Map<string, Candidate[]> {
+  const byAccount = new Map<string, Candidate[]>();
+  for (const candidate of candidates) {
+    const list = byAccount.get(candidate.accountId) ?? [];
+    list.push(candidate);
+    byAccount.set(candidate.accountId, list);
+  }
+  return byAccount;
+}
+
+/** Claims what the account's daily limit and pace allow of its candidates; pauses it when full. */
+function claimForAccount(
+  conn: Conn,
   accountId: string,
-  messageId: string,
-  slot: Date,
-  limit: number,
-) {
-  const reason = `Daily limit of ${limit} messages reached; next slot at ${formatSlot(slot)}`;
-  await prisma.$transaction([
-    prisma.account.update({
-      where: { id: accountId },
-      data: { nextSendAt: slot, pauseReason: reason },
-    }),
-    prisma.messageEvent.create({
-      data: {
-        messageId,
+  candidates: Candidate[],
+  workerId: string,
+  lockedUntil: Date,
+  now: Date,
+): ClaimedMessage[] {
+  const first = candidates[0];
+  if (!first) return [];
+  const limits = sendingLimitsFor(first);
+  const quota = quotaAllowance(conn, accountId, limits, now);
+  if ("slot" in quota) {
+    // The account waits until its window frees a slot; its messages stay queued.
+    const when = formatSlot(quota.slot);
+    pauseAccount(
+      conn,
+      accountId,
+      quota.slot,
+      `Daily limit of ${limits.dailyLimit} messages reached; next slot at ${when}`,
+      {
+        messageId: first.id,
         type: "waiting",
         status: "queued",
-        detail: `Waiting for quota, next slot at ${formatSlot(slot)}`,
+        detail: `Waiting for quota, next slot at ${when}`,
       },
-    }),
-  ]);
+      now,
+    );
+    return [];
+  }
+  if (!takeSendSlot(conn, accountId, limits, now)) return [];
+  // A paced account starts one message per slot.
+  const allowed = limits.paceMs > 0 ? 1 : quota.allowed;
+  const claimed: ClaimedMessage[] = [];
+  for (const candidate of candidates.slice(0, allowed)) {
+    const message = claimCandidate(conn, candidate, workerId, lockedUntil, now);
+    if (message) claimed.push(message);
+  }
+  return claimed;
 }
 
 /** At worker start: messages whose worker died mid-send go back to the queue at once. */

@@ -1,17 +1,29 @@
 // Sends one claimed message and records what Gmail said: sent, deferred, failed, or waiting
 // for the account to be reconnected.
 import "server-only";
-import type { Db } from "../db";
+import { sqliteOf, type Db } from "../db";
 import { markReconnectNeeded, ReconnectNeededError } from "../google/access-token";
 import { classifySmtpError } from "../mail/classify-smtp-error";
 import { transportFor } from "../mail/transport-pool";
 import { env } from "../env";
 import { retryDelayMs } from "./backoff";
 import { LEASE_MS, type ClaimedMessage } from "./claim-next-message";
+import { markSent, type SentRecord } from "./outbox-sql";
 import { formatSlot, gmailQuotaResumesAt } from "./sending-limits";
 
-export async function deliverMessage(prisma: Db, message: ClaimedMessage): Promise<void> {
-  const recipients = [...asList(message.to), ...asList(message.cc), ...asList(message.bcc)];
+/** How long a 250 may wait to be recorded with other writes: a crash in this window resends. */
+export const SENT_COMMIT_WITHIN_MS = 5;
+
+/**
+ * `onSmtpDone` runs as soon as the SMTP exchange is over, before its outcome is recorded, so a
+ * worker can start its next message while the record commits.
+ */
+export async function deliverMessage(
+  prisma: Db,
+  message: ClaimedMessage,
+  onSmtpDone?: () => void,
+): Promise<void> {
+  const recipients = [...message.to, ...message.cc, ...message.bcc];
   // A slow send (a stalled server, a big message) keeps its lease while it is alive.
   const renewal = setInterval(() => {
     prisma.message
@@ -21,59 +33,40 @@ export async function deliverMessage(prisma: Db, message: ClaimedMessage): Promi
       })
       .catch(() => undefined);
   }, LEASE_MS / 3);
+  let info: SendInfo;
   try {
     const transport = transportFor(message.account.id, message.account.email);
-    const info = (await transport.sendMail({
+    info = await transport.sendMail({
       envelope: { from: message.fromAddress, to: recipients },
-      raw: Buffer.from(message.mime),
-    })) as {
-      response?: string;
-      rejected?: unknown[];
-      rejectedErrors?: { recipient?: string; response?: string }[];
-    };
-    const reply = (info.response ?? "250").trim();
-    const rejected = info.rejectedErrors ?? [];
-    // Reply and status land in one transaction right after the 250, keeping the window in which
-    // a crash could cause a resend as small as possible.
-    await prisma.$transaction([
-      prisma.message.update({
-        where: { id: message.id },
-        data: {
-          status: "sent",
-          sentAt: new Date(),
-          lastSmtpCode: Number(reply.slice(0, 3)) || 250,
-          lastSmtpReply: reply,
-          lastError: null,
-          lockedUntil: null,
-          lockedBy: null,
-        },
-      }),
-      prisma.messageEvent.create({
-        data: {
-          messageId: message.id,
-          type: "sent",
-          status: "sent",
-          smtpCode: Number(reply.slice(0, 3)) || 250,
-          smtpReply: reply,
-        },
-      }),
-      ...rejected.map((r) =>
-        prisma.messageEvent.create({
-          data: {
-            messageId: message.id,
-            type: "recipient_rejected",
-            smtpCode: Number(r.response?.slice(0, 3)) || null,
-            smtpReply: r.response ?? null,
-            detail: `Gmail refused ${r.recipient ?? "a recipient"}`,
-          },
-        }),
-      ),
-    ]);
+      raw: message.mime,
+    });
   } catch (error) {
-    await recordFailure(prisma, message, error);
-  } finally {
     clearInterval(renewal);
+    onSmtpDone?.();
+    await recordFailure(prisma, message, error);
+    return;
   }
+  clearInterval(renewal);
+  onSmtpDone?.();
+  // Reply and status land in one transaction right after the 250 (a group commit at most a few
+  // milliseconds later), keeping the window in which a crash could cause a resend small. If this commit fails the lease runs out
+  // and the message is retried: a possible duplicate, never a loss.
+  const reply = (info.response ?? "250").trim();
+  const record: SentRecord = {
+    messageId: message.id,
+    reply,
+    code: Number(reply.slice(0, 3)) || 250,
+    rejected: info.rejectedErrors ?? [],
+    at: new Date(),
+  };
+  await sqliteOf(prisma).batch((conn) => markSent(conn, record), {
+    withinMs: SENT_COMMIT_WITHIN_MS,
+  });
+}
+
+interface SendInfo {
+  response?: string;
+  rejectedErrors?: { recipient?: string; response?: string }[];
 }
 
 async function recordFailure(prisma: Db, message: ClaimedMessage, error: unknown): Promise<void> {
@@ -124,7 +117,9 @@ async function recordFailure(prisma: Db, message: ClaimedMessage, error: unknown
       // Gmail's own rolling window is full: wait for Mailroom's log to free a slot (or an hour
       // when the log does not explain it, e.g. mail sent from Gmail's web UI). Not a failure.
       const account = await prisma.account.findUniqueOrThrow({ where: { id: message.account.id } });
-      const resumeAt = await gmailQuotaResumesAt(prisma, account, new Date(now));
+      const resumeAt = await sqliteOf(prisma).run((conn) =>
+        gmailQuotaResumesAt(conn, account, new Date(now)),
+      );
       await prisma.account.update({
         where: { id: account.id },
         data: {
@@ -203,8 +198,4 @@ async function finish(
       },
     }),
   ]);
-}
-
-function asList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }

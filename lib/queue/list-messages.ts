@@ -42,7 +42,7 @@ export async function getMessage(userId: string, id: string) {
     include: {
       events: { orderBy: { createdAt: "asc" } },
       account: { select: { reconnectReason: true, pauseReason: true, nextSendAt: true } },
+      content: { select: { textBody: true } },
     },
-    omit: { mime: true },
   });
 }

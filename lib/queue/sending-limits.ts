@@ -1,7 +1,10 @@
 // Per-account sending limits: the daily limit over a rolling window, counted from Mailroom's
 // own sent log, and the pace that spreads bulk sends out.
-import type { Db } from "../db";
+import type BetterSqlite3 from "better-sqlite3";
 import { env } from "../env";
+import { nthSentSince, takeSlot, usedInWindow } from "./outbox-sql";
+
+type Conn = BetterSqlite3.Database;
 
 export interface SendingLimits {
   dailyLimit: number;
@@ -21,69 +24,49 @@ export function sendingLimitsFor(account: { hostedDomain: string | null }): Send
 }
 
 /**
- * When the account may send again if its window is full, else null. Messages being sent right
- * now count too, so parallel lanes do not overshoot the limit.
+ * How many more messages the account may start now, or the time its window frees a slot when
+ * none. Messages being sent right now count too, so parallel lanes do not overshoot the limit.
  */
-export async function nextQuotaSlot(
-  prisma: Db,
+export function quotaAllowance(
+  conn: Conn,
   accountId: string,
   limits: SendingLimits,
   now: Date,
-): Promise<Date | null> {
+): { allowed: number } | { slot: Date } {
   const since = new Date(now.getTime() - limits.windowMs);
-  const inWindow = { accountId, status: "sent", sentAt: { gt: since } };
-  const [sent, inFlight] = await Promise.all([
-    prisma.message.count({ where: inWindow }),
-    prisma.message.count({ where: { accountId, status: "sending", lockedUntil: { gte: now } } }),
-  ]);
+  const { sent, inFlight } = usedInWindow(conn, accountId, since, now);
   const used = sent + inFlight;
-  if (used < limits.dailyLimit) return null;
+  if (used < limits.dailyLimit) return { allowed: limits.dailyLimit - used };
   // The slot frees when enough of the oldest sends age out of the window.
-  const freeing = await prisma.message.findFirst({
-    where: inWindow,
-    orderBy: { sentAt: "asc" },
-    skip: Math.min(Math.max(sent - 1, 0), used - limits.dailyLimit),
-    select: { sentAt: true },
-  });
-  return new Date((freeing?.sentAt ?? now).getTime() + limits.windowMs);
+  const offset = Math.min(Math.max(sent - 1, 0), used - limits.dailyLimit);
+  const freeing = nthSentSince(conn, accountId, since, offset);
+  return { slot: new Date((freeing ?? now).getTime() + limits.windowMs) };
 }
 
 /**
  * After Gmail's own 550-5.4.5: when the oldest send in Mailroom's window ages out, or in an hour
  * when the log does not explain the wall (mail sent from Gmail's web UI, say).
  */
-export async function gmailQuotaResumesAt(
-  prisma: Db,
+export function gmailQuotaResumesAt(
+  conn: Conn,
   account: { id: string; hostedDomain: string | null },
   now: Date,
-): Promise<Date> {
+): Date {
   const { windowMs } = sendingLimitsFor(account);
-  const oldest = await prisma.message.findFirst({
-    where: {
-      accountId: account.id,
-      status: "sent",
-      sentAt: { gt: new Date(now.getTime() - windowMs) },
-    },
-    orderBy: { sentAt: "asc" },
-    select: { sentAt: true },
-  });
-  const slot = oldest?.sentAt ? oldest.sentAt.getTime() + windowMs : 0;
+  const oldest = nthSentSince(conn, account.id, new Date(now.getTime() - windowMs), 0);
+  const slot = oldest ? oldest.getTime() + windowMs : 0;
   return new Date(slot > now.getTime() ? slot : now.getTime() + 3_600_000);
 }
 
 /** Reserves the account's next send under its pace; false when another worker got there first. */
-export async function takeSendSlot(
-  prisma: Db,
+export function takeSendSlot(
+  conn: Conn,
   accountId: string,
   limits: SendingLimits,
   now: Date,
-): Promise<boolean> {
+): boolean {
   if (limits.paceMs === 0) return true;
-  const taken = await prisma.account.updateMany({
-    where: { id: accountId, OR: [{ nextSendAt: null }, { nextSendAt: { lte: now } }] },
-    data: { nextSendAt: new Date(now.getTime() + limits.paceMs), pauseReason: null },
-  });
-  return taken.count === 1;
+  return takeSlot(conn, accountId, new Date(now.getTime() + limits.paceMs), now);
 }
 
 export function formatSlot(date: Date): string {

@@ -1,11 +1,12 @@
-// The outbox worker: claims due messages and delivers them, a few at a time, until stopped.
+// The outbox worker: claims due messages in batches and delivers them, up to `concurrency` at a
+// time, until stopped.
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { db } from "../db";
 import { env } from "../env";
 import { closeAllTransports } from "../mail/transport-pool";
-import { claimNextMessage, recoverExpiredLeases } from "./claim-next-message";
+import { claimMessages, recoverExpiredLeases } from "./claim-next-message";
 import { deliverMessage } from "./deliver-message";
 import { wakeEmitter } from "./wake-workers";
 
@@ -23,9 +24,6 @@ export async function startWorker(
   const pollMs = options.pollMs ?? 1000;
   const log = options.log ?? ((line: string) => console.log(line));
   let running = true;
-  const sleepers = new Set<() => void>();
-  const onWake = () => sleepers.forEach((wake) => wake());
-  wakeEmitter.on("wake", onWake);
 
   await prisma.workerHeartbeat.upsert({
     where: { id },
@@ -43,28 +41,76 @@ export async function startWorker(
   if (recovered > 0)
     log(`worker ${id}: requeued ${recovered} message(s) left mid-send by a stopped worker`);
 
-  const lanes = Array.from({ length: concurrency }, async () => {
-    while (running) {
-      try {
-        const message = await claimNextMessage(prisma, id);
-        if (message) {
-          await deliverMessage(prisma, message);
-          continue;
-        }
-      } catch (error) {
-        log(`worker ${id}: ${(error as Error).message}`);
-      }
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          sleepers.delete(wake);
-          resolve();
+  // Up to `concurrency` messages in flight. Claims are batched: free lanes are refilled with one
+  // claim once a quarter of them are free (at once when woken or polled).
+  const refillAt = Math.max(1, Math.floor(concurrency / 4));
+  let inFlight = 0;
+  let recording = 0;
+  let filling = false;
+  let fillAgain = false;
+  let refillScheduled = false;
+  const fill = async () => {
+    while (running && inFlight < concurrency) {
+      const wanted = concurrency - inFlight;
+      const batch = await claimMessages(prisma, id, wanted);
+      for (const message of batch) {
+        inFlight++;
+        let released = false;
+        // The lane frees when the SMTP exchange ends, so the next claim shares a commit with
+        // this message's record.
+        const release = () => {
+          if (released) return;
+          released = true;
+          inFlight--;
+          if (concurrency - inFlight >= refillAt) void runFill();
         };
-        const timer = setTimeout(wake, pollMs);
-        sleepers.add(wake);
-      });
+        recording++;
+        deliverMessage(prisma, message, release)
+          .catch((error: Error) => log(`worker ${id}: ${error.message}`))
+          .finally(() => {
+            release();
+            recording--;
+          });
+      }
+      if (batch.length < wanted) return;
     }
-  });
+  };
+  /** One fill at a time; a request during a fill runs another pass after it. */
+  const runFill = async (): Promise<void> => {
+    if (filling) {
+      fillAgain = true;
+      return;
+    }
+    filling = true;
+    try {
+      do {
+        fillAgain = false;
+        await fill();
+      } while (fillAgain && running);
+    } catch (error) {
+      log(`worker ${id}: ${(error as Error).message}`);
+    } finally {
+      filling = false;
+    }
+  };
+  function scheduleFill() {
+    if (refillScheduled || !running) return;
+    refillScheduled = true;
+    setImmediate(() => {
+      refillScheduled = false;
+      void runFill();
+    });
+  }
+  const onWake = () => scheduleFill();
+  wakeEmitter.on("wake", onWake);
+  const poll = setInterval(scheduleFill, pollMs);
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const check = () =>
+        inFlight === 0 && recording === 0 && !filling ? resolve() : setTimeout(check, 10);
+      check();
+    });
+  scheduleFill();
 
   log(`Mailroom worker ${id} started (${concurrency} lanes)`);
   return {
@@ -72,9 +118,9 @@ export async function startWorker(
     async stop() {
       running = false;
       wakeEmitter.off("wake", onWake);
-      onWake();
+      clearInterval(poll);
       clearInterval(heartbeat);
-      await Promise.all(lanes);
+      await drained();
       closeAllTransports();
       await prisma.workerHeartbeat.delete({ where: { id } }).catch(() => undefined);
     },

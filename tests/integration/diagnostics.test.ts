@@ -261,9 +261,13 @@ describe("getAccountStatus", () => {
         cc: [],
         bcc: [],
         subject: "Hello",
-        textBody: "Hi",
-        mime: new Uint8Array(Buffer.from("Subject: Hello\r\n\r\nHi\r\n")),
         sizeBytes: 24,
+        content: {
+          create: {
+            textBody: "Hi",
+            mime: new Uint8Array(Buffer.from("Subject: Hello\r\n\r\nHi\r\n")),
+          },
+        },
       },
     });
   }
@@ -351,8 +355,6 @@ describe("getAccountStatus", () => {
         cc: [],
         bcc: [],
         subject: "Bulk",
-        textBody: "",
-        mime: new Uint8Array(0),
         sizeBytes: 0,
       })),
     });

@@ -109,7 +109,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
           className="overflow-x-auto rounded-xl border border-zinc-200 bg-white p-5 text-sm whitespace-pre-wrap shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
           data-testid="message-body"
         >
-          {message.textBody}
+          {message.content?.textBody}
         </pre>
       </section>
 

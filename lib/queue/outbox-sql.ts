@@ -1,0 +1,341 @@
+// The outbox's hot path as prepared SQLite statements on the connection Prisma uses (see
+// lib/db.ts): accepting a message, claiming a batch of due messages, and recording a 250. Each
+// is one short synchronous transaction. Rows are written exactly as Prisma writes them (ISO
+// dates with "+00:00", JSON text, cuid-like ids), so the rest of the app reads them through
+// Prisma unchanged. Everything else about messages goes through Prisma.
+import { randomBytes } from "node:crypto";
+import type BetterSqlite3 from "better-sqlite3";
+
+type Conn = BetterSqlite3.Database;
+type Statement = BetterSqlite3.Statement;
+
+/** A DateTime column value in Prisma's SQLite format. */
+export function sqlDate(date: Date): string {
+  return date.toISOString().replace("Z", "+00:00");
+}
+
+let idCounter = 0;
+/** Time-ordered, collision-resistant ids in the shape of Prisma's cuid(): "c" + 24 chars. */
+export function newId(): string {
+  idCounter = (idCounter + 1) % 1_679_616;
+  return (
+    "c" +
+    Date.now().toString(36).padStart(9, "0") +
+    idCounter.toString(36).padStart(4, "0") +
+    BigInt(`0x${randomBytes(8).toString("hex")}`)
+      .toString(36)
+      .padStart(11, "0")
+      .slice(0, 11)
+  );
+}
+
+const statements = new WeakMap<Conn, ReturnType<typeof prepare>>();
+
+function prepare(conn: Conn) {
+  const s = (sql: string): Statement => conn.prepare(sql).safeIntegers(false);
+  // The due candidates of one status, oldest first, walking the (status, nextAttemptAt) index.
+  const due = (status: string, extra = "") =>
+    s(`SELECT m.id, m.status, m.accountId, m.nextAttemptAt, a.email, a.hostedDomain
+       FROM Message m JOIN Account a ON a.id = m.accountId
+       WHERE m.status = '${status}' AND m.nextAttemptAt <= @now ${extra}
+         AND a.reconnectReason IS NULL AND (a.nextSendAt IS NULL OR a.nextSendAt <= @now)
+       ORDER BY m.nextAttemptAt LIMIT @limit`);
+  return {
+    accountOfUser: s(`SELECT id, email FROM Account WHERE userId = ? AND provider = 'google'
+                      ORDER BY createdAt ASC LIMIT 1`),
+    insertMessage: s(`INSERT INTO Message (id, userId, accountId, status, source, messageIdHeader,
+                        fromAddress, "to", cc, bcc, subject, sizeBytes, attempts, nextAttemptAt,
+                        scheduledAt, createdAt, updatedAt)
+                      VALUES (@id, @userId, @accountId, 'queued', @source, @messageIdHeader,
+                        @fromAddress, @to, @cc, @bcc, @subject, @sizeBytes, 0, @nextAttemptAt,
+                        @scheduledAt, @now, @now)`),
+    insertContent: s(`INSERT INTO MessageContent (messageId, textBody, mime)
+                      VALUES (@id, @textBody, @mime)`),
+    mime: s(`SELECT mime FROM MessageContent WHERE messageId = ?`),
+    insertEvent: s(`INSERT INTO MessageEvent (id, messageId, type, status, smtpCode, smtpReply,
+                      detail, createdAt)
+                    VALUES (@id, @messageId, @type, @status, @smtpCode, @smtpReply, @detail, @now)`),
+    dueQueued: due("queued"),
+    dueDeferred: due("deferred"),
+    dueStranded: due("sending", "AND m.lockedUntil < @now"),
+    // sentAt is set only when a message is sent, so the (accountId, sentAt) index alone counts
+    // the account's sent log without reading rows.
+    sentSince: s(`SELECT COUNT(*) AS n FROM Message WHERE accountId = ? AND sentAt > ?`),
+    inFlight: s(`SELECT COUNT(*) AS n FROM Message
+                 WHERE accountId = ? AND status = 'sending' AND lockedUntil >= ?`),
+    nthSentSince: s(`SELECT sentAt FROM Message WHERE accountId = ? AND sentAt > ?
+                     ORDER BY sentAt LIMIT 1 OFFSET ?`),
+    takeSlot: s(`UPDATE Account SET nextSendAt = @next, pauseReason = NULL, updatedAt = @now
+                 WHERE id = @id AND (nextSendAt IS NULL OR nextSendAt <= @now)`),
+    pauseAccount: s(`UPDATE Account SET nextSendAt = @until, pauseReason = @reason, updatedAt = @now
+                     WHERE id = @id`),
+    claim: s(`UPDATE Message SET status = 'sending', lockedBy = @workerId,
+                lockedUntil = @lockedUntil, attempts = attempts + 1, updatedAt = @now
+              WHERE id = @id AND (status IN ('queued', 'deferred')
+                                  OR (status = 'sending' AND lockedUntil < @now))
+              RETURNING id, accountId, fromAddress, "to", cc, bcc, attempts, createdAt`),
+    markSent: s(`UPDATE Message SET status = 'sent', sentAt = @now, lastSmtpCode = @code,
+                   lastSmtpReply = @reply, lastError = NULL, lockedUntil = NULL, lockedBy = NULL,
+                   updatedAt = @now
+                 WHERE id = @id`),
+  };
+}
+
+function stmts(conn: Conn) {
+  let prepared = statements.get(conn);
+  if (!prepared) {
+    prepared = prepare(conn);
+    statements.set(conn, prepared);
+  }
+  return prepared;
+}
+
+export interface EventRow {
+  messageId: string;
+  type: string;
+  status?: string | null;
+  smtpCode?: number | null;
+  smtpReply?: string | null;
+  detail?: string | null;
+}
+
+function insertEvent(conn: Conn, event: EventRow, now: Date): void {
+  stmts(conn).insertEvent.run({
+    id: newId(),
+    messageId: event.messageId,
+    type: event.type,
+    status: event.status ?? null,
+    smtpCode: event.smtpCode ?? null,
+    smtpReply: event.smtpReply ?? null,
+    detail: event.detail ?? null,
+    now: sqlDate(now),
+  });
+}
+
+export function accountOfUser(conn: Conn, userId: string): { id: string; email: string } | null {
+  return (
+    (stmts(conn).accountOfUser.get(userId) as { id: string; email: string } | undefined) ?? null
+  );
+}
+
+export interface NewMessage {
+  userId: string;
+  accountId: string;
+  source: string;
+  messageIdHeader: string;
+  fromAddress: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  textBody: string;
+  mime: Buffer;
+  scheduledAt?: Date;
+  queuedDetail: string;
+}
+
+/** The message and its "queued" event, committed together (durably) before this returns. */
+export function insertMessage(conn: Conn, message: NewMessage, now = new Date()): string {
+  const id = newId();
+  conn
+    .transaction(() => {
+      stmts(conn).insertMessage.run({
+        id,
+        userId: message.userId,
+        accountId: message.accountId,
+        source: message.source,
+        messageIdHeader: message.messageIdHeader,
+        fromAddress: message.fromAddress,
+        to: JSON.stringify(message.to),
+        cc: JSON.stringify(message.cc),
+        bcc: JSON.stringify(message.bcc),
+        subject: message.subject,
+        sizeBytes: message.mime.length,
+        nextAttemptAt: sqlDate(message.scheduledAt ?? now),
+        scheduledAt: message.scheduledAt ? sqlDate(message.scheduledAt) : null,
+        now: sqlDate(now),
+      });
+      stmts(conn).insertContent.run({ id, textBody: message.textBody, mime: message.mime });
+      insertEvent(
+        conn,
+        { messageId: id, type: "queued", status: "queued", detail: message.queuedDetail },
+        now,
+      );
+    })
+    .immediate();
+  return id;
+}
+
+export interface Candidate {
+  id: string;
+  status: string;
+  accountId: string;
+  nextAttemptAt: string;
+  email: string;
+  hostedDomain: string | null;
+}
+
+/** Up to `limit` due messages, oldest first, from accounts that are neither paused nor paced. */
+export function dueCandidates(conn: Conn, limit: number, now: Date): Candidate[] {
+  const s = stmts(conn);
+  const params = { now: sqlDate(now), limit };
+  // Three index-ordered lookups merged here: cheaper than one OR query that sorts every due row.
+  const all = [s.dueStranded, s.dueQueued, s.dueDeferred].flatMap(
+    (stmt) => stmt.all(params) as Candidate[],
+  );
+  all.sort((a, b) =>
+    a.nextAttemptAt < b.nextAttemptAt ? -1 : a.nextAttemptAt > b.nextAttemptAt ? 1 : 0,
+  );
+  return all.slice(0, limit);
+}
+
+/** Sends in the rolling window plus live claims: what counts against the daily limit. */
+export function usedInWindow(conn: Conn, accountId: string, since: Date, now: Date) {
+  const s = stmts(conn);
+  const sent = (s.sentSince.get(accountId, sqlDate(since)) as { n: number }).n;
+  const inFlight = (s.inFlight.get(accountId, sqlDate(now)) as { n: number }).n;
+  return { sent, inFlight };
+}
+
+/** The `offset`-th oldest send after `since` (0 = the oldest), or null. */
+export function nthSentSince(conn: Conn, accountId: string, since: Date, offset: number) {
+  const row = stmts(conn).nthSentSince.get(accountId, sqlDate(since), offset) as
+    { sentAt: string } | undefined;
+  return row ? new Date(row.sentAt) : null;
+}
+
+/** Reserves the account's next send under its pace; false when the slot is not free yet. */
+export function takeSlot(conn: Conn, accountId: string, next: Date, now: Date): boolean {
+  return (
+    stmts(conn).takeSlot.run({ id: accountId, next: sqlDate(next), now: sqlDate(now) }).changes ===
+    1
+  );
+}
+
+export function pauseAccount(
+  conn: Conn,
+  accountId: string,
+  until: Date,
+  reason: string,
+  event: EventRow,
+  now: Date,
+): void {
+  stmts(conn).pauseAccount.run({
+    id: accountId,
+    until: sqlDate(until),
+    reason,
+    now: sqlDate(now),
+  });
+  insertEvent(conn, event, now);
+}
+
+export interface ClaimedMessage {
+  id: string;
+  accountId: string;
+  account: { id: string; email: string };
+  fromAddress: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  mime: Buffer;
+  attempts: number;
+  createdAt: Date;
+  lockedBy: string;
+}
+
+interface ClaimedRow {
+  id: string;
+  accountId: string;
+  fromAddress: string;
+  to: string;
+  cc: string;
+  bcc: string;
+  attempts: number;
+  createdAt: string;
+}
+
+/** Leases one candidate and writes its "attempt" event; null when it is no longer claimable. */
+export function claimCandidate(
+  conn: Conn,
+  candidate: Candidate,
+  workerId: string,
+  lockedUntil: Date,
+  now: Date,
+): ClaimedMessage | null {
+  const s = stmts(conn);
+  const row = s.claim.get({
+    id: candidate.id,
+    workerId,
+    lockedUntil: sqlDate(lockedUntil),
+    now: sqlDate(now),
+  }) as ClaimedRow | undefined;
+  if (!row) return null;
+  insertEvent(
+    conn,
+    {
+      messageId: row.id,
+      type: "attempt",
+      status: "sending",
+      detail:
+        candidate.status === "sending"
+          ? `Attempt ${row.attempts} (the previous worker stopped mid-send)`
+          : `Attempt ${row.attempts}`,
+    },
+    now,
+  );
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    account: { id: row.accountId, email: candidate.email },
+    fromAddress: row.fromAddress,
+    to: JSON.parse(row.to) as string[],
+    cc: JSON.parse(row.cc) as string[],
+    bcc: JSON.parse(row.bcc) as string[],
+    mime: (s.mime.get(row.id) as { mime: Buffer }).mime,
+    attempts: row.attempts,
+    createdAt: new Date(row.createdAt),
+    lockedBy: workerId,
+  };
+}
+
+export interface SentRecord {
+  messageId: string;
+  reply: string;
+  code: number;
+  rejected: { recipient?: string; response?: string }[];
+  at: Date;
+}
+
+/** Marks a message sent, with its Gmail reply and per-recipient rejections, in one commit. */
+export function markSent(conn: Conn, r: SentRecord): void {
+  const s = stmts(conn);
+  conn
+    .transaction(() => {
+      s.markSent.run({ id: r.messageId, code: r.code, reply: r.reply, now: sqlDate(r.at) });
+      insertEvent(
+        conn,
+        {
+          messageId: r.messageId,
+          type: "sent",
+          status: "sent",
+          smtpCode: r.code,
+          smtpReply: r.reply,
+        },
+        r.at,
+      );
+      for (const rejected of r.rejected) {
+        insertEvent(
+          conn,
+          {
+            messageId: r.messageId,
+            type: "recipient_rejected",
+            smtpCode: Number(rejected.response?.slice(0, 3)) || null,
+            smtpReply: rejected.response ?? null,
+            detail: `Gmail refused ${rejected.recipient ?? "a recipient"}`,
+          },
+          r.at,
+        );
+      }
+    })
+    .immediate();
+}
