@@ -17,6 +17,9 @@ import { env } from "./env";
 
 export type Db = PrismaClient;
 
+/** Every commit reaches the disk before it is reported, unless a batch says it need not. */
+const SYNCHRONOUS = "FULL";
+
 /** The raw connection under a Prisma client, for the outbox's hot path. */
 export interface SqliteConnection {
   /**
@@ -29,9 +32,8 @@ export interface SqliteConnection {
    * of the event loop commits together (each piece in its own savepoint, so one failure undoes
    * only its own writes), and the promise settles once that commit is durable. A commit costs
    * far more than the few rows a message writes, so this is what makes the outbox fast.
-   * With `withinMs`, the work may wait up to that long to ride along with other work.
    */
-  batch<T>(work: (conn: BetterSqlite3.Database) => T, options?: { withinMs?: number }): Promise<T>;
+  batch<T>(work: (conn: BetterSqlite3.Database) => T, options?: BatchOptions): Promise<T>;
 }
 
 interface Pending {
@@ -40,35 +42,65 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+export interface BatchOptions {
+  /**
+   * false: the commit need not reach the disk before the caller resumes (no fsync). It is still
+   * atomic and visible to every other connection at once, survives a crash of this process,
+   * and becomes durable with the next durable commit; only a power cut or OS crash can roll it
+   * back. For writes whose loss can at worst cause a resend, never a lost message: a claim's
+   * lease, the record of a 250. Default true.
+   */
+  durable?: boolean;
+  /** The work may wait up to this long to share a commit with other work. Default: next turn. */
+  withinMs?: number;
+}
+
 function groupCommitter(conn: BetterSqlite3.Database, lock: Mutex): SqliteConnection["batch"] {
-  let pending: Pending[] = [];
-  let soon: NodeJS.Immediate | undefined;
-  let later: NodeJS.Timeout | undefined;
-  const flush = async () => {
+  // Prepared once: wrapping each piece with conn.transaction() would cost more than its SQL.
+  const prepare = (text: string) => conn.prepare(text);
+  const sql = {
+    begin: prepare("BEGIN IMMEDIATE"),
+    commit: prepare("COMMIT"),
+    rollback: prepare("ROLLBACK"),
+    save: prepare("SAVEPOINT group_piece"),
+    release: prepare("RELEASE group_piece"),
+    undo: prepare("ROLLBACK TO group_piece"),
+  };
+  // Durable work waits for its own deadline and takes the rest along; work that need not be
+  // durable commits on its own without an fsync, so it never forces one.
+  const durableQueue = new PendingQueue(() => void flush(true));
+  const lazyQueue = new PendingQueue(() => void flush(false));
+  const flush = async (durable: boolean) => {
     await whenUnlocked(lock);
-    if (soon) clearImmediate(soon);
-    if (later) clearTimeout(later);
-    soon = later = undefined;
-    const ops = pending;
-    pending = [];
+    const ops = durable ? [...durableQueue.take(), ...lazyQueue.take()] : lazyQueue.take();
     if (ops.length === 0) return;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      conn
-        .transaction(() => {
-          for (const op of ops) {
-            try {
-              outcomes.push({ ok: true, value: conn.transaction(op.work)(conn) });
-            } catch (error) {
-              outcomes.push({ ok: false, error });
-            }
-          }
-        })
-        .immediate();
+      // (PRAGMA synchronous acts when compiled, so it cannot be a prepared statement.)
+      if (!durable) conn.exec("PRAGMA synchronous = NORMAL");
+      sql.begin.run();
+      // A piece alone needs no savepoint: if it fails, the group is just that piece.
+      const savepoints = ops.length > 1;
+      for (const op of ops) {
+        if (savepoints) sql.save.run();
+        try {
+          outcomes.push({ ok: true, value: op.work(conn) });
+        } catch (error) {
+          if (!savepoints) throw error;
+          sql.undo.run();
+          outcomes.push({ ok: false, error });
+        }
+        if (savepoints) sql.release.run();
+      }
+      sql.commit.run();
     } catch (error) {
-      // The commit itself failed: nothing of this group is durable.
+      // The group could not commit: nothing of it is kept.
+      if (conn.inTransaction) sql.rollback.run();
       for (const op of ops) op.reject(error);
       return;
+    } finally {
+      // Everything else on this connection (Prisma's writes included) commits durably.
+      if (!durable) conn.exec(`PRAGMA synchronous = ${SYNCHRONOUS}`);
     }
     ops.forEach((op, i) => {
       const outcome = outcomes[i];
@@ -76,13 +108,45 @@ function groupCommitter(conn: BetterSqlite3.Database, lock: Mutex): SqliteConnec
       else op.reject(outcome?.error);
     });
   };
-  return <T>(work: (conn: BetterSqlite3.Database) => T, options: { withinMs?: number } = {}) =>
+  return <T>(work: (conn: BetterSqlite3.Database) => T, options: BatchOptions = {}) =>
     new Promise<T>((resolve, reject) => {
-      pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (soon) return;
-      if (options.withinMs === undefined) soon = setImmediate(() => void flush());
-      else later ??= setTimeout(() => void flush(), options.withinMs);
+      const queue = (options.durable ?? true) ? durableQueue : lazyQueue;
+      queue.add(
+        { work, resolve: resolve as (value: unknown) => void, reject },
+        performance.now() + (options.withinMs ?? 0),
+      );
     });
+}
+
+/** Work waiting for a commit, and the timer for the earliest deadline among it. */
+class PendingQueue {
+  private ops: Pending[] = [];
+  private timer: { at: number; cancel: () => void } | undefined;
+
+  constructor(private readonly onDue: () => void) {}
+
+  /** Queues `op` to be flushed by `at` (a performance.now() time). */
+  add(op: Pending, at: number): void {
+    this.ops.push(op);
+    if (this.timer && this.timer.at <= at) return;
+    this.timer?.cancel();
+    const delay = at - performance.now();
+    if (delay <= 0) {
+      const handle = setImmediate(this.onDue);
+      this.timer = { at, cancel: () => clearImmediate(handle) };
+    } else {
+      const handle = setTimeout(this.onDue, delay);
+      this.timer = { at, cancel: () => clearTimeout(handle) };
+    }
+  }
+
+  take(): Pending[] {
+    this.timer?.cancel();
+    this.timer = undefined;
+    const ops = this.ops;
+    this.ops = [];
+    return ops;
+  }
 }
 
 // On the client itself: Next.js may load this module more than once in one process.
@@ -154,7 +218,7 @@ export async function openDb(databaseUrl: string): Promise<PrismaClient> {
   // The adapter keeps its better-sqlite3 handle as `client`.
   const conn = (inner as unknown as { client: BetterSqlite3.Database }).client;
   conn.pragma("journal_mode = WAL");
-  conn.pragma("synchronous = FULL");
+  conn.pragma(`synchronous = ${SYNCHRONOUS}`);
   conn.pragma("busy_timeout = 10000");
   conn.pragma("foreign_keys = ON");
 

@@ -22,25 +22,30 @@ export async function claimMessages(
   now = new Date(),
 ): Promise<ClaimedMessage[]> {
   if (max < 1) return [];
-  // One savepoint in the next group commit: the lookups, limits and leases happen atomically.
-  return sqliteOf(prisma).batch((conn) => {
-    const claimed: ClaimedMessage[] = [];
-    const lockedUntil = new Date(now.getTime() + LEASE_MS);
-    // An account found paused or paced drops out of the next lookup, so a few rounds fill
-    // the batch from the others.
-    for (let round = 0; round < 8 && claimed.length < max; round++) {
-      const candidates = dueCandidates(conn, max - claimed.length, now);
-      if (candidates.length === 0) break;
-      let skipped = false;
-      for (const [accountId, list] of groupByAccount(candidates)) {
-        const taken = claimForAccount(conn, accountId, list, workerId, lockedUntil, now);
-        claimed.push(...taken);
-        if (taken.length < list.length) skipped = true;
+  // One piece of the next group commit: the lookups, limits and leases happen atomically. The
+  // lease need not reach the disk first: if a power cut undoes it, the message is simply
+  // claimable again, as after any crash.
+  return sqliteOf(prisma).batch(
+    (conn) => {
+      const claimed: ClaimedMessage[] = [];
+      const lockedUntil = new Date(now.getTime() + LEASE_MS);
+      // An account found paused or paced drops out of the next lookup, so a few rounds fill
+      // the batch from the others.
+      for (let round = 0; round < 8 && claimed.length < max; round++) {
+        const candidates = dueCandidates(conn, max - claimed.length, now);
+        if (candidates.length === 0) break;
+        let skipped = false;
+        for (const [accountId, list] of groupByAccount(candidates)) {
+          const taken = claimForAccount(conn, accountId, list, workerId, lockedUntil, now);
+          claimed.push(...taken);
+          if (taken.length < list.length) skipped = true;
+        }
+        if (!skipped) break;
       }
-      if (!skipped) break;
-    }
-    return claimed;
-  });
+      return claimed;
+    },
+    { durable: false },
+  );
 }
 
 /** Leases the oldest due message, or null when none is due. */

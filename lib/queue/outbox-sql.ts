@@ -1,6 +1,6 @@
 // The outbox's hot path as prepared SQLite statements on the connection Prisma uses (see
-// lib/db.ts): accepting a message, claiming a batch of due messages, and recording a 250. Each
-// is one short synchronous transaction. Rows are written exactly as Prisma writes them (ISO
+// lib/db.ts): accepting a message, claiming a batch of due messages, and recording a 250. The
+// writers run inside SqliteConnection.batch, whose savepoint makes each of them atomic. Rows are written exactly as Prisma writes them (ISO
 // dates with "+00:00", JSON text, cuid-like ids), so the rest of the app reads them through
 // Prisma unchanged. Everything else about messages goes through Prisma.
 import { randomBytes } from "node:crypto";
@@ -14,6 +14,11 @@ export function sqlDate(date: Date): string {
   return date.toISOString().replace("Z", "+00:00");
 }
 
+// Random per process, so ids made in different processes in the same millisecond differ.
+const PROCESS_TAG = BigInt(`0x${randomBytes(8).toString("hex")}`)
+  .toString(36)
+  .padStart(11, "0")
+  .slice(0, 11);
 let idCounter = 0;
 /** Time-ordered, collision-resistant ids in the shape of Prisma's cuid(): "c" + 24 chars. */
 export function newId(): string {
@@ -22,11 +27,12 @@ export function newId(): string {
     "c" +
     Date.now().toString(36).padStart(9, "0") +
     idCounter.toString(36).padStart(4, "0") +
-    BigInt(`0x${randomBytes(8).toString("hex")}`)
-      .toString(36)
-      .padStart(11, "0")
-      .slice(0, 11)
+    PROCESS_TAG
   );
+}
+
+function inBatch(conn: Conn): void {
+  if (!conn.inTransaction) throw new Error("Outbox writes run inside SqliteConnection.batch().");
 }
 
 const statements = new WeakMap<Conn, ReturnType<typeof prepare>>();
@@ -99,7 +105,8 @@ export interface EventRow {
   detail?: string | null;
 }
 
-function insertEvent(conn: Conn, event: EventRow, now: Date): void {
+/** `at` is a DateTime column value (sqlDate). */
+function insertEvent(conn: Conn, event: EventRow, at: string): void {
   stmts(conn).insertEvent.run({
     id: newId(),
     messageId: event.messageId,
@@ -108,7 +115,7 @@ function insertEvent(conn: Conn, event: EventRow, now: Date): void {
     smtpCode: event.smtpCode ?? null,
     smtpReply: event.smtpReply ?? null,
     detail: event.detail ?? null,
-    now: sqlDate(now),
+    now: at,
   });
 }
 
@@ -134,35 +141,34 @@ export interface NewMessage {
   queuedDetail: string;
 }
 
-/** The message and its "queued" event, committed together (durably) before this returns. */
+/** The message, its bodies and its "queued" event (one batch piece, so they commit together). */
 export function insertMessage(conn: Conn, message: NewMessage, now = new Date()): string {
+  inBatch(conn);
+  const s = stmts(conn);
   const id = newId();
-  conn
-    .transaction(() => {
-      stmts(conn).insertMessage.run({
-        id,
-        userId: message.userId,
-        accountId: message.accountId,
-        source: message.source,
-        messageIdHeader: message.messageIdHeader,
-        fromAddress: message.fromAddress,
-        to: JSON.stringify(message.to),
-        cc: JSON.stringify(message.cc),
-        bcc: JSON.stringify(message.bcc),
-        subject: message.subject,
-        sizeBytes: message.mime.length,
-        nextAttemptAt: sqlDate(message.scheduledAt ?? now),
-        scheduledAt: message.scheduledAt ? sqlDate(message.scheduledAt) : null,
-        now: sqlDate(now),
-      });
-      stmts(conn).insertContent.run({ id, textBody: message.textBody, mime: message.mime });
-      insertEvent(
-        conn,
-        { messageId: id, type: "queued", status: "queued", detail: message.queuedDetail },
-        now,
-      );
-    })
-    .immediate();
+  const at = sqlDate(now);
+  s.insertMessage.run({
+    id,
+    userId: message.userId,
+    accountId: message.accountId,
+    source: message.source,
+    messageIdHeader: message.messageIdHeader,
+    fromAddress: message.fromAddress,
+    to: JSON.stringify(message.to),
+    cc: JSON.stringify(message.cc),
+    bcc: JSON.stringify(message.bcc),
+    subject: message.subject,
+    sizeBytes: message.mime.length,
+    nextAttemptAt: message.scheduledAt ? sqlDate(message.scheduledAt) : at,
+    scheduledAt: message.scheduledAt ? sqlDate(message.scheduledAt) : null,
+    now: at,
+  });
+  s.insertContent.run({ id, textBody: message.textBody, mime: message.mime });
+  insertEvent(
+    conn,
+    { messageId: id, type: "queued", status: "queued", detail: message.queuedDetail },
+    at,
+  );
   return id;
 }
 
@@ -175,14 +181,22 @@ export interface Candidate {
   hostedDomain: string | null;
 }
 
+/** A lease outlives its worker only when the worker died: looking for those once a second is enough. */
+const STRANDED_CHECK_MS = 1_000;
+const strandedCheckedAt = new WeakMap<Conn, number>();
+
 /** Up to `limit` due messages, oldest first, from accounts that are neither paused nor paced. */
 export function dueCandidates(conn: Conn, limit: number, now: Date): Candidate[] {
   const s = stmts(conn);
   const params = { now: sqlDate(now), limit };
-  // Three index-ordered lookups merged here: cheaper than one OR query that sorts every due row.
-  const all = [s.dueStranded, s.dueQueued, s.dueDeferred].flatMap(
-    (stmt) => stmt.all(params) as Candidate[],
-  );
+  const lookups = [s.dueQueued, s.dueDeferred];
+  const checkedAt = strandedCheckedAt.get(conn);
+  if (checkedAt === undefined || Math.abs(now.getTime() - checkedAt) >= STRANDED_CHECK_MS) {
+    strandedCheckedAt.set(conn, now.getTime());
+    lookups.unshift(s.dueStranded);
+  }
+  // Index-ordered lookups merged here: cheaper than one OR query that sorts every due row.
+  const all = lookups.flatMap((stmt) => stmt.all(params) as Candidate[]);
   all.sort((a, b) =>
     a.nextAttemptAt < b.nextAttemptAt ? -1 : a.nextAttemptAt > b.nextAttemptAt ? 1 : 0,
   );
@@ -220,13 +234,10 @@ export function pauseAccount(
   event: EventRow,
   now: Date,
 ): void {
-  stmts(conn).pauseAccount.run({
-    id: accountId,
-    until: sqlDate(until),
-    reason,
-    now: sqlDate(now),
-  });
-  insertEvent(conn, event, now);
+  inBatch(conn);
+  const at = sqlDate(now);
+  stmts(conn).pauseAccount.run({ id: accountId, until: sqlDate(until), reason, now: at });
+  insertEvent(conn, event, at);
 }
 
 export interface ClaimedMessage {
@@ -262,12 +273,14 @@ export function claimCandidate(
   lockedUntil: Date,
   now: Date,
 ): ClaimedMessage | null {
+  inBatch(conn);
   const s = stmts(conn);
+  const at = sqlDate(now);
   const row = s.claim.get({
     id: candidate.id,
     workerId,
     lockedUntil: sqlDate(lockedUntil),
-    now: sqlDate(now),
+    now: at,
   }) as ClaimedRow | undefined;
   if (!row) return null;
   insertEvent(
@@ -281,7 +294,7 @@ export function claimCandidate(
           ? `Attempt ${row.attempts} (the previous worker stopped mid-send)`
           : `Attempt ${row.attempts}`,
     },
-    now,
+    at,
   );
   return {
     id: row.id,
@@ -306,36 +319,27 @@ export interface SentRecord {
   at: Date;
 }
 
-/** Marks a message sent, with its Gmail reply and per-recipient rejections, in one commit. */
+/** Marks a message sent, with its Gmail reply and per-recipient rejections (one batch piece). */
 export function markSent(conn: Conn, r: SentRecord): void {
-  const s = stmts(conn);
-  conn
-    .transaction(() => {
-      s.markSent.run({ id: r.messageId, code: r.code, reply: r.reply, now: sqlDate(r.at) });
-      insertEvent(
-        conn,
-        {
-          messageId: r.messageId,
-          type: "sent",
-          status: "sent",
-          smtpCode: r.code,
-          smtpReply: r.reply,
-        },
-        r.at,
-      );
-      for (const rejected of r.rejected) {
-        insertEvent(
-          conn,
-          {
-            messageId: r.messageId,
-            type: "recipient_rejected",
-            smtpCode: Number(rejected.response?.slice(0, 3)) || null,
-            smtpReply: rejected.response ?? null,
-            detail: `Gmail refused ${rejected.recipient ?? "a recipient"}`,
-          },
-          r.at,
-        );
-      }
-    })
-    .immediate();
+  inBatch(conn);
+  const at = sqlDate(r.at);
+  stmts(conn).markSent.run({ id: r.messageId, code: r.code, reply: r.reply, now: at });
+  insertEvent(
+    conn,
+    { messageId: r.messageId, type: "sent", status: "sent", smtpCode: r.code, smtpReply: r.reply },
+    at,
+  );
+  for (const rejected of r.rejected) {
+    insertEvent(
+      conn,
+      {
+        messageId: r.messageId,
+        type: "recipient_rejected",
+        smtpCode: Number(rejected.response?.slice(0, 3)) || null,
+        smtpReply: rejected.response ?? null,
+        detail: `Gmail refused ${rejected.recipient ?? "a recipient"}`,
+      },
+      at,
+    );
+  }
 }

@@ -107,4 +107,37 @@ describe("the shared SQLite connection", () => {
       expect.arrayContaining(["lazy@group.test", "urgent@group.test"]),
     );
   });
+
+  it("commits work that need not be durable without leaving the connection less durable", async () => {
+    const connection = sqliteOf(prisma);
+    const seen: bigint[] = [];
+    expect(
+      await connection.batch(
+        (conn) => {
+          seen.push(conn.pragma("synchronous", { simple: true }) as bigint);
+          return insertUser("lazy-sync@group.test")(conn);
+        },
+        { durable: false },
+      ),
+    ).toBe(1);
+    // Visible to other connections at once, like any commit…
+    expect(committedEmails()).toContain("lazy-sync@group.test");
+    // …and only that commit skipped the fsync: NORMAL (1) inside, FULL (2) for everything after.
+    expect(seen).toEqual([1n]);
+    expect(await connection.run((conn) => conn.pragma("synchronous", { simple: true }))).toBe(2n);
+
+    // Durable work queued alongside takes the lazy work into its own, fsynced commit.
+    const inside: bigint[] = [];
+    await Promise.all([
+      connection.batch(
+        (conn) => {
+          inside.push(conn.pragma("synchronous", { simple: true }) as bigint);
+          return insertUser("lazy-rider@group.test")(conn);
+        },
+        { durable: false, withinMs: 60_000 },
+      ),
+      connection.batch(insertUser("durable-driver@group.test")),
+    ]);
+    expect(inside).toEqual([2n]);
+  });
 });
