@@ -86,9 +86,10 @@ export const envSchema = z.object({
   MAX_MESSAGE_AGE_HOURS: count("a whole number of hours")
     .min(1, { message: "must be at least 1" })
     .default(72),
+  // Messages in flight per worker: enough to keep every account's 3 pooled connections busy.
   WORKER_CONCURRENCY: count("a whole number of parallel sends")
     .min(1, { message: "must be at least 1" })
-    .default(8),
+    .default(16),
   // "inline" runs the outbox worker inside the web server; "off" leaves it to `npm run worker`.
   MAILROOM_WORKER: z
     .enum(["inline", "off"], { message: 'must be "inline" or "off"' })

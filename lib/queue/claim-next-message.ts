@@ -14,6 +14,9 @@ type Conn = BetterSqlite3.Database;
 
 export const LEASE_MS = 2 * 60_000;
 
+/** A claim may wait this long to share its commit with records of finished sends. */
+const CLAIM_COMMIT_WITHIN_MS = 2;
+
 /** Leases up to `max` due messages for `workerId`, oldest first. */
 export async function claimMessages(
   prisma: Db,
@@ -22,9 +25,9 @@ export async function claimMessages(
   now = new Date(),
 ): Promise<ClaimedMessage[]> {
   if (max < 1) return [];
-  // One piece of the next group commit: the lookups, limits and leases happen atomically. The
-  // lease need not reach the disk first: if a power cut undoes it, the message is simply
-  // claimable again, as after any crash.
+  // One piece of a group commit: the lookups, limits and leases happen atomically. The lease
+  // need not reach the disk first: if a power cut undoes it, the message is simply claimable
+  // again, as after any crash.
   return sqliteOf(prisma).batch(
     (conn) => {
       const claimed: ClaimedMessage[] = [];
@@ -44,7 +47,7 @@ export async function claimMessages(
       }
       return claimed;
     },
-    { durable: false },
+    { durable: false, withinMs: CLAIM_COMMIT_WITHIN_MS },
   );
 }
 

@@ -31,6 +31,35 @@ export function newId(): string {
   );
 }
 
+/**
+ * The MIME of messages accepted by this process and not yet claimed: with the in-process worker,
+ * most claims then skip reading it back. Bounded; anything missing is read from the database.
+ */
+const recentMime = new Map<string, Buffer>();
+const RECENT_MIME_MAX_BYTES = 32 * 1024 * 1024;
+const RECENT_MIME_MAX_ONE = 1024 * 1024;
+let recentMimeBytes = 0;
+
+function rememberMime(id: string, mime: Buffer): void {
+  if (mime.length > RECENT_MIME_MAX_ONE) return;
+  recentMime.set(id, mime);
+  recentMimeBytes += mime.length;
+  for (const [oldest, buffer] of recentMime) {
+    if (recentMimeBytes <= RECENT_MIME_MAX_BYTES) break;
+    recentMime.delete(oldest);
+    recentMimeBytes -= buffer.length;
+  }
+}
+
+function takeRememberedMime(id: string): Buffer | undefined {
+  const mime = recentMime.get(id);
+  if (mime) {
+    recentMime.delete(id);
+    recentMimeBytes -= mime.length;
+  }
+  return mime;
+}
+
 function inBatch(conn: Conn): void {
   if (!conn.inTransaction) throw new Error("Outbox writes run inside SqliteConnection.batch().");
 }
@@ -164,6 +193,7 @@ export function insertMessage(conn: Conn, message: NewMessage, now = new Date())
     now: at,
   });
   s.insertContent.run({ id, textBody: message.textBody, mime: message.mime });
+  rememberMime(id, message.mime);
   insertEvent(
     conn,
     { messageId: id, type: "queued", status: "queued", detail: message.queuedDetail },
@@ -304,7 +334,7 @@ export function claimCandidate(
     to: JSON.parse(row.to) as string[],
     cc: JSON.parse(row.cc) as string[],
     bcc: JSON.parse(row.bcc) as string[],
-    mime: (s.mime.get(row.id) as { mime: Buffer }).mime,
+    mime: takeRememberedMime(row.id) ?? (s.mime.get(row.id) as { mime: Buffer }).mime,
     attempts: row.attempts,
     createdAt: new Date(row.createdAt),
     lockedBy: workerId,
