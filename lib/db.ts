@@ -20,7 +20,10 @@ export type Db = PrismaClient;
 /** Every commit reaches the disk before it is reported, unless a batch says it need not. */
 const SYNCHRONOUS = "FULL";
 
-/** The raw connection under a Prisma client, for the outbox's hot path. */
+/**
+ * The raw connection under a Prisma client, for the outbox's hot path. Both methods wait while a
+ * Prisma transaction is open, so never await them inside one: it would wait for itself.
+ */
 export interface SqliteConnection {
   /**
    * Runs `work` synchronously on the connection once no Prisma transaction is open on it; wrap

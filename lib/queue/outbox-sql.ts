@@ -35,27 +35,33 @@ export function newId(): string {
  * The MIME of messages accepted by this process and not yet claimed: with the in-process worker,
  * most claims then skip reading it back. Bounded; anything missing is read from the database.
  */
-const recentMime = new Map<string, Buffer>();
 const RECENT_MIME_MAX_BYTES = 32 * 1024 * 1024;
 const RECENT_MIME_MAX_ONE = 1024 * 1024;
-let recentMimeBytes = 0;
+// On globalThis: Next.js may load this module once for pages and once for the in-process worker.
+const globalForMime = globalThis as unknown as {
+  mailroomRecentMime?: { buffers: Map<string, Buffer>; bytes: number };
+};
+const recentMime = (globalForMime.mailroomRecentMime ??= {
+  buffers: new Map<string, Buffer>(),
+  bytes: 0,
+});
 
 function rememberMime(id: string, mime: Buffer): void {
   if (mime.length > RECENT_MIME_MAX_ONE) return;
-  recentMime.set(id, mime);
-  recentMimeBytes += mime.length;
-  for (const [oldest, buffer] of recentMime) {
-    if (recentMimeBytes <= RECENT_MIME_MAX_BYTES) break;
-    recentMime.delete(oldest);
-    recentMimeBytes -= buffer.length;
+  recentMime.buffers.set(id, mime);
+  recentMime.bytes += mime.length;
+  for (const [oldest, buffer] of recentMime.buffers) {
+    if (recentMime.bytes <= RECENT_MIME_MAX_BYTES) break;
+    recentMime.buffers.delete(oldest);
+    recentMime.bytes -= buffer.length;
   }
 }
 
 function takeRememberedMime(id: string): Buffer | undefined {
-  const mime = recentMime.get(id);
+  const mime = recentMime.buffers.get(id);
   if (mime) {
-    recentMime.delete(id);
-    recentMimeBytes -= mime.length;
+    recentMime.buffers.delete(id);
+    recentMime.bytes -= mime.length;
   }
   return mime;
 }
