@@ -32,9 +32,10 @@ export interface SqliteConnection {
   run<T>(work: (conn: BetterSqlite3.Database) => T): Promise<T>;
   /**
    * Group commit: runs `work` in the next shared transaction. Everything queued within one turn
-   * of the event loop commits together (each piece in its own savepoint, so one failure undoes
-   * only its own writes), and the promise settles once that commit is durable. A commit costs
-   * far more than the few rows a message writes, so this is what makes the outbox fast.
+   * of the event loop commits together (all or nothing per piece: a piece that throws fails
+   * alone), and the promise settles once that commit is durable. A commit costs far more than
+   * the few rows a message writes, so this is what makes the outbox fast. `work` must be
+   * synchronous and safe to run twice (after a failed group, the pieces run again one by one).
    */
   batch<T>(work: (conn: BetterSqlite3.Database) => T, options?: BatchOptions): Promise<T>;
 }
@@ -59,57 +60,60 @@ export interface BatchOptions {
 }
 
 function groupCommitter(conn: BetterSqlite3.Database, lock: Mutex): SqliteConnection["batch"] {
-  // Prepared once: wrapping each piece with conn.transaction() would cost more than its SQL.
+  // Prepared once: conn.transaction() per group would cost more than the group's SQL.
   const prepare = (text: string) => conn.prepare(text);
   const sql = {
     begin: prepare("BEGIN IMMEDIATE"),
     commit: prepare("COMMIT"),
     rollback: prepare("ROLLBACK"),
-    save: prepare("SAVEPOINT group_piece"),
-    release: prepare("RELEASE group_piece"),
-    undo: prepare("ROLLBACK TO group_piece"),
   };
   // Durable work waits for its own deadline and takes the rest along; work that need not be
   // durable commits on its own without an fsync, so it never forces one.
   const durableQueue = new PendingQueue(() => void flush(true));
   const lazyQueue = new PendingQueue(() => void flush(false));
+  /** Runs `ops` in one transaction; throws (having rolled back) if any piece or the commit fails. */
+  const commitAll = (ops: Pending[]): unknown[] => {
+    sql.begin.run();
+    try {
+      const values = ops.map((op) => op.work(conn));
+      sql.commit.run();
+      return values;
+    } catch (error) {
+      if (conn.inTransaction) sql.rollback.run();
+      throw error;
+    }
+  };
   const flush = async (durable: boolean) => {
     await whenUnlocked(lock);
     const ops = durable ? [...durableQueue.take(), ...lazyQueue.take()] : lazyQueue.take();
     if (ops.length === 0) return;
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    // (PRAGMA synchronous acts when compiled, so it cannot be a prepared statement.)
+    if (!durable) conn.exec("PRAGMA synchronous = NORMAL");
     try {
-      // (PRAGMA synchronous acts when compiled, so it cannot be a prepared statement.)
-      if (!durable) conn.exec("PRAGMA synchronous = NORMAL");
-      sql.begin.run();
-      // A piece alone needs no savepoint: if it fails, the group is just that piece.
-      const savepoints = ops.length > 1;
-      for (const op of ops) {
-        if (savepoints) sql.save.run();
-        try {
-          outcomes.push({ ok: true, value: op.work(conn) });
-        } catch (error) {
-          if (!savepoints) throw error;
-          sql.undo.run();
-          outcomes.push({ ok: false, error });
+      // Pieces rarely fail, so the group runs without savepoints; if something does fail,
+      // nothing of the group was kept, and each piece runs again in a transaction of its own so
+      // that only the failing one fails.
+      let values: unknown[];
+      try {
+        values = commitAll(ops);
+      } catch (error) {
+        if (ops.length === 1) throw error;
+        for (const op of ops) {
+          try {
+            op.resolve(commitAll([op])[0]);
+          } catch (own) {
+            op.reject(own);
+          }
         }
-        if (savepoints) sql.release.run();
+        return;
       }
-      sql.commit.run();
+      ops.forEach((op, i) => op.resolve(values[i]));
     } catch (error) {
-      // The group could not commit: nothing of it is kept.
-      if (conn.inTransaction) sql.rollback.run();
       for (const op of ops) op.reject(error);
-      return;
     } finally {
       // Everything else on this connection (Prisma's writes included) commits durably.
       if (!durable) conn.exec(`PRAGMA synchronous = ${SYNCHRONOUS}`);
     }
-    ops.forEach((op, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok) op.resolve(outcome.value);
-      else op.reject(outcome?.error);
-    });
   };
   return <T>(work: (conn: BetterSqlite3.Database) => T, options: BatchOptions = {}) =>
     new Promise<T>((resolve, reject) => {

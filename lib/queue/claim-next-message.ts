@@ -15,7 +15,7 @@ type Conn = BetterSqlite3.Database;
 export const LEASE_MS = 2 * 60_000;
 
 /** A claim may wait this long to share its commit with records of finished sends. */
-const CLAIM_COMMIT_WITHIN_MS = 2;
+const CLAIM_COMMIT_WITHIN_MS = 4;
 
 /** Leases up to `max` due messages for `workerId`, oldest first. */
 export async function claimMessages(
