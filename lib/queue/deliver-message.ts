@@ -48,9 +48,10 @@ export async function deliverMessage(
   }
   clearInterval(renewal);
   onSmtpDone?.();
-  // Reply and status land in one transaction right after the 250 (a group commit at most a few
-  // milliseconds later), keeping the window in which a crash could cause a resend small. If this commit fails the lease runs out
-  // and the message is retried: a possible duplicate, never a loss.
+  // Reply and status land in one transaction right after the 250 (a group commit at most
+  // SENT_COMMIT_WITHIN_MS later), keeping the window in which a crash could cause a resend
+  // small. If this commit fails the lease runs out and the message is retried: a possible
+  // duplicate, never a loss.
   const reply = (info.response ?? "250").trim();
   const record: SentRecord = {
     messageId: message.id,
