@@ -1,8 +1,9 @@
 // The outbox's hot path as prepared SQLite statements on the connection Prisma uses (see
 // lib/db.ts): accepting a message, claiming a batch of due messages, and recording a 250. The
-// writers run inside SqliteConnection.batch, whose savepoint makes each of them atomic. Rows are written exactly as Prisma writes them (ISO
-// dates with "+00:00", JSON text, cuid-like ids), so the rest of the app reads them through
-// Prisma unchanged. Everything else about messages goes through Prisma.
+// writers run as pieces of SqliteConnection.batch, which commits each piece whole or not at
+// all. Rows are written exactly as Prisma writes them (ISO dates with "+00:00", JSON text,
+// cuid-like ids), so the rest of the app reads them through Prisma unchanged. Everything else
+// about messages goes through Prisma.
 import { randomBytes } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 

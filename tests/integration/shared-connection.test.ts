@@ -1,5 +1,5 @@
-// The one SQLite connection Prisma and the outbox share (lib/db.ts): group commits, their
-// savepoints, and the lock that keeps other work out of an open Prisma transaction.
+// The one SQLite connection Prisma and the outbox share (lib/db.ts): group commits, a failing
+// piece failing alone, and the lock that keeps other work out of an open Prisma transaction.
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, sqliteOf, type Db } from "../../lib/db";
