@@ -12,7 +12,7 @@ import { markSent, type SentRecord } from "./outbox-sql";
 import { formatSlot, gmailQuotaResumesAt } from "./sending-limits";
 
 /** How long a 250 may wait to be recorded with other writes: a crash in this window resends. */
-export const SENT_COMMIT_WITHIN_MS = 10;
+export const SENT_COMMIT_WITHIN_MS = 2;
 
 /**
  * `onSmtpDone` runs as soon as the SMTP exchange is over, before its outcome is recorded, so a
