@@ -1,12 +1,26 @@
 // `npm run worker`: a standalone outbox worker, for scaling sending out beside the web app.
+import type { WorkerHandle } from "../lib/queue/worker";
 import { loadConfigOrExit } from "./load-config";
-import { startWorker } from "../lib/queue/worker";
+
+// Listening before anything heavy loads, and for every signal: a stop asked for while starting,
+// or twice, still lets the messages in flight finish and exits cleanly.
+let worker: Promise<WorkerHandle> | undefined;
+let stopping: Promise<void> | undefined;
+const stop = () => {
+  stopping ??= (async () => {
+    const running = await worker;
+    if (running) {
+      console.log(`Stopping worker ${running.id}…`);
+      await running.stop();
+    }
+    process.exit(0);
+  })();
+};
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, stop);
 
 loadConfigOrExit();
-const worker = await startWorker();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    console.log(`Stopping worker ${worker.id}…`);
-    void worker.stop().then(() => process.exit(0));
-  });
+const { startWorker } = await import("../lib/queue/worker");
+if (!stopping) {
+  worker = startWorker();
+  await worker;
 }
