@@ -38,17 +38,29 @@ function committedEmails(): string[] {
 describe("the shared SQLite connection", () => {
   it("commits work queued in one turn together, durably before anyone hears back", async () => {
     const connection = sqliteOf(prisma);
-    const transactionsSeen = new Set<boolean>();
+    const group = ["a@group.test", "b@group.test", "c@group.test"];
+    const inGroup = (emails: string[]) => emails.filter((e) => group.includes(e)).length;
+    // What each piece sees of the earlier pieces: from inside (its own transaction) and from
+    // another connection (only what has been committed).
+    const seen: { inside: number; committed: number }[] = [];
     const results = await Promise.all(
-      ["a@group.test", "b@group.test", "c@group.test"].map((email) =>
+      group.map((email) =>
         connection.batch((conn) => {
-          transactionsSeen.add(conn.inTransaction);
+          const inside = (
+            conn.prepare(`SELECT email FROM "User"`).all() as { email: string }[]
+          ).map((r) => r.email);
+          seen.push({ inside: inGroup(inside), committed: inGroup(committedEmails()) });
           return insertUser(email)(conn);
         }),
       ),
     );
     expect(results).toEqual([1, 1, 1]);
-    expect(transactionsSeen).toEqual(new Set([true]));
+    // One transaction: each piece sees the ones before it, and nothing is committed until all ran.
+    expect(seen).toEqual([
+      { inside: 0, committed: 0 },
+      { inside: 1, committed: 0 },
+      { inside: 2, committed: 0 },
+    ]);
     expect(committedEmails()).toEqual(
       expect.arrayContaining(["a@group.test", "b@group.test", "c@group.test"]),
     );
