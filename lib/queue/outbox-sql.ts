@@ -11,7 +11,7 @@ type Conn = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
 
 /** A DateTime column value in Prisma's SQLite format. */
-export function sqlDate(date: Date): string {
+function sqlDate(date: Date): string {
   return date.toISOString().replace("Z", "+00:00");
 }
 
@@ -22,7 +22,7 @@ const PROCESS_TAG = BigInt(`0x${randomBytes(8).toString("hex")}`)
   .slice(0, 11);
 let idCounter = 0;
 /** Time-ordered, collision-resistant ids in the shape of Prisma's cuid(): "c" + 24 chars. */
-export function newId(): string {
+function newId(): string {
   idCounter = (idCounter + 1) % 1_679_616;
   return (
     "c" +
