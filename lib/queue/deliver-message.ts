@@ -1,18 +1,15 @@
 // Sends one claimed message and records what Gmail said: sent, deferred, failed, or waiting
 // for the account to be reconnected.
 import "server-only";
-import { sqliteOf, type Db } from "../db";
+import { outboxOf, type Db } from "../db";
 import { markReconnectNeeded, ReconnectNeededError } from "../google/access-token";
 import { classifySmtpError } from "../mail/classify-smtp-error";
 import { transportFor } from "../mail/transport-pool";
 import { env } from "../env";
 import { retryDelayMs } from "./backoff";
 import { LEASE_MS, type ClaimedMessage } from "./claim-next-message";
-import { markSent, type SentRecord } from "./outbox-sql";
-import { formatSlot, gmailQuotaResumesAt } from "./sending-limits";
-
-/** How long a 250 may wait to be recorded with other writes: a crash in this window resends. */
-export const SENT_COMMIT_WITHIN_MS = 2;
+import type { SentRecord } from "./outbox-sql";
+import { formatSlot, sendingLimitsFor } from "./sending-limits";
 
 /**
  * `onSmtpDone` runs as soon as the SMTP exchange is over, before its outcome is recorded, so a
@@ -48,10 +45,10 @@ export async function deliverMessage(
   }
   clearInterval(renewal);
   onSmtpDone?.();
-  // Reply and status land in one transaction right after the 250 (a group commit at most
-  // SENT_COMMIT_WITHIN_MS later), keeping the window in which a crash could cause a resend
-  // small. If this commit fails the lease runs out and the message is retried: a possible
-  // duplicate, never a loss.
+  // Reply and status land in one transaction right after the 250 (the database thread's next
+  // group commit, lib/queue/outbox-ops.ts), keeping the window in which a crash could cause a
+  // resend small. If this commit fails the lease runs out and the message is retried: a
+  // possible duplicate, never a loss.
   const reply = (info.response ?? "250").trim();
   const record: SentRecord = {
     messageId: message.id,
@@ -60,12 +57,7 @@ export async function deliverMessage(
     rejected: info.rejectedErrors ?? [],
     at: new Date(),
   };
-  // Not fsynced on its own: it reaches the disk with the next durable commit. A power cut
-  // before then can only undo the record, and the message is sent again (at least once).
-  await sqliteOf(prisma).batch((conn) => markSent(conn, record), {
-    durable: false,
-    withinMs: SENT_COMMIT_WITHIN_MS,
-  });
+  await outboxOf(prisma).markSent(record);
 }
 
 interface SendInfo {
@@ -121,8 +113,10 @@ async function recordFailure(prisma: Db, message: ClaimedMessage, error: unknown
       // Gmail's own rolling window is full: wait for Mailroom's log to free a slot (or an hour
       // when the log does not explain it, e.g. mail sent from Gmail's web UI). Not a failure.
       const account = await prisma.account.findUniqueOrThrow({ where: { id: message.account.id } });
-      const resumeAt = await sqliteOf(prisma).run((conn) =>
-        gmailQuotaResumesAt(conn, account, new Date(now)),
+      const resumeAt = await outboxOf(prisma).gmailQuotaResumesAt(
+        account.id,
+        sendingLimitsFor(account).windowMs,
+        new Date(now),
       );
       await prisma.account.update({
         where: { id: account.id },

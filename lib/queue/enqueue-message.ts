@@ -1,11 +1,10 @@
 // Accepts a message into the outbox: MIME built once, message and "queued" event in one durable
 // commit before the caller hears "accepted".
 import "server-only";
-import { db, sqliteOf } from "../db";
+import { db, outboxOf } from "../db";
 import { AppError } from "../errors/app-error";
 import { buildMime } from "../mail/build-mime";
 import { MAX_MESSAGE_BYTES, type MessageInput } from "../mail/message-input";
-import { accountOfUser, insertMessage } from "./outbox-sql";
 import { wakeWorkers } from "./wake-workers";
 
 export async function enqueueMessage(options: {
@@ -16,8 +15,8 @@ export async function enqueueMessage(options: {
   scheduledAt?: Date;
 }): Promise<{ id: string; status: string }> {
   const { userId, input, scheduledAt } = options;
-  const connection = sqliteOf(await db());
-  const account = await connection.run((conn) => accountOfUser(conn, userId));
+  const outbox = outboxOf(await db());
+  const account = await outbox.accountOfUser(userId);
   if (!account) throw new AppError("conflict", "Connect a Google account before sending.");
   if (input.from.toLowerCase() !== account.email.toLowerCase()) {
     throw new AppError("invalid_input", "Send from the connected Google account's address.", {
@@ -39,25 +38,23 @@ export async function enqueueMessage(options: {
     });
   }
 
-  const id = await connection.batch((conn) =>
-    insertMessage(conn, {
-      userId,
-      accountId: account.id,
-      source: options.source ?? "web",
-      messageIdHeader: built.messageId,
-      fromAddress: account.email,
-      to: input.to.map((m) => m.address),
-      cc: input.cc.map((m) => m.address),
-      bcc: input.bcc.map((m) => m.address),
-      subject: input.subject,
-      textBody: input.text,
-      mime: built.mime,
-      scheduledAt,
-      queuedDetail: scheduledAt
-        ? `Accepted into the outbox, scheduled for ${scheduledAt.toISOString()}`
-        : "Accepted into the outbox",
-    }),
-  );
+  const id = await outbox.insertMessage({
+    userId,
+    accountId: account.id,
+    source: options.source ?? "web",
+    messageIdHeader: built.messageId,
+    fromAddress: account.email,
+    to: input.to.map((m) => m.address),
+    cc: input.cc.map((m) => m.address),
+    bcc: input.bcc.map((m) => m.address),
+    subject: input.subject,
+    textBody: input.text,
+    mime: built.mime,
+    scheduledAt,
+    queuedDetail: scheduledAt
+      ? `Accepted into the outbox, scheduled for ${scheduledAt.toISOString()}`
+      : "Accepted into the outbox",
+  });
 
   wakeWorkers();
   return { id, status: "queued" };

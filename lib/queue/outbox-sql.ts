@@ -1,7 +1,7 @@
-// The outbox's hot path as prepared SQLite statements on the connection Prisma uses (see
-// lib/db.ts): accepting a message, claiming a batch of due messages, and recording a 250. The
-// writers run as pieces of SqliteConnection.batch, which commits each piece whole or not at
-// all. Rows are written exactly as Prisma writes them (ISO dates with "+00:00", JSON text,
+// The outbox's hot path as prepared SQLite statements, run by the outbox's database thread
+// (lib/queue/outbox-thread.ts) on a connection of its own: accepting a message, claiming a batch
+// of due messages, and recording a 250. The writers run as pieces of a group commit
+// (lib/queue/group-commit.ts), which commits each piece whole or not at all. Rows are written exactly as Prisma writes them (ISO dates with "+00:00", JSON text,
 // cuid-like ids), so the rest of the app reads them through Prisma unchanged. Everything else
 // about messages goes through Prisma.
 import { randomBytes } from "node:crypto";
@@ -33,19 +33,12 @@ function newId(): string {
 }
 
 /**
- * The MIME of messages accepted by this process and not yet claimed: with the in-process worker,
+ * The MIME of messages accepted through this thread and not yet claimed: with the in-process worker,
  * most claims then skip reading it back. Bounded; anything missing is read from the database.
  */
 const RECENT_MIME_MAX_BYTES = 32 * 1024 * 1024;
 const RECENT_MIME_MAX_ONE = 1024 * 1024;
-// On globalThis: Next.js may load this module once for pages and once for the in-process worker.
-const globalForMime = globalThis as unknown as {
-  mailroomRecentMime?: { buffers: Map<string, Buffer>; bytes: number };
-};
-const recentMime = (globalForMime.mailroomRecentMime ??= {
-  buffers: new Map<string, Buffer>(),
-  bytes: 0,
-});
+const recentMime = { buffers: new Map<string, Buffer>(), bytes: 0 };
 
 function rememberMime(id: string, mime: Buffer): void {
   if (mime.length > RECENT_MIME_MAX_ONE) return;
@@ -68,7 +61,7 @@ function takeRememberedMime(id: string): Buffer | undefined {
 }
 
 function inBatch(conn: Conn): void {
-  if (!conn.inTransaction) throw new Error("Outbox writes run inside SqliteConnection.batch().");
+  if (!conn.inTransaction) throw new Error("Outbox writes run inside GroupCommitter.submit().");
 }
 
 const statements = new WeakMap<Conn, ReturnType<typeof prepare>>();

@@ -13,13 +13,33 @@ export interface SendingLimits {
   paceMs: number;
 }
 
-export function sendingLimitsFor(account: { hostedDomain: string | null }): SendingLimits {
+/** The configured limits, as plain data (the outbox's database thread gets them this way). */
+export interface LimitSettings {
+  dailyLimit: number;
+  workspaceDailyLimit: number;
+  windowMs: number;
+  paceMs: number;
+}
+
+export function limitSettings(): LimitSettings {
   const config = env();
   return {
-    // A Workspace account (the ID token's `hd` claim) gets Workspace's higher limit.
-    dailyLimit: account.hostedDomain ? config.WORKSPACE_DAILY_LIMIT : config.DAILY_LIMIT,
+    dailyLimit: config.DAILY_LIMIT,
+    workspaceDailyLimit: config.WORKSPACE_DAILY_LIMIT,
     windowMs: config.QUOTA_WINDOW_MINUTES * 60_000,
     paceMs: config.SEND_RATE_PER_MINUTE > 0 ? Math.ceil(60_000 / config.SEND_RATE_PER_MINUTE) : 0,
+  };
+}
+
+export function sendingLimitsFor(
+  account: { hostedDomain: string | null },
+  settings = limitSettings(),
+): SendingLimits {
+  return {
+    // A Workspace account (the ID token's `hd` claim) gets Workspace's higher limit.
+    dailyLimit: account.hostedDomain ? settings.workspaceDailyLimit : settings.dailyLimit,
+    windowMs: settings.windowMs,
+    paceMs: settings.paceMs,
   };
 }
 
@@ -49,11 +69,11 @@ export function quotaAllowance(
  */
 export function gmailQuotaResumesAt(
   conn: Conn,
-  account: { id: string; hostedDomain: string | null },
+  accountId: string,
+  windowMs: number,
   now: Date,
 ): Date {
-  const { windowMs } = sendingLimitsFor(account);
-  const oldest = nthSentSince(conn, account.id, new Date(now.getTime() - windowMs), 0);
+  const oldest = nthSentSince(conn, accountId, new Date(now.getTime() - windowMs), 0);
   const slot = oldest ? oldest.getTime() + windowMs : 0;
   return new Date(slot > now.getTime() ? slot : now.getTime() + 3_600_000);
 }

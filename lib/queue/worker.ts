@@ -3,7 +3,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { db } from "../db";
+import { db, outboxOf } from "../db";
 import { env } from "../env";
 import { closeAllTransports } from "../mail/transport-pool";
 import { claimMessages, recoverExpiredLeases } from "./claim-next-message";
@@ -37,6 +37,8 @@ export async function startWorker(
   }, 10_000);
   heartbeat.unref();
 
+  // The outbox's database thread is up before the first claim (it fails here if it cannot start).
+  await outboxOf(prisma).ready();
   const recovered = await recoverExpiredLeases(prisma);
   if (recovered > 0)
     log(`worker ${id}: requeued ${recovered} message(s) left mid-send by a stopped worker`);

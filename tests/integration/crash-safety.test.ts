@@ -8,7 +8,7 @@ import { db } from "../../lib/db";
 import { messageInputSchema } from "../../lib/mail/message-input";
 import { LEASE_MS } from "../../lib/queue/claim-next-message";
 import { enqueueMessage } from "../../lib/queue/enqueue-message";
-import { holdWriteLock, mainThreadSleeping, sleep, waitUntil } from "../support/crash-probes";
+import { holdWriteLock, sleep, sleepingInSqlite, waitUntil } from "../support/crash-probes";
 import { startSmtpProxy } from "../support/crash-smtp-proxy";
 import { seedUser } from "../support/seed-user";
 import { configureTestEnvironment } from "../support/test-app-env";
@@ -308,10 +308,11 @@ describe("crash safety: kill -9 of a worker process", { timeout: 120_000 }, () =
     let killedAt: number;
     try {
       await waitUntil("Gmail has answered 250", loggedDataAccepted);
-      // Deterministic on Linux: the worker's main thread is asleep in SQLite's busy handler, which
-      // it reaches only after nodemailer resolved sendMail with the 250. Elsewhere: a margin.
-      if (mainThreadSleeping(worker.pid) === undefined) await sleep(500);
-      else await waitUntil("the worker waits for the lock", () => mainThreadSleeping(worker.pid));
+      // Deterministic on Linux: the worker's database thread is asleep in SQLite's busy handler,
+      // which it reaches only after nodemailer resolved sendMail with the 250 and the record was
+      // handed to it. Elsewhere: a margin.
+      if (sleepingInSqlite(worker.pid) === undefined) await sleep(500);
+      else await waitUntil("the worker waits for the lock", () => sleepingInSqlite(worker.pid));
       // The heartbeat (every 10 s) is the only other write the worker could be waiting with.
       expect(Date.now() - startedAt).toBeLessThan(9_000);
 

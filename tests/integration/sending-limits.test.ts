@@ -1,6 +1,7 @@
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
-import { db, sqliteOf } from "../../lib/db";
+import { db } from "../../lib/db";
 import { messageInputSchema } from "../../lib/mail/message-input";
 import { closeAllTransports } from "../../lib/mail/transport-pool";
 import { enqueueMessage } from "../../lib/queue/enqueue-message";
@@ -162,12 +163,17 @@ describe("sending limits", () => {
     const pace = { dailyLimit: 100, windowMs: DAY_MS, paceMs: 3_000 };
     const t0 = new Date();
     const at = (ms: number) => new Date(t0.getTime() + ms);
-    const take = (accountId: string, now: Date) =>
-      sqliteOf(prisma).run((conn) => takeSendSlot(conn, accountId, pace, now));
-    expect(await take(a.account.id, t0)).toBe(true);
-    expect(await take(a.account.id, at(1_000))).toBe(false);
-    expect(await take(b.account.id, at(1_000))).toBe(true);
-    expect(await take(a.account.id, at(3_000))).toBe(true);
+    // What the outbox's database thread runs, here on a connection of the test's own.
+    const conn = new Database(process.env.DATABASE_URL!.slice("file:".length));
+    const take = (accountId: string, now: Date) => takeSendSlot(conn, accountId, pace, now);
+    try {
+      expect(take(a.account.id, t0)).toBe(true);
+      expect(take(a.account.id, at(1_000))).toBe(false);
+      expect(take(b.account.id, at(1_000))).toBe(true);
+      expect(take(a.account.id, at(3_000))).toBe(true);
+    } finally {
+      conn.close();
+    }
     // While A's next slot lies ahead, the worker leaves its messages queued and serves B.
     await prisma.account.update({ where: { id: a.account.id }, data: { nextSendAt: at(60_000) } });
     await prisma.account.update({ where: { id: b.account.id }, data: { nextSendAt: null } });

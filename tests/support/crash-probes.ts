@@ -1,7 +1,7 @@
 // What a crash test needs to put a worker at an exact point before killing it: polling for a
 // condition, holding SQLite's write lock so a commit cannot land, and seeing (on Linux) that a
 // process is asleep inside SQLite's busy handler, i.e. blocked on that lock.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 
 export function sleep(ms: number): Promise<void> {
@@ -47,22 +47,28 @@ export function holdWriteLock(databaseFile: string): WriteLock {
 }
 
 // nanosleep and clock_nanosleep: what SQLite's busy handler sleeps in between retries. Node's
-// event loop, when it waits, is in epoll_wait/epoll_pwait instead.
+// event loops, when they wait, are in epoll_wait/epoll_pwait instead, and its helper threads in
+// futex.
 const SLEEP_SYSCALLS: Partial<Record<NodeJS.Architecture, number[]>> = {
   x64: [35, 230],
   arm64: [101, 115],
 };
 
 /**
- * Whether the process's main thread is in a sleep system call right now; undefined where that
- * cannot be read (not Linux, an architecture not listed above, no access to /proc).
+ * Whether a thread of the process (the outbox's database thread, which makes its commits) is in
+ * a sleep system call right now; undefined where that cannot be read (not Linux, an
+ * architecture not listed above, no access to /proc).
  */
-export function mainThreadSleeping(pid: number): boolean | undefined {
+export function sleepingInSqlite(pid: number): boolean | undefined {
   const numbers = SLEEP_SYSCALLS[process.arch];
   if (process.platform !== "linux" || !numbers) return undefined;
   try {
-    const current = Number(readFileSync(`/proc/${pid}/syscall`, "utf8").split(" ")[0]);
-    return numbers.includes(current);
+    return readdirSync(`/proc/${pid}/task`).some((tid) => {
+      const current = Number(
+        readFileSync(`/proc/${pid}/task/${tid}/syscall`, "utf8").split(" ")[0],
+      );
+      return numbers.includes(current);
+    });
   } catch {
     return undefined;
   }

@@ -1,0 +1,135 @@
+// What the outbox's database thread does on its connection: accept a message, claim a batch of
+// due messages, record a 250, and the two lookups the main thread needs. Writes are pieces of a
+// group commit (lib/queue/group-commit.ts), each whole or not at all.
+import type BetterSqlite3 from "better-sqlite3";
+import { GroupCommitter } from "./group-commit";
+import {
+  accountOfUser,
+  claimCandidate,
+  dueCandidates,
+  insertMessage,
+  markSent,
+  pauseAccount,
+  type Candidate,
+  type ClaimedMessage,
+  type NewMessage,
+  type SentRecord,
+} from "./outbox-sql";
+import {
+  formatSlot,
+  gmailQuotaResumesAt,
+  quotaAllowance,
+  sendingLimitsFor,
+  takeSendSlot,
+  type LimitSettings,
+} from "./sending-limits";
+
+type Conn = BetterSqlite3.Database;
+
+export interface ClaimRequest {
+  workerId: string;
+  max: number;
+  now: Date;
+  lockedUntil: Date;
+  limits: LimitSettings;
+}
+
+export type OutboxOps = ReturnType<typeof outboxOps>;
+
+export function outboxOps(conn: Conn) {
+  const committer = new GroupCommitter(conn);
+  return {
+    accountOfUser: (userId: string) => accountOfUser(conn, userId),
+
+    /** Durable before it resolves: the caller answers "accepted" only after this. */
+    insertMessage: (message: NewMessage) => committer.submit((c) => insertMessage(c, message)),
+
+    /**
+     * The lookups, limits and leases happen atomically. The lease need not reach the disk first:
+     * if a power cut undoes it, the message is simply claimable again, as after any crash.
+     */
+    claim: (request: ClaimRequest) =>
+      committer.submit((c) => claimDue(c, request), { durable: false }),
+
+    /**
+     * Committed at once (a crash before the commit resends the message), but not fsynced on
+     * its own: it reaches the disk with the next durable commit. A power cut before then can
+     * only undo the record, and the message is sent again (at least once).
+     */
+    markSent: (record: SentRecord) =>
+      committer.submit((c) => markSent(c, record), { durable: false }),
+
+    gmailQuotaResumesAt: (accountId: string, windowMs: number, now: Date) =>
+      gmailQuotaResumesAt(conn, accountId, windowMs, now),
+  };
+}
+
+function claimDue(conn: Conn, request: ClaimRequest): ClaimedMessage[] {
+  const { max, now } = request;
+  const claimed: ClaimedMessage[] = [];
+  // An account found paused or paced drops out of the next lookup, so a few rounds fill the
+  // batch from the others.
+  for (let round = 0; round < 8 && claimed.length < max; round++) {
+    const candidates = dueCandidates(conn, max - claimed.length, now);
+    if (candidates.length === 0) break;
+    let skipped = false;
+    for (const [accountId, list] of groupByAccount(candidates)) {
+      const taken = claimForAccount(conn, accountId, list, request);
+      claimed.push(...taken);
+      if (taken.length < list.length) skipped = true;
+    }
+    if (!skipped) break;
+  }
+  return claimed;
+}
+
+function groupByAccount(candidates: Candidate[]): Map<string, Candidate[]> {
+  const byAccount = new Map<string, Candidate[]>();
+  for (const candidate of candidates) {
+    const list = byAccount.get(candidate.accountId) ?? [];
+    list.push(candidate);
+    byAccount.set(candidate.accountId, list);
+  }
+  return byAccount;
+}
+
+/** Claims what the account's daily limit and pace allow of its candidates; pauses it when full. */
+function claimForAccount(
+  conn: Conn,
+  accountId: string,
+  candidates: Candidate[],
+  request: ClaimRequest,
+): ClaimedMessage[] {
+  const first = candidates[0];
+  if (!first) return [];
+  const { now } = request;
+  const limits = sendingLimitsFor(first, request.limits);
+  const quota = quotaAllowance(conn, accountId, limits, now);
+  if ("slot" in quota) {
+    // The account waits until its window frees a slot; its messages stay queued.
+    const when = formatSlot(quota.slot);
+    pauseAccount(
+      conn,
+      accountId,
+      quota.slot,
+      `Daily limit of ${limits.dailyLimit} messages reached; next slot at ${when}`,
+      {
+        messageId: first.id,
+        type: "waiting",
+        status: "queued",
+        detail: `Waiting for quota, next slot at ${when}`,
+      },
+      now,
+    );
+    return [];
+  }
+  if (!takeSendSlot(conn, accountId, limits, now)) return [];
+  // A paced account starts one message per slot.
+  const allowed = limits.paceMs > 0 ? 1 : quota.allowed;
+  const claimed: ClaimedMessage[] = [];
+  for (const candidate of candidates.slice(0, allowed)) {
+    const message = claimCandidate(conn, candidate, request.workerId, request.lockedUntil, now);
+    if (message) claimed.push(message);
+  }
+  return claimed;
+}
