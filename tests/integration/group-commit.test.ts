@@ -89,15 +89,17 @@ describe("group commit", () => {
     expect(emails).not.toContain("e@group.test");
   });
 
-  it("commits work submitted while a commit is waiting with it, and nothing before its turn", async () => {
-    const first = committer.submit(insertUser("turn-1@group.test"));
-    // Still this turn: nothing has been committed yet, and the next piece joins the same group.
-    expect(committedEmails()).not.toContain("turn-1@group.test");
-    const second = committer.submit(insertUser("turn-2@group.test"), { durable: false });
-    expect(await Promise.all([first, second])).toEqual([1, 1]);
-    expect(committedEmails()).toEqual(
-      expect.arrayContaining(["turn-1@group.test", "turn-2@group.test"]),
-    );
+  it("commits nothing in the turn work is submitted, and lazy work never waits for durable work", async () => {
+    const gathering = new GroupCommitter(conn, { durableGatherMs: 100 });
+    const durable = gathering.submit(insertUser("turn-durable@group.test"));
+    const lazy = gathering.submit(insertUser("turn-lazy@group.test"), { durable: false });
+    expect(committedEmails()).not.toContain("turn-lazy@group.test");
+    expect(await lazy).toBe(1);
+    // The lazy piece committed on its own while the durable one still gathers company.
+    expect(committedEmails()).toContain("turn-lazy@group.test");
+    expect(committedEmails()).not.toContain("turn-durable@group.test");
+    expect(await durable).toBe(1);
+    expect(committedEmails()).toContain("turn-durable@group.test");
   });
 
   it("commits work that need not be durable without leaving the connection less durable", async () => {
@@ -117,20 +119,30 @@ describe("group commit", () => {
     // …and only that commit skipped the fsync: NORMAL (1) inside, FULL (2) for everything after.
     expect(seen).toEqual([1]);
     expect(level(conn)).toBe(2);
+  });
 
-    // Durable work queued alongside takes the lazy work into its own, fsynced commit.
-    const inside: number[] = [];
-    await Promise.all([
-      committer.submit(
-        (c) => {
-          inside.push(level(c));
-          return insertUser("lazy-rider@group.test")(c);
-        },
-        { durable: false },
-      ),
-      committer.submit(insertUser("durable-driver@group.test")),
+  it("gathers durable work arriving over a moment into one fsynced commit", async () => {
+    const gathering = new GroupCommitter(conn, { durableGatherMs: 100 });
+    const seen: { inside: string[]; committed: string[] }[] = [];
+    const piece = (email: string) => (c: Database.Database) => {
+      const inside = (
+        c.prepare(`SELECT email FROM "User" WHERE email LIKE 'gather-%'`).all() as {
+          email: string;
+        }[]
+      ).map((r) => r.email);
+      seen.push({ inside, committed: committedEmails().filter((e) => e.startsWith("gather-")) });
+      return insertUser(email)(c);
+    };
+    const first = gathering.submit(piece("gather-1@group.test"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // 20 ms later, well within the gathering time: nothing committed yet, and this piece joins.
+    expect(committedEmails()).not.toContain("gather-1@group.test");
+    const second = gathering.submit(piece("gather-2@group.test"));
+    expect(await Promise.all([first, second])).toEqual([1, 1]);
+    expect(seen).toEqual([
+      { inside: [], committed: [] },
+      { inside: ["gather-1@group.test"], committed: [] },
     ]);
-    expect(inside).toEqual([2]);
   });
 });
 
