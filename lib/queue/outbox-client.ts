@@ -22,6 +22,8 @@ export class OutboxClient {
   /** Requests made in one turn of the event loop go to the thread in one message. */
   private outgoing: OutboxRequest[] = [];
   private closing: Promise<void> | undefined;
+  /** Called when the last outstanding call settles. */
+  private onIdle: (() => void) | undefined;
 
   /** `file`: the SQLite database file, shared with Prisma's connection. */
   constructor(private readonly file: string) {}
@@ -56,6 +58,8 @@ export class OutboxClient {
   /** Waits for outstanding calls, then closes the thread's connection and ends the thread. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      // Outstanding writes finish first (a durable one may still be gathering company).
+      if (this.waiters.size > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
       const worker = this.worker;
       if (!worker) return;
       const ended = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
@@ -89,7 +93,10 @@ export class OutboxClient {
   private settle(id: number): Waiter | undefined {
     const waiter = this.waiters.get(id);
     this.waiters.delete(id);
-    if (this.waiters.size === 0) this.worker?.unref();
+    if (this.waiters.size === 0) {
+      this.worker?.unref();
+      this.onIdle?.();
+    }
     return waiter;
   }
 

@@ -255,4 +255,21 @@ describe("the outbox's database thread", () => {
     expect(row.lastSmtpReply).toBe("250 2.0.0 OK");
     expect(row.events.map((e) => e.type)).toEqual(["queued", "attempt", "sent"]);
   });
+
+  it("lets calls already made finish before disconnecting ends the thread", async () => {
+    const client = await openDb(url);
+    // Issued and not awaited: the insert is still gathering company for its fsync.
+    const accepted = outboxOf(client).insertMessage(message("accepted before disconnect"));
+    await client.$disconnect();
+    const id = await accepted;
+    const other = new Database(file, { readonly: true });
+    try {
+      expect(other.prepare(`SELECT status FROM Message WHERE id = ?`).get(id)).toEqual({
+        status: "queued",
+      });
+    } finally {
+      other.close();
+    }
+    await expect(outboxOf(client).accountOfUser("anyone")).rejects.toThrow(/closed/);
+  });
 });
