@@ -19,6 +19,7 @@ export class OutboxClient {
   private worker: Worker | undefined;
   private readonly waiters = new Map<number, Waiter>();
   private nextId = 1;
+  private readonly recentMime = new RecentMime();
   /** Requests made in one turn of the event loop go to the thread in one message. */
   private outgoing: OutboxRequest[] = [];
   private closing: Promise<void> | undefined;
@@ -38,13 +39,29 @@ export class OutboxClient {
   }
 
   /** Resolves once message, bodies and "queued" event are durably committed. */
-  insertMessage(message: NewMessage): Promise<string> {
-    return this.call("insertMessage", [message]);
+  async insertMessage(message: NewMessage): Promise<string> {
+    const id = await this.call("insertMessage", [message]);
+    this.recentMime.remember(id, message.mime);
+    return id;
   }
 
+  /**
+   * The MIME crosses to the thread once, when the message is accepted: a claim takes it from
+   * what this process accepted, and asks the thread only for the rest.
+   */
   async claim(request: ClaimRequest): Promise<ClaimedMessage[]> {
-    const claimed = await this.call("claim", [request]);
-    return claimed.map((m) => ({ ...m, mime: toBuffer(m.mime) }));
+    const leased = await this.call("claim", [request]);
+    const held = new Map(leased.map((m) => [m.id, this.recentMime.take(m.id)]));
+    const missing = leased.filter((m) => !held.get(m.id)).map((m) => m.id);
+    if (missing.length > 0) {
+      for (const row of await this.call("mimeOf", [missing])) held.set(row.id, toBuffer(row.mime));
+    }
+    return leased.map((m) => {
+      const mime = held.get(m.id);
+      // Accepting writes message and MIME in one transaction, so this means a damaged database.
+      if (!mime) throw new Error(`Message ${m.id} has no stored MIME.`);
+      return { ...m, mime };
+    });
   }
 
   markSent(record: SentRecord): Promise<void> {
@@ -146,6 +163,37 @@ function rebuildError(wire: { name: string; message: string; code?: string }): E
   error.name = wire.name;
   if (wire.code) error.code = wire.code;
   return error;
+}
+
+/**
+ * The MIME of messages accepted by this process and not yet claimed: with the in-process worker,
+ * most claims then need nothing from the database for it. Bounded; the rest is read back.
+ */
+class RecentMime {
+  private static readonly MAX_BYTES = 32 * 1024 * 1024;
+  private static readonly MAX_ONE = 1024 * 1024;
+  private readonly buffers = new Map<string, Buffer>();
+  private bytes = 0;
+
+  remember(id: string, mime: Buffer): void {
+    if (mime.length > RecentMime.MAX_ONE) return;
+    this.buffers.set(id, mime);
+    this.bytes += mime.length;
+    for (const [oldest, buffer] of this.buffers) {
+      if (this.bytes <= RecentMime.MAX_BYTES) break;
+      this.buffers.delete(oldest);
+      this.bytes -= buffer.length;
+    }
+  }
+
+  take(id: string): Buffer | undefined {
+    const mime = this.buffers.get(id);
+    if (mime) {
+      this.buffers.delete(id);
+      this.bytes -= mime.length;
+    }
+    return mime;
+  }
 }
 
 /** Buffers come back from the thread as plain Uint8Arrays. */

@@ -9,9 +9,10 @@ import {
   dueCandidates,
   insertMessage,
   markSent,
+  mimeOf,
   pauseAccount,
   type Candidate,
-  type ClaimedMessage,
+  type LeasedMessage,
   type NewMessage,
   type SentRecord,
 } from "./outbox-sql";
@@ -59,14 +60,17 @@ export function outboxOps(conn: Conn) {
     markSent: (record: SentRecord) =>
       committer.submit((c) => markSent(c, record), { durable: false }),
 
+    /** MIME the claiming process does not hold (accepted by another process, or long ago). */
+    mimeOf: (ids: string[]) => mimeOf(conn, ids),
+
     gmailQuotaResumesAt: (accountId: string, windowMs: number, now: Date) =>
       gmailQuotaResumesAt(conn, accountId, windowMs, now),
   };
 }
 
-function claimDue(conn: Conn, request: ClaimRequest): ClaimedMessage[] {
+function claimDue(conn: Conn, request: ClaimRequest): LeasedMessage[] {
   const { max, now } = request;
-  const claimed: ClaimedMessage[] = [];
+  const claimed: LeasedMessage[] = [];
   // An account found paused or paced drops out of the next lookup, so a few rounds fill the
   // batch from the others.
   for (let round = 0; round < 8 && claimed.length < max; round++) {
@@ -99,7 +103,7 @@ function claimForAccount(
   accountId: string,
   candidates: Candidate[],
   request: ClaimRequest,
-): ClaimedMessage[] {
+): LeasedMessage[] {
   const first = candidates[0];
   if (!first) return [];
   const { now } = request;
@@ -126,7 +130,7 @@ function claimForAccount(
   if (!takeSendSlot(conn, accountId, limits, now)) return [];
   // A paced account starts one message per slot.
   const allowed = limits.paceMs > 0 ? 1 : quota.allowed;
-  const claimed: ClaimedMessage[] = [];
+  const claimed: LeasedMessage[] = [];
   for (const candidate of candidates.slice(0, allowed)) {
     const message = claimCandidate(conn, candidate, request.workerId, request.lockedUntil, now);
     if (message) claimed.push(message);

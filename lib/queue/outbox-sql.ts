@@ -1,9 +1,10 @@
 // The outbox's hot path as prepared SQLite statements, run by the outbox's database thread
 // (lib/queue/outbox-thread.ts) on a connection of its own: accepting a message, claiming a batch
 // of due messages, and recording a 250. The writers run as pieces of a group commit
-// (lib/queue/group-commit.ts), which commits each piece whole or not at all. Rows are written exactly as Prisma writes them (ISO dates with "+00:00", JSON text,
-// cuid-like ids), so the rest of the app reads them through Prisma unchanged. Everything else
-// about messages goes through Prisma.
+// (lib/queue/group-commit.ts), which commits each piece whole or not at all. Rows are written
+// exactly as Prisma writes them (ISO dates with "+00:00", JSON text, cuid-like ids), so the rest
+// of the app reads them through Prisma unchanged. Everything else about messages goes through
+// Prisma.
 import { randomBytes } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 
@@ -32,34 +33,6 @@ function newId(): string {
   );
 }
 
-/**
- * The MIME of messages accepted through this thread and not yet claimed: with the in-process worker,
- * most claims then skip reading it back. Bounded; anything missing is read from the database.
- */
-const RECENT_MIME_MAX_BYTES = 32 * 1024 * 1024;
-const RECENT_MIME_MAX_ONE = 1024 * 1024;
-const recentMime = { buffers: new Map<string, Buffer>(), bytes: 0 };
-
-function rememberMime(id: string, mime: Buffer): void {
-  if (mime.length > RECENT_MIME_MAX_ONE) return;
-  recentMime.buffers.set(id, mime);
-  recentMime.bytes += mime.length;
-  for (const [oldest, buffer] of recentMime.buffers) {
-    if (recentMime.bytes <= RECENT_MIME_MAX_BYTES) break;
-    recentMime.buffers.delete(oldest);
-    recentMime.bytes -= buffer.length;
-  }
-}
-
-function takeRememberedMime(id: string): Buffer | undefined {
-  const mime = recentMime.buffers.get(id);
-  if (mime) {
-    recentMime.buffers.delete(id);
-    recentMime.bytes -= mime.length;
-  }
-  return mime;
-}
-
 function inBatch(conn: Conn): void {
   if (!conn.inTransaction) throw new Error("Outbox writes run inside GroupCommitter.submit().");
 }
@@ -86,7 +59,7 @@ function prepare(conn: Conn) {
                         @scheduledAt, @now, @now)`),
     insertContent: s(`INSERT INTO MessageContent (messageId, textBody, mime)
                       VALUES (@id, @textBody, @mime)`),
-    mime: s(`SELECT mime FROM MessageContent WHERE messageId = ?`),
+    mime: s(`SELECT mime FROM MessageContent WHERE messageId = ?`).pluck(),
     insertEvent: s(`INSERT INTO MessageEvent (id, messageId, type, status, smtpCode, smtpReply,
                       detail, createdAt)
                     VALUES (@id, @messageId, @type, @status, @smtpCode, @smtpReply, @detail, @now)`),
@@ -193,7 +166,6 @@ export function insertMessage(conn: Conn, message: NewMessage, now = new Date())
     now: at,
   });
   s.insertContent.run({ id, textBody: message.textBody, mime: message.mime });
-  rememberMime(id, message.mime);
   insertEvent(
     conn,
     { messageId: id, type: "queued", status: "queued", detail: message.queuedDetail },
@@ -270,7 +242,8 @@ export function pauseAccount(
   insertEvent(conn, event, at);
 }
 
-export interface ClaimedMessage {
+/** A claimed message as the database thread returns it: everything but its MIME. */
+export interface LeasedMessage {
   id: string;
   accountId: string;
   account: { id: string; email: string };
@@ -278,10 +251,14 @@ export interface ClaimedMessage {
   to: string[];
   cc: string[];
   bcc: string[];
-  mime: Buffer;
   attempts: number;
   createdAt: Date;
   lockedBy: string;
+}
+
+/** A claimed message ready to send. */
+export interface ClaimedMessage extends LeasedMessage {
+  mime: Buffer;
 }
 
 interface ClaimedRow {
@@ -302,7 +279,7 @@ export function claimCandidate(
   workerId: string,
   lockedUntil: Date,
   now: Date,
-): ClaimedMessage | null {
+): LeasedMessage | null {
   inBatch(conn);
   const s = stmts(conn);
   const at = sqlDate(now);
@@ -334,11 +311,19 @@ export function claimCandidate(
     to: JSON.parse(row.to) as string[],
     cc: JSON.parse(row.cc) as string[],
     bcc: JSON.parse(row.bcc) as string[],
-    mime: takeRememberedMime(row.id) ?? (s.mime.get(row.id) as { mime: Buffer }).mime,
     attempts: row.attempts,
     createdAt: new Date(row.createdAt),
     lockedBy: workerId,
   };
+}
+
+/** The stored MIME of each message, in order (a message without content is left out). */
+export function mimeOf(conn: Conn, ids: string[]): { id: string; mime: Buffer }[] {
+  const s = stmts(conn);
+  return ids.flatMap((id) => {
+    const mime = s.mime.get(id) as Buffer | undefined;
+    return mime ? [{ id, mime }] : [];
+  });
 }
 
 export interface SentRecord {

@@ -226,9 +226,13 @@ describe("the outbox's database thread", () => {
     expect(await prisma.user.findUnique({ where: { email: "rolled-back@group.test" } })).toBeNull();
   });
 
-  it("claims with the message's MIME as a Buffer, and records the 250", async () => {
+  it("claims with the message's MIME as a Buffer, also one another process accepted, and records the 250", async () => {
     const outbox = outboxOf(prisma);
     const id = await outbox.insertMessage(message("claimed"));
+    // Accepted through another client, as by another process: its MIME is read back from SQLite.
+    const elsewhere = await openDb(url);
+    const otherId = await outboxOf(elsewhere).insertMessage(message("claimed elsewhere"));
+    await elsewhere.$disconnect();
     const now = new Date();
     const claimed = await outbox.claim({
       workerId: "test-worker",
@@ -240,6 +244,9 @@ describe("the outbox's database thread", () => {
     const mine = claimed.find((m) => m.id === id);
     expect(Buffer.isBuffer(mine?.mime)).toBe(true);
     expect(mine?.mime.toString()).toContain("Subject: claimed");
+    const theirs = claimed.find((m) => m.id === otherId);
+    expect(Buffer.isBuffer(theirs?.mime)).toBe(true);
+    expect(theirs?.mime.toString()).toContain("Subject: claimed elsewhere");
     await outbox.markSent({
       messageId: id,
       reply: "250 2.0.0 OK",
