@@ -3,7 +3,9 @@
 import "server-only";
 import type { Adapter, AdapterAccount, AdapterSession, AdapterUser } from "next-auth/adapters";
 import type { Db } from "../db";
+import { recordAuditEvent } from "../audit/record-audit-event";
 import { saveGoogleTokens } from "./save-google-tokens";
+import { hashSessionToken } from "./session-token";
 
 export function mailroomAdapter(prisma: Db): Adapter {
   const toUser = (u: {
@@ -61,43 +63,85 @@ export function mailroomAdapter(prisma: Db): Adapter {
       );
     },
     async linkAccount(account: AdapterAccount) {
-      const user = await prisma.user.findUniqueOrThrow({ where: { id: account.userId } });
-      await prisma.account.create({
-        data: {
-          userId: account.userId,
-          provider: account.provider,
-          providerAccountId: account.providerAccountId,
+      const user = await prisma.$transaction(async (tx) => {
+        const user = await tx.user.findUniqueOrThrow({ where: { id: account.userId } });
+        // One Google account per user: the sign-in callback refuses a second one with a clear
+        // message; this keeps the rule even if a path around the callback appears.
+        const other = await tx.account.findFirst({
+          where: { userId: user.id, provider: account.provider },
+          select: { id: true },
+        });
+        if (other) throw new Error("refusing to link a second Google account to a user");
+        await tx.account.create({
+          data: {
+            userId: account.userId,
+            provider: account.provider,
+            providerAccountId: account.providerAccountId,
+            email: user.email,
+          },
+        });
+        await recordAuditEvent(tx, {
+          kind: "account_linked",
+          userId: user.id,
           email: user.email,
-        },
+          detail: `Google account ${account.providerAccountId} linked`,
+        });
+        return user;
       });
       await saveGoogleTokens(prisma, account, { email: user.email });
     },
+    // Only a hash of the session token is stored; the cookie holds the token itself.
     async createSession(session) {
-      const s = await prisma.session.create({ data: session });
-      return { sessionToken: s.sessionToken, userId: s.userId, expires: s.expires };
+      const s = await prisma.$transaction(async (tx) => {
+        const created = await tx.session.create({
+          data: {
+            tokenHash: hashSessionToken(session.sessionToken),
+            userId: session.userId,
+            expires: session.expires,
+          },
+          include: { user: { select: { email: true } } },
+        });
+        await recordAuditEvent(tx, {
+          kind: "sign_in",
+          userId: session.userId,
+          email: created.user.email,
+          detail: "Signed in with Google",
+        });
+        return created;
+      });
+      return { sessionToken: session.sessionToken, userId: s.userId, expires: s.expires };
     },
     async getSessionAndUser(sessionToken) {
       const s = await prisma.session.findUnique({
-        where: { sessionToken },
+        where: { tokenHash: hashSessionToken(sessionToken) },
         include: { user: true },
       });
       if (!s) return null;
-      const session: AdapterSession = {
-        sessionToken: s.sessionToken,
-        userId: s.userId,
-        expires: s.expires,
-      };
+      const session: AdapterSession = { sessionToken, userId: s.userId, expires: s.expires };
       return { session, user: toUser(s.user) };
     },
     async updateSession(session) {
       const s = await prisma.session.update({
-        where: { sessionToken: session.sessionToken },
+        where: { tokenHash: hashSessionToken(session.sessionToken) },
         data: { ...(session.expires ? { expires: session.expires } : {}) },
       });
-      return { sessionToken: s.sessionToken, userId: s.userId, expires: s.expires };
+      return { sessionToken: session.sessionToken, userId: s.userId, expires: s.expires };
     },
     async deleteSession(sessionToken) {
-      await prisma.session.deleteMany({ where: { sessionToken } });
+      await prisma.$transaction(async (tx) => {
+        const s = await tx.session.findUnique({
+          where: { tokenHash: hashSessionToken(sessionToken) },
+          include: { user: { select: { email: true } } },
+        });
+        if (!s) return;
+        await tx.session.delete({ where: { id: s.id } });
+        await recordAuditEvent(tx, {
+          kind: "sign_out",
+          userId: s.userId,
+          email: s.user.email,
+          detail: s.expires < new Date() ? "Session expired" : "Signed out",
+        });
+      });
     },
   };
 }

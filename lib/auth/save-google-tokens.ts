@@ -1,6 +1,7 @@
 // Seals and stores the tokens Google returned at sign-in. next-auth writes an account only on
 // first link, so this runs on every sign-in; a reconnect also clears "reconnect needed".
 import "server-only";
+import { recordAuditEvent } from "../audit/record-audit-event";
 import { tokenSealer } from "../crypto/sealer";
 import type { Db } from "../db";
 import { forgetAccessToken } from "../google/access-token";
@@ -31,24 +32,40 @@ export async function saveGoogleTokens(
     },
   });
   if (!account) return;
-  await prisma.account.update({
-    where: { id: account.id },
-    data: {
-      ...(profile.email ? { email: profile.email } : {}),
-      hostedDomain: profile.hd ?? null,
-      scope: tokens.scope ?? account.scope,
-      accessTokenSealed: tokens.access_token
-        ? sealer.seal(tokens.access_token)
-        : account.accessTokenSealed,
-      accessTokenExpiresAt: tokens.expires_at
-        ? new Date(tokens.expires_at * 1000)
-        : account.accessTokenExpiresAt,
-      // Google sends a refresh token only on consent; keep the stored one otherwise.
-      ...(tokens.refresh_token ? { refreshTokenSealed: sealer.seal(tokens.refresh_token) } : {}),
-      lastRefreshedAt: new Date(),
-      reconnectReason: null,
-      reconnectSince: null,
-    },
+  const email = profile.email?.toLowerCase();
+  await prisma.$transaction(async (tx) => {
+    await tx.account.update({
+      where: { id: account.id },
+      data: {
+        ...(email ? { email } : {}),
+        hostedDomain: profile.hd ?? null,
+        scope: tokens.scope ?? account.scope,
+        accessTokenSealed: tokens.access_token
+          ? sealer.seal(tokens.access_token)
+          : account.accessTokenSealed,
+        accessTokenExpiresAt: tokens.expires_at
+          ? new Date(tokens.expires_at * 1000)
+          : account.accessTokenExpiresAt,
+        // Google sends a refresh token only on consent; keep the stored one otherwise.
+        ...(tokens.refresh_token ? { refreshTokenSealed: sealer.seal(tokens.refresh_token) } : {}),
+        lastRefreshedAt: new Date(),
+        reconnectReason: null,
+        reconnectSince: null,
+      },
+    });
+    // Google's address is the truth: follow a renamed account unless another user holds the name.
+    if (email) {
+      const taken = await tx.user.findUnique({ where: { email }, select: { id: true } });
+      if (!taken) await tx.user.update({ where: { id: account.userId }, data: { email } });
+    }
+    if (account.reconnectReason) {
+      await recordAuditEvent(tx, {
+        kind: "reconnected",
+        userId: account.userId,
+        email: email ?? account.email,
+        detail: `Reconnected after: ${account.reconnectReason}`,
+      });
+    }
   });
   // Drop the old token and pooled connections so waiting messages go out with the new grant.
   forgetAccessToken(account.id);

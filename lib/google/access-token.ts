@@ -2,6 +2,7 @@
 // otherwise one refresh, shared by every concurrent caller in this process.
 import "server-only";
 import { tokenSealer } from "../crypto/sealer";
+import { recordAuditEvent, type AuditEntry } from "../audit/record-audit-event";
 import { db } from "../db";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
@@ -107,18 +108,26 @@ async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessT
       clientSecret: config.GOOGLE_CLIENT_SECRET,
       refreshToken: sealer.open(account.refreshTokenSealed),
     });
-    await prisma.account.update({
-      where: { id: accountId },
-      data: {
-        accessTokenSealed: sealer.seal(refreshed.accessToken),
-        accessTokenExpiresAt: refreshed.expiresAt,
-        lastRefreshedAt: new Date(),
-        ...(refreshed.scope ? { scope: refreshed.scope } : {}),
-        // Google usually omits the refresh token on refresh: keep the stored one then.
-        ...(refreshed.refreshToken
-          ? { refreshTokenSealed: sealer.seal(refreshed.refreshToken) }
-          : {}),
-      },
+    await prisma.$transaction(async (tx) => {
+      await tx.account.update({
+        where: { id: accountId },
+        data: {
+          accessTokenSealed: sealer.seal(refreshed.accessToken),
+          accessTokenExpiresAt: refreshed.expiresAt,
+          lastRefreshedAt: new Date(),
+          ...(refreshed.scope ? { scope: refreshed.scope } : {}),
+          // Google usually omits the refresh token on refresh: keep the stored one then.
+          ...(refreshed.refreshToken
+            ? { refreshTokenSealed: sealer.seal(refreshed.refreshToken) }
+            : {}),
+        },
+      });
+      await recordAuditEvent(tx, {
+        kind: "token_refreshed",
+        userId: account.userId,
+        email: account.email,
+        detail: `Access token refreshed${force ? " after Gmail refused the old one" : ""}; valid until ${refreshed.expiresAt.toISOString()}`,
+      });
     });
     const token = {
       accessToken: refreshed.accessToken,
@@ -131,19 +140,32 @@ async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessT
   } catch (error) {
     if (error instanceof InvalidGrantError) {
       cache.delete(accountId);
-      await markReconnectNeeded(accountId, error.reason);
+      await markReconnectNeeded(accountId, error.reason, {
+        kind: "refresh_refused",
+        userId: account.userId,
+        email: account.email,
+        detail: `Google answered invalid_grant: ${error.reason}`,
+      });
       throw new ReconnectNeededError(accountId, error.reason);
     }
     throw error;
   }
 }
 
-export async function markReconnectNeeded(accountId: string, reason: string): Promise<void> {
+/** Pauses the account until its owner reconnects; `audit` is recorded with the change. */
+export async function markReconnectNeeded(
+  accountId: string,
+  reason: string,
+  audit?: AuditEntry,
+): Promise<void> {
   cache.delete(accountId);
   const prisma = await db();
-  await prisma.account.updateMany({
-    where: { id: accountId, reconnectReason: null },
-    data: { reconnectReason: reason, reconnectSince: new Date() },
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.account.updateMany({
+      where: { id: accountId, reconnectReason: null },
+      data: { reconnectReason: reason, reconnectSince: new Date() },
+    });
+    if (count === 1 && audit) await recordAuditEvent(tx, audit);
   });
 }
 
