@@ -1,13 +1,21 @@
-// Runs once when the server starts: validates configuration, then starts the in-process
-// outbox worker (unless MAILROOM_WORKER=off leaves sending to `npm run worker`).
+// Runs once when the server starts: validates configuration, starts pruning the audit log, then
+// starts the in-process outbox worker (unless MAILROOM_WORKER=off leaves sending to `npm run worker`).
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { env } = await import("./lib/env");
   const config = env();
+  const started = globalThis as unknown as {
+    mailroomAuditPruning?: boolean;
+    mailroomWorkerStarted?: boolean;
+  };
+  if (!started.mailroomAuditPruning) {
+    started.mailroomAuditPruning = true;
+    const { startAuditPruning } = await import("./lib/audit/prune-audit-events");
+    startAuditPruning();
+  }
   if (config.MAILROOM_WORKER !== "inline") return;
-  const globalForWorker = globalThis as unknown as { mailroomWorkerStarted?: boolean };
-  if (globalForWorker.mailroomWorkerStarted) return;
-  globalForWorker.mailroomWorkerStarted = true;
+  if (started.mailroomWorkerStarted) return;
+  started.mailroomWorkerStarted = true;
   const { startWorker } = await import("./lib/queue/worker");
   await startWorker();
 }

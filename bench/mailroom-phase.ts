@@ -32,6 +32,7 @@ function configureMailroom(emu: BenchEmulator, databaseUrl: string): void {
     SMTP_SECURE: "true",
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     MAILROOM_WORKER: "off",
+    ALLOWED_DOMAINS: "gmail.example",
     // Mailroom's own limits must not be what is measured.
     DAILY_LIMIT: "100000",
     WORKSPACE_DAILY_LIMIT: "100000",

@@ -5,6 +5,26 @@ import { z } from "zod";
 const url = (what: string) =>
   z.url({ message: `must be ${what}, e.g. https://example.com`, protocol: /^https?$/ });
 
+/** A URL that must use https, except on loopback, where the demo and tests run over http. */
+const secureUrl = (what: string) =>
+  url(what).refine(
+    (v) => !URL.canParse(v) || new URL(v).protocol === "https:" || isLoopbackUrl(v),
+    {
+      message: "must use https:// (http:// is accepted only for localhost, 127.0.0.0/8 and [::1])",
+    },
+  );
+
+/** A comma-separated list, trimmed and lowercased, empty entries dropped. */
+const list = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((item) => item.trim().toLowerCase())
+      .filter(Boolean),
+  );
+
 const bool = (fallback: "true" | "false") =>
   z
     .enum(["true", "false"], { message: 'must be "true" or "false"' })
@@ -29,72 +49,103 @@ const encryptionKey = z
     message: "must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)",
   });
 
-export const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_URL: z
-    .string()
-    .default("file:./data/mailroom.db")
-    .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), {
-      message: 'must start with "file:" (SQLite) or "postgresql://" (PostgreSQL)',
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z
+      .string()
+      .default("file:./data/mailroom.db")
+      .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), {
+        message: 'must start with "file:" (SQLite) or "postgresql://" (PostgreSQL)',
+      }),
+    NEXTAUTH_URL: secureUrl("the app's public URL"),
+    NEXTAUTH_SECRET: z
+      .string({ message: "is required: a long random string (openssl rand -base64 32)" })
+      .min(16, { message: "must be at least 16 characters (openssl rand -base64 32)" }),
+    GOOGLE_CLIENT_ID: z
+      .string({
+        message: "is required: the OAuth client ID from Google Cloud Console (see README)",
+      })
+      .min(1, { message: "must not be empty: the OAuth client ID from Google Cloud Console" }),
+    GOOGLE_CLIENT_SECRET: z
+      .string({
+        message: "is required: the OAuth client secret from Google Cloud Console (see README)",
+      })
+      .min(1, { message: "must not be empty: the OAuth client secret from Google Cloud Console" }),
+    GOOGLE_ISSUER: secureUrl("the OAuth issuer URL").default("https://accounts.google.com"),
+    GMAIL_API_URL: secureUrl("the Gmail REST root").default("https://gmail.googleapis.com"),
+    SMTP_HOST: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+$/, { message: "must be a host name, e.g. smtp.gmail.com" })
+      .default("smtp.gmail.com"),
+    SMTP_PORT: port.default(465),
+    SMTP_SECURE: bool("true"),
+    // The port of the other TLS mode, offered by the status page's connection test (465 ↔ 587).
+    SMTP_ALT_PORT: port.optional(),
+    TOKEN_ENCRYPTION_KEY: encryptionKey,
+    // Earlier keys, comma-separated, still accepted for opening tokens sealed before a rotation.
+    TOKEN_ENCRYPTION_OLD_KEYS: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((k) => k.trim())
+          .filter(Boolean),
+      )
+      .refine((keys) => keys.every(decodesTo32Bytes), {
+        message: "must be a comma-separated list of 32-byte base64 keys",
+      }),
+    RELAY_PORT: port.optional(),
+    // Who may sign in: exact addresses and whole domains (comma-separated). A production server
+    // with neither set refuses to start (see superRefine below).
+    ALLOWED_EMAILS: list.refine((items) => items.every((item) => /^[^@\s]+@[^@\s]+$/.test(item)), {
+      message: "must be a comma-separated list of email addresses, e.g. ada@example.com",
     }),
-  NEXTAUTH_URL: url("the app's public URL"),
-  NEXTAUTH_SECRET: z
-    .string({ message: "is required: a long random string (openssl rand -base64 32)" })
-    .min(16, { message: "must be at least 16 characters (openssl rand -base64 32)" }),
-  GOOGLE_CLIENT_ID: z
-    .string({ message: "is required: the OAuth client ID from Google Cloud Console (see README)" })
-    .min(1, { message: "must not be empty: the OAuth client ID from Google Cloud Console" }),
-  GOOGLE_CLIENT_SECRET: z
-    .string({
-      message: "is required: the OAuth client secret from Google Cloud Console (see README)",
-    })
-    .min(1, { message: "must not be empty: the OAuth client secret from Google Cloud Console" }),
-  GOOGLE_ISSUER: url("the OAuth issuer URL").default("https://accounts.google.com"),
-  GMAIL_API_URL: url("the Gmail REST root").default("https://gmail.googleapis.com"),
-  SMTP_HOST: z
-    .string()
-    .regex(/^[A-Za-z0-9.-]+$/, { message: "must be a host name, e.g. smtp.gmail.com" })
-    .default("smtp.gmail.com"),
-  SMTP_PORT: port.default(465),
-  SMTP_SECURE: bool("true"),
-  // The port of the other TLS mode, offered by the status page's connection test (465 ↔ 587).
-  SMTP_ALT_PORT: port.optional(),
-  TOKEN_ENCRYPTION_KEY: encryptionKey,
-  // Earlier keys, comma-separated, still accepted for opening tokens sealed before a rotation.
-  TOKEN_ENCRYPTION_OLD_KEYS: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((k) => k.trim())
-        .filter(Boolean),
-    )
-    .refine((keys) => keys.every(decodesTo32Bytes), {
-      message: "must be a comma-separated list of 32-byte base64 keys",
-    }),
-  RELAY_PORT: port.optional(),
-  // Sending limits per Google account, counted by Mailroom over a rolling window.
-  DAILY_LIMIT: count("a whole number of messages").default(500),
-  WORKSPACE_DAILY_LIMIT: count("a whole number of messages").default(2000),
-  QUOTA_WINDOW_MINUTES: count("a whole number of minutes")
-    .min(1, { message: "must be at least 1" })
-    .default(24 * 60),
-  // Pace per account so bulk sends spread out; 0 = as fast as Gmail takes them.
-  SEND_RATE_PER_MINUTE: count("a whole number of messages per minute (0 = unpaced)").default(60),
-  // A message still not sent after this long fails ("expired after N attempts").
-  MAX_MESSAGE_AGE_HOURS: count("a whole number of hours")
-    .min(1, { message: "must be at least 1" })
-    .default(72),
-  // Messages in flight per worker: enough to keep every account's 3 pooled connections busy.
-  WORKER_CONCURRENCY: count("a whole number of parallel sends")
-    .min(1, { message: "must be at least 1" })
-    .default(16),
-  // "inline" runs the outbox worker inside the web server; "off" leaves it to `npm run worker`.
-  MAILROOM_WORKER: z
-    .enum(["inline", "off"], { message: 'must be "inline" or "off"' })
-    .default("inline"),
-});
+    ALLOWED_DOMAINS: list.refine(
+      (items) => items.every((item) => /^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(item)),
+      { message: "must be a comma-separated list of domain names, e.g. example.com" },
+    ),
+    // The audit log keeps security events this many days.
+    AUDIT_RETENTION_DAYS: count("a whole number of days")
+      .min(1, { message: "must be at least 1" })
+      .default(365),
+    // Sending limits per Google account, counted by Mailroom over a rolling window.
+    DAILY_LIMIT: count("a whole number of messages").default(500),
+    WORKSPACE_DAILY_LIMIT: count("a whole number of messages").default(2000),
+    QUOTA_WINDOW_MINUTES: count("a whole number of minutes")
+      .min(1, { message: "must be at least 1" })
+      .default(24 * 60),
+    // Pace per account so bulk sends spread out; 0 = as fast as Gmail takes them.
+    SEND_RATE_PER_MINUTE: count("a whole number of messages per minute (0 = unpaced)").default(60),
+    // A message still not sent after this long fails ("expired after N attempts").
+    MAX_MESSAGE_AGE_HOURS: count("a whole number of hours")
+      .min(1, { message: "must be at least 1" })
+      .default(72),
+    // Messages in flight per worker: enough to keep every account's 3 pooled connections busy.
+    WORKER_CONCURRENCY: count("a whole number of parallel sends")
+      .min(1, { message: "must be at least 1" })
+      .default(16),
+    // "inline" runs the outbox worker inside the web server; "off" leaves it to `npm run worker`.
+    MAILROOM_WORKER: z
+      .enum(["inline", "off"], { message: 'must be "inline" or "off"' })
+      .default("inline"),
+  })
+  .superRefine((config, context) => {
+    // Anyone with a Google account could otherwise sign in and send through this server.
+    if (
+      config.NODE_ENV === "production" &&
+      config.ALLOWED_EMAILS.length === 0 &&
+      config.ALLOWED_DOMAINS.length === 0
+    ) {
+      context.addIssue({
+        code: "custom",
+        path: ["ALLOWED_EMAILS"],
+        message:
+          "or ALLOWED_DOMAINS must say who may sign in (e.g. ALLOWED_EMAILS=you@gmail.com or ALLOWED_DOMAINS=example.com); a production server refuses to start open to every Google account",
+      });
+    }
+  });
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -130,4 +181,11 @@ export function env(): Env {
 
 function decodesTo32Bytes(value: string): boolean {
   return /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, "base64").length === 32;
+}
+
+/** localhost, 127.0.0.0/8 or [::1]: the only hosts where plain http is acceptable. */
+export function isLoopbackUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const host = new URL(value).hostname;
+  return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
 }

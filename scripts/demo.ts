@@ -15,6 +15,7 @@ const CLIENT = {
   clientSecret: "mailroom-demo-secret",
   name: "Mailroom (demo)",
 };
+const DEMO_DOMAINS = ["gmail.example", "workspace.example"];
 const skipBuild = process.argv.includes("--no-build");
 
 mkdirSync(DATA, { recursive: true });
@@ -59,6 +60,9 @@ const appEnv: NodeJS.ProcessEnv = {
   TOKEN_ENCRYPTION_KEY: secrets.tokenEncryptionKey,
   NODE_EXTRA_CA_CERTS: emu.caFile,
   MAILROOM_WORKER: "inline",
+  // The demo's own accounts may sign in: any address on the emulator's demo domains.
+  ALLOWED_DOMAINS: DEMO_DOMAINS.join(","),
+  ALLOWED_EMAILS: "",
 };
 
 const shutdown = async (code: number) => {
@@ -79,6 +83,7 @@ console.log(`
   App:             ${appUrl}   ← open this and "Sign in with Google"
   Emulator inbox:  ${emu.inboxUrl}   (what "Gmail" received)
   Google emulator: ${emu.issuer}   SMTP ${emu.smtp.host}:${emu.smtp.securePort} (TLS) / :${emu.smtp.starttlsPort} (STARTTLS)
+  Who may sign in: any address @${DEMO_DOMAINS.join(", @")} (ALLOWED_DOMAINS)
   Data:            ${DATA}
   Stop with Ctrl+C.
 `);

@@ -4,10 +4,14 @@ import "server-only";
 import type { AuthOptions } from "next-auth";
 import GoogleProvider from "next-auth/providers/google";
 import type { Db } from "../db";
+import { recordAuditEvent } from "../audit/record-audit-event";
 import { env } from "../env";
 import { hasGmailScope, SIGN_IN_SCOPES } from "../google/scopes";
 import { mailroomAdapter } from "./prisma-adapter";
 import { saveGoogleTokens } from "./save-google-tokens";
+import type { SignInRefusal } from "./sign-in-errors";
+import { isEmailAllowed } from "./sign-in-policy";
+import { signedInUserId } from "./signed-in-user-id";
 
 export function buildAuthOptions(prisma: Db): AuthOptions {
   const config = env();
@@ -32,20 +36,48 @@ export function buildAuthOptions(prisma: Db): AuthOptions {
       }),
     ],
     callbacks: {
-      async signIn({ account }) {
+      async signIn({ account, profile }) {
         if (!account) return false;
-        if (!hasGmailScope(account.scope)) return "/?error=MissingMailScope";
-        if (!account.refresh_token) {
-          const stored = await prisma.account.findUnique({
-            where: {
-              provider_providerAccountId: {
-                provider: account.provider,
-                providerAccountId: account.providerAccountId,
-              },
+        const claims = (profile ?? {}) as { email?: string; email_verified?: boolean | string };
+        const email = claims.email?.toLowerCase();
+        const refuse = async (code: SignInRefusal, detail: string, userId?: string) => {
+          await recordAuditEvent(prisma, { kind: "sign_in_refused", userId, email, detail });
+          return `/?error=${code}`;
+        };
+        if (!email) return refuse("EmailNotVerified", "Google did not share an email address");
+        // An unverified address could belong to anyone; the allowlist means nothing without it.
+        if (claims.email_verified !== true && claims.email_verified !== "true") {
+          return refuse("EmailNotVerified", "Google has not verified this email address");
+        }
+        if (!isEmailAllowed(email)) {
+          return refuse("NotAllowed", "Not on ALLOWED_EMAILS or ALLOWED_DOMAINS");
+        }
+        const existing = await prisma.account.findUnique({
+          where: {
+            provider_providerAccountId: {
+              provider: account.provider,
+              providerAccountId: account.providerAccountId,
             },
-            select: { refreshTokenSealed: true },
+          },
+          select: { userId: true, refreshTokenSealed: true },
+        });
+        // next-auth links any account signed in during a session to that session's user; that
+        // account could then sign in as this user. Only the user's own account may come back.
+        const signedIn = await signedInUserId(prisma);
+        if (signedIn && existing?.userId !== signedIn) {
+          await recordAuditEvent(prisma, {
+            kind: "account_link_refused",
+            userId: signedIn,
+            email,
+            detail: "Another Google account signed in during this session; not linked",
           });
-          if (!stored?.refreshTokenSealed) return "/?error=NoRefreshToken";
+          return "/?error=AccountLinkRefused";
+        }
+        if (!hasGmailScope(account.scope)) {
+          return refuse("MissingMailScope", "The Gmail scope was not granted", existing?.userId);
+        }
+        if (!account.refresh_token && !existing?.refreshTokenSealed) {
+          return refuse("NoRefreshToken", "Google gave no refresh token", existing?.userId);
         }
         return true;
       },

@@ -4,6 +4,7 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { db } from "../db";
 import { buildAuthOptions } from "./auth-options";
+import { isEmailAllowed } from "./sign-in-policy";
 
 export interface SessionUser {
   id: string;
@@ -19,6 +20,8 @@ export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(await authOptions());
   const user = session?.user;
   if (!user?.id || !user.email) return null;
+  // Taking an address off the allowlist locks its sessions out at once, not at their expiry.
+  if (!isEmailAllowed(user.email)) return null;
   return { id: user.id, email: user.email, name: user.name ?? null };
 }
 

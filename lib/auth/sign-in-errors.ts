@@ -1,5 +1,16 @@
 // Sign-in failures in plain sentences, each with what to do.
+export type SignInRefusal =
+  "MissingMailScope" | "NoRefreshToken" | "EmailNotVerified" | "NotAllowed" | "AccountLinkRefused";
+
 const MESSAGES: Record<string, string> = {
+  NotAllowed:
+    "This Google account is not allowed to use this Mailroom. Ask its administrator to add your address (ALLOWED_EMAILS) or your domain (ALLOWED_DOMAINS), or sign in with an account that is allowed.",
+  EmailNotVerified:
+    "Google has not verified this account's email address, so Mailroom cannot tell that it is yours. Verify it with Google, then sign in again.",
+  AccountLinkRefused:
+    "You signed in with a different Google account while already signed in. Mailroom links one Google account to each user and did not link this one. To use the other account, sign out first, then sign in with it.",
+  OAuthAccountNotLinked:
+    "This email address already belongs to a Mailroom user with a different Google account. Sign in with that Google account.",
   MissingMailScope:
     'Mailroom needs permission to send email as you. Sign in again and leave the Gmail box ("Read, compose, send…") checked on Google\'s consent screen.',
   NoRefreshToken:

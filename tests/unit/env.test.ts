@@ -65,12 +65,58 @@ describe("env", () => {
     ["TOKEN_ENCRYPTION_OLD_KEYS", "abc,def", /32-byte/],
     ["RELAY_PORT", "-1", /port/],
     ["MAILROOM_WORKER", "sometimes", /"inline" or "off"/],
+    ["NEXTAUTH_URL", "http://mailroom.example.com", /https:\/\//],
+    ["NEXTAUTH_URL", "http://10.0.0.5:3000", /https:\/\//],
+    ["GOOGLE_ISSUER", "http://accounts.google.com", /https:\/\//],
+    ["GOOGLE_ISSUER", "http://localhost.evil.example", /https:\/\//],
+    ["GMAIL_API_URL", "http://gmail.googleapis.com", /https:\/\//],
+    ["ALLOWED_EMAILS", "ada@example.com,not-an-address", /email addresses/],
+    ["ALLOWED_DOMAINS", "example.com,@example.org", /domain names/],
+    ["AUDIT_RETENTION_DAYS", "0", /at least 1/],
   ])("rejects a bad %s (%s) naming the variable", (variable, value, problem) => {
     const error = rejection({ [variable]: value });
     expect(error.variable).toBe(variable);
     expect(error.message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
     expect(error.message).toMatch(problem);
     expect(error.message).not.toContain("\n");
+  });
+});
+
+describe("env: where plain http is allowed", () => {
+  it.each([
+    "http://localhost:3000",
+    "http://127.0.0.1:4400",
+    "http://127.8.9.10",
+    "http://[::1]:3000",
+    "https://mailroom.example.com",
+  ])("accepts %s for NEXTAUTH_URL and GOOGLE_ISSUER", (url) => {
+    const env = parseEnv({ ...required, NEXTAUTH_URL: url, GOOGLE_ISSUER: url });
+    expect(env.NEXTAUTH_URL).toBe(url);
+    expect(env.GOOGLE_ISSUER).toBe(url);
+  });
+});
+
+describe("env: who may sign in", () => {
+  it("reads the allowlists as trimmed, lowercased lists", () => {
+    const env = parseEnv({
+      ...required,
+      ALLOWED_EMAILS: " Ada@Example.com , bob@example.org,",
+      ALLOWED_DOMAINS: "Example.NET",
+    });
+    expect(env.ALLOWED_EMAILS).toEqual(["ada@example.com", "bob@example.org"]);
+    expect(env.ALLOWED_DOMAINS).toEqual(["example.net"]);
+  });
+
+  it("refuses a production start that would let every Google account in", () => {
+    const error = rejection({ NODE_ENV: "production" });
+    expect(error.variable).toBe("ALLOWED_EMAILS");
+    expect(error.message).toMatch(/ALLOWED_DOMAINS must say who may sign in/);
+    expect(
+      parseEnv({ ...required, NODE_ENV: "production", ALLOWED_DOMAINS: "example.com" }),
+    ).toMatchObject({ ALLOWED_DOMAINS: ["example.com"] });
+    expect(
+      parseEnv({ ...required, NODE_ENV: "production", ALLOWED_EMAILS: "a@b.example" }),
+    ).toMatchObject({ ALLOWED_EMAILS: ["a@b.example"] });
   });
 });
 

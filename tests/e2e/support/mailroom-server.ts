@@ -45,6 +45,8 @@ export async function startMailroomServer(
         }),
         NODE_EXTRA_CA_CERTS: emu.caFile,
         MAILROOM_WORKER: "inline",
+        // Tests sign in on example.com; other domains are refused.
+        ALLOWED_DOMAINS: "example.com",
       },
       stdio: ["ignore", "pipe", "pipe"],
     },
