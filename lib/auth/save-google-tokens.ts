@@ -2,6 +2,7 @@
 // first link, so this runs on every sign-in; a reconnect also clears "reconnect needed".
 import "server-only";
 import { recordAuditEvent } from "../audit/record-audit-event";
+import { accountTokenPlace } from "../crypto/sealed-columns";
 import { tokenSealer } from "../crypto/sealer";
 import type { Db } from "../db";
 import { forgetAccessToken } from "../google/access-token";
@@ -41,13 +42,20 @@ export async function saveGoogleTokens(
         hostedDomain: profile.hd ?? null,
         scope: tokens.scope ?? account.scope,
         accessTokenSealed: tokens.access_token
-          ? sealer.seal(tokens.access_token)
+          ? sealer.seal(tokens.access_token, accountTokenPlace(account.id, "accessTokenSealed"))
           : account.accessTokenSealed,
         accessTokenExpiresAt: tokens.expires_at
           ? new Date(tokens.expires_at * 1000)
           : account.accessTokenExpiresAt,
         // Google sends a refresh token only on consent; keep the stored one otherwise.
-        ...(tokens.refresh_token ? { refreshTokenSealed: sealer.seal(tokens.refresh_token) } : {}),
+        ...(tokens.refresh_token
+          ? {
+              refreshTokenSealed: sealer.seal(
+                tokens.refresh_token,
+                accountTokenPlace(account.id, "refreshTokenSealed"),
+              ),
+            }
+          : {}),
         lastRefreshedAt: new Date(),
         reconnectReason: null,
         reconnectSince: null,

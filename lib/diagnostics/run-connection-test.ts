@@ -8,7 +8,7 @@ import { checkAuth, type AuthContext } from "./check-auth";
 import { checkDns } from "./check-dns";
 import { checkTcp } from "./check-tcp";
 import { checkTls } from "./check-tls";
-import { redact } from "./redact";
+import { redactAll } from "./redact";
 import { runStep, skippedStep, type DiagnosticSession } from "./run-step";
 import { DIAGNOSTIC_STEPS, type ConnectionTestResult, type StepResult } from "./types";
 
@@ -96,8 +96,11 @@ async function runSteps(session: DiagnosticSession, auth: AuthContext): Promise<
   return [dns.result, tcp.result, tls.result, signIn.result];
 }
 
-/** Defense in depth: no token may leave in any text, whatever an error message contained. */
+/**
+ * Defense in depth: no token or XOAUTH2 payload may leave in any text, whatever an error message
+ * contained. Each string is scrubbed as it is (not its JSON form, whose escapes would shift the
+ * start of a base64 payload that follows a line break).
+ */
 function scrub(result: ConnectionTestResult, secrets: string[]): ConnectionTestResult {
-  if (secrets.length === 0) return result;
-  return JSON.parse(redact(JSON.stringify(result), secrets)) as ConnectionTestResult;
+  return redactAll(result, secrets);
 }

@@ -1,6 +1,7 @@
 // A valid access token for a Google account: the cached one until shortly before expiry,
 // otherwise one refresh, shared by every concurrent caller in this process.
 import "server-only";
+import { accountTokenPlace } from "../crypto/sealed-columns";
 import { tokenSealer } from "../crypto/sealer";
 import { recordAuditEvent, type AuditEntry } from "../audit/record-audit-event";
 import { db } from "../db";
@@ -76,7 +77,10 @@ async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessT
     account.accessTokenExpiresAt &&
     isFresh(account.accessTokenExpiresAt)
   ) {
-    const stored = sealer.open(account.accessTokenSealed);
+    const stored = sealer.open(
+      account.accessTokenSealed,
+      accountTokenPlace(accountId, "accessTokenSealed"),
+    );
     // Forced: still take the stored token if another process refreshed it moments ago.
     const refreshedElsewhere =
       stored !== cache.get(accountId)?.accessToken &&
@@ -106,19 +110,30 @@ async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessT
       tokenEndpoint: token_endpoint,
       clientId: config.GOOGLE_CLIENT_ID,
       clientSecret: config.GOOGLE_CLIENT_SECRET,
-      refreshToken: sealer.open(account.refreshTokenSealed),
+      refreshToken: sealer.open(
+        account.refreshTokenSealed,
+        accountTokenPlace(accountId, "refreshTokenSealed"),
+      ),
     });
     await prisma.$transaction(async (tx) => {
       await tx.account.update({
         where: { id: accountId },
         data: {
-          accessTokenSealed: sealer.seal(refreshed.accessToken),
+          accessTokenSealed: sealer.seal(
+            refreshed.accessToken,
+            accountTokenPlace(accountId, "accessTokenSealed"),
+          ),
           accessTokenExpiresAt: refreshed.expiresAt,
           lastRefreshedAt: new Date(),
           ...(refreshed.scope ? { scope: refreshed.scope } : {}),
           // Google usually omits the refresh token on refresh: keep the stored one then.
           ...(refreshed.refreshToken
-            ? { refreshTokenSealed: sealer.seal(refreshed.refreshToken) }
+            ? {
+                refreshTokenSealed: sealer.seal(
+                  refreshed.refreshToken,
+                  accountTokenPlace(accountId, "refreshTokenSealed"),
+                ),
+              }
             : {}),
         },
       });

@@ -147,8 +147,8 @@ test.describe("security", () => {
       "SELECT id, refreshTokenSealed, accessTokenSealed FROM Account",
     );
     const tokens = [
-      app.openSealed(account!.refreshTokenSealed),
-      app.openSealed(account!.accessTokenSealed),
+      app.openSealed(account!.refreshTokenSealed, account!.id, "refreshTokenSealed"),
+      app.openSealed(account!.accessTokenSealed, account!.id, "accessTokenSealed"),
     ];
     const seen: string[] = [];
     first.on("response", async (response) => {

@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import { saveGoogleTokens } from "../../lib/auth/save-google-tokens";
+import { accountTokenPlace } from "../../lib/crypto/sealed-columns";
 import { tokenSealer } from "../../lib/crypto/sealer";
 import { db } from "../../lib/db";
 import { closeAllTransports } from "../../lib/mail/transport-pool";
@@ -213,15 +214,18 @@ describe("ownership and storage", () => {
     await drainOutbox(); // forces a refresh, so a new access token is stored too
     const prisma = await db();
     const stored = await prisma.account.findUniqueOrThrow({ where: { id: account.id } });
-    expect(stored.refreshTokenSealed).toMatch(/^v1\./);
-    expect(stored.accessTokenSealed).toMatch(/^v1\./);
+    expect(stored.refreshTokenSealed).toMatch(/^v2\./);
+    expect(stored.accessTokenSealed).toMatch(/^v2\./);
     await prisma.$executeRawUnsafe("PRAGMA wal_checkpoint(FULL)");
     const files = [databaseFile, `${databaseFile}-wal`].filter((f) => existsSync(f));
     const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
     expect(bytes.length).toBeGreaterThan(0);
     expect(bytes.includes(tokens.refreshToken)).toBe(false);
     expect(bytes.includes(tokens.accessToken)).toBe(false);
-    const refreshedAccessToken = tokenSealer().open(stored.accessTokenSealed!);
+    const refreshedAccessToken = tokenSealer().open(
+      stored.accessTokenSealed!,
+      accountTokenPlace(account.id, "accessTokenSealed"),
+    );
     expect(refreshedAccessToken).not.toBe(tokens.accessToken);
     expect(bytes.includes(refreshedAccessToken)).toBe(false);
   });

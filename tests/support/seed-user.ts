@@ -1,5 +1,6 @@
 // Creates a signed-in Mailroom user whose Google account holds real (sealed) emulator tokens.
 import type { Emulator } from "../../emulator";
+import { accountTokenPlace } from "../../lib/crypto/sealed-columns";
 import { tokenSealer } from "../../lib/crypto/sealer";
 import { db } from "../../lib/db";
 import { TEST_CLIENT } from "./test-app-env";
@@ -12,15 +13,27 @@ export async function seedUser(emu: Emulator, email: string) {
     scope: "openid email profile https://mail.google.com/",
   });
   const user = await prisma.user.create({ data: { email } });
-  const account = await prisma.account.create({
+  // As at sign-in: the row exists first, and its tokens are sealed to its id.
+  const { id } = await prisma.account.create({
     data: {
       userId: user.id,
       provider: "google",
       providerAccountId: `sub-${email}`,
       email,
       scope: "openid email profile https://mail.google.com/",
-      refreshTokenSealed: sealer.seal(tokens.refreshToken),
-      accessTokenSealed: sealer.seal(tokens.accessToken),
+    },
+  });
+  const account = await prisma.account.update({
+    where: { id },
+    data: {
+      refreshTokenSealed: sealer.seal(
+        tokens.refreshToken,
+        accountTokenPlace(id, "refreshTokenSealed"),
+      ),
+      accessTokenSealed: sealer.seal(
+        tokens.accessToken,
+        accountTokenPlace(id, "accessTokenSealed"),
+      ),
       accessTokenExpiresAt: new Date(Date.now() + tokens.expiresIn * 1000),
     },
   });

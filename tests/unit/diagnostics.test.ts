@@ -9,7 +9,7 @@ import {
   StepTimeoutError,
   type Target,
 } from "../../lib/diagnostics/explain-failure";
-import { oneLine, redact } from "../../lib/diagnostics/redact";
+import { oneLine, redact, redactAll } from "../../lib/diagnostics/redact";
 import { ehloKeywords, SmtpDialogue } from "../../lib/diagnostics/smtp-dialogue";
 import { ReconnectNeededError } from "../../lib/google/access-token";
 
@@ -174,7 +174,75 @@ describe("SmtpDialogue", () => {
   });
 });
 
+/** What nodemailer's client sends for AUTH XOAUTH2 (and what its debug log would show unmasked). */
+const xoauth2 = (user: string, token: string) =>
+  Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`).toString("base64");
+/** Gmail's 334 challenge after a refused token: base64 JSON that names "Bearer" but holds no secret. */
+const GMAIL_CHALLENGE =
+  "eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==";
+const STALE = "ya29.a0AfB_byDdS3kVq8mPz1stale-access-token-0123456789";
+const FRESH = "ya29.a0AfB_byC7wXn2Lr5Tq9fresh-access-token-9876543210";
+
+/** A session in nodemailer's debug-log format: a refused token, then a refreshed one sent after a 334. */
+function transcript(): string {
+  const at = (n: number) => `[2026-05-04 09:12:0${n}] DEBUG [Kx3hPq7sT0]`;
+  return [
+    `${at(1)} S: 220 smtp.gmail.com ESMTP a640c23a62f3a-ad52d4b0a1esm1234567866b.42 - gsmtp`,
+    `${at(1)} C: EHLO [127.0.0.1]`,
+    `${at(1)} S: 250-smtp.gmail.com at your service, [203.0.113.7]`,
+    `${at(1)} S: 250-SIZE 35882577`,
+    `${at(1)} S: 250-AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH`,
+    `${at(1)} S: 250 SMTPUTF8`,
+    `${at(2)} C: AUTH XOAUTH2 ${xoauth2("owner@gmail.com", STALE)}`,
+    `${at(2)} S: 334 ${GMAIL_CHALLENGE}`,
+    `${at(2)} C: `,
+    `${at(2)} S: 535-5.7.8 Username and Password not accepted. For more information, go to`,
+    `${at(2)} S: 535 5.7.8  https://support.google.com/mail/?p=BadCredentials a640c23a62f3a-ad52d4b0a1esm1234567866b.42 - gsmtp`,
+    `${at(3)} C: AUTH XOAUTH2`,
+    `${at(3)} S: 334 `,
+    `${at(3)} C: ${xoauth2("owner@gmail.com", FRESH)}`,
+    `${at(3)} S: 235 2.7.0 Accepted`,
+  ].join("\n");
+}
+
 describe("redact", () => {
+  it("removes XOAUTH2 payloads from an SMTP transcript, on the AUTH line and after a 334, even with no token known", () => {
+    for (const secrets of [[], [STALE, FRESH]]) {
+      const out = redact(transcript(), secrets);
+      for (const secret of [STALE, FRESH, xoauth2("owner@gmail.com", STALE)]) {
+        expect(out).not.toContain(secret);
+      }
+      expect(out).not.toContain(xoauth2("owner@gmail.com", FRESH));
+      const lines = out.split("\n");
+      expect(lines[6]).toBe("[2026-05-04 09:12:02] DEBUG [Kx3hPq7sT0] C: AUTH XOAUTH2 [redacted]");
+      expect(lines[13]).toBe("[2026-05-04 09:12:03] DEBUG [Kx3hPq7sT0] C: [redacted]");
+      // Everything else — Gmail's challenge, its reply and its session id — stays as it was.
+      const kept = transcript().split("\n");
+      for (const i of [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 14]) expect(lines[i]).toBe(kept[i]);
+    }
+  });
+
+  it("removes any base64 that decodes to a Bearer credential, and plain Bearer credentials", () => {
+    const quoted = Buffer.from(`auth=Bearer ${FRESH}`).toString("base64");
+    expect(redact(`client said "${quoted}".`, [])).toBe('client said "[redacted]".');
+    expect(redact(`Authorization: Bearer ${FRESH}`, [])).toBe("Authorization: Bearer [redacted]");
+    const ofToken = Buffer.from(FRESH).toString("base64");
+    expect(redact(`token ${ofToken} end`, [FRESH])).toBe("token [redacted] end");
+  });
+
+  it("scrubs every string of a result, including a payload that follows a line break", () => {
+    const result = {
+      ok: false,
+      steps: [
+        { detail: "Gmail refused", reply: `334 ${GMAIL_CHALLENGE}\n${xoauth2("a@b.c", STALE)}` },
+      ],
+    };
+    expect(redactAll(result, [])).toEqual({
+      ok: false,
+      steps: [{ detail: "Gmail refused", reply: `334 ${GMAIL_CHALLENGE}\n[redacted]` }],
+    });
+  });
+
   it("removes every occurrence of a secret and tidies the text", () => {
     const token = "ya29.a0AfH6SMBx-secret-token";
     expect(redact(`Bearer ${token} and again ${token}`, [token])).toBe(

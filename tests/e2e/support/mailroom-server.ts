@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { startEmulator, type Emulator } from "../../../emulator";
+import { accountTokenPlace, type SealedAccountColumn } from "../../../lib/crypto/sealed-columns";
 import { createTokenSealer } from "../../../lib/crypto/token-sealer";
 import { createTestDatabase, emulatorEnv } from "../../support/test-app-env";
 
@@ -13,8 +14,8 @@ export interface MailroomServer {
   baseUrl: string;
   emu: Emulator;
   databaseFile: string;
-  /** Opens a sealed token from the app's database with the app's key. */
-  openSealed(sealed: string): string;
+  /** Opens a sealed token from the app's database with the app's key, where it is stored. */
+  openSealed(sealed: string, accountId: string, column: SealedAccountColumn): string;
   /** Runs a read-only query against the app's database. */
   query<T>(sql: string, ...params: unknown[]): T[];
   stop(): Promise<void>;
@@ -74,7 +75,8 @@ export async function startMailroomServer(
     baseUrl,
     emu,
     databaseFile: database.file,
-    openSealed: (sealed) => sealer.open(sealed),
+    openSealed: (sealed, accountId, column) =>
+      sealer.open(sealed, accountTokenPlace(accountId, column)),
     query<T>(sql: string, ...params: unknown[]): T[] {
       const sqlite = new Database(database.file, { readonly: true, fileMustExist: true });
       try {
