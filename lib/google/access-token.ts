@@ -3,6 +3,7 @@
 import "server-only";
 import { accountTokenPlace } from "../crypto/sealed-columns";
 import { tokenSealer } from "../crypto/sealer";
+import { SealError } from "../crypto/token-sealer";
 import { recordAuditEvent, type AuditEntry } from "../audit/record-audit-event";
 import { db } from "../db";
 import { env } from "../env";
@@ -77,16 +78,15 @@ async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessT
     account.accessTokenExpiresAt &&
     isFresh(account.accessTokenExpiresAt)
   ) {
-    const stored = sealer.open(
-      account.accessTokenSealed,
-      accountTokenPlace(accountId, "accessTokenSealed"),
+    const stored = openOrNull(() =>
+      sealer.open(account.accessTokenSealed!, accountTokenPlace(accountId, "accessTokenSealed")),
     );
     // Forced: still take the stored token if another process refreshed it moments ago.
     const refreshedElsewhere =
       stored !== cache.get(accountId)?.accessToken &&
       !!account.lastRefreshedAt &&
       Date.now() - account.lastRefreshedAt.getTime() < RECENT_REFRESH_MS;
-    if (!force || refreshedElsewhere) {
+    if (stored !== null && (!force || refreshedElsewhere)) {
       const token = {
         accessToken: stored,
         expiresAt: account.accessTokenExpiresAt,
@@ -103,6 +103,18 @@ async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessT
     throw new ReconnectNeededError(accountId, reason);
   }
 
+  const refreshToken = openOrNull(() =>
+    sealer.open(account.refreshTokenSealed!, accountTokenPlace(accountId, "refreshTokenSealed")),
+  );
+  if (refreshToken === null) {
+    // Sealed under a key this process lacks, altered, or copied from another row: only a new
+    // sign-in can replace it, so the account waits for one instead of retrying forever.
+    const reason =
+      "The stored Google token cannot be opened (sealed under a key Mailroom no longer has, or altered); sign in again to store a new one.";
+    await markReconnectNeeded(accountId, reason);
+    throw new ReconnectNeededError(accountId, reason);
+  }
+
   const config = env();
   const { token_endpoint } = await discover(config.GOOGLE_ISSUER);
   try {
@@ -110,10 +122,7 @@ async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessT
       tokenEndpoint: token_endpoint,
       clientId: config.GOOGLE_CLIENT_ID,
       clientSecret: config.GOOGLE_CLIENT_SECRET,
-      refreshToken: sealer.open(
-        account.refreshTokenSealed,
-        accountTokenPlace(accountId, "refreshTokenSealed"),
-      ),
+      refreshToken,
     });
     await prisma.$transaction(async (tx) => {
       await tx.account.update({
@@ -186,4 +195,17 @@ export async function markReconnectNeeded(
 
 function isFresh(expiresAt: Date): boolean {
   return expiresAt.getTime() - EXPIRY_MARGIN_MS > Date.now();
+}
+
+/** A sealed token's plaintext, or null when it does not open (its SealError says why). */
+function openOrNull(open: () => string): string | null {
+  try {
+    return open();
+  } catch (error) {
+    if (error instanceof SealError) {
+      console.error(`access-token: a stored token did not open: ${error.message}`);
+      return null;
+    }
+    throw error;
+  }
 }
