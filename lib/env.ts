@@ -110,9 +110,11 @@ export const envSchema = z
     AUDIT_RETENTION_DAYS: count("a whole number of days")
       .min(1, { message: "must be at least 1" })
       .default(365),
-    // Sending limits per Google account, counted by Mailroom over a rolling window.
-    DAILY_LIMIT: count("a whole number of messages").default(500),
+    // Sending limits per Google account, counted by Mailroom over a rolling window: consumer Gmail
+    // counts recipients (To + Cc + Bcc), Workspace both messages and recipients.
+    DAILY_LIMIT: count("a whole number of recipients").default(500),
     WORKSPACE_DAILY_LIMIT: count("a whole number of messages").default(2000),
+    WORKSPACE_DAILY_RECIPIENT_LIMIT: count("a whole number of recipients").default(10_000),
     QUOTA_WINDOW_MINUTES: count("a whole number of minutes")
       .min(1, { message: "must be at least 1" })
       .default(24 * 60),
@@ -122,6 +124,19 @@ export const envSchema = z
     MAX_MESSAGE_AGE_HOURS: count("a whole number of hours")
       .min(1, { message: "must be at least 1" })
       .default(72),
+    // One attempt's overall deadline: past it the account's connections are closed and the
+    // message is retried later, so a server that stops answering cannot hold a send forever.
+    SEND_DEADLINE_SECONDS: count("a whole number of seconds")
+      .min(1, { message: "must be at least 1" })
+      .default(120),
+    // What one user may queue: messages waiting (queued, deferred or sending) at most, and
+    // messages accepted per minute (counted per process).
+    USER_MAX_QUEUED: count("a whole number of messages")
+      .min(1, { message: "must be at least 1" })
+      .default(10_000),
+    USER_SEND_RATE_PER_MINUTE: count("a whole number of messages per minute")
+      .min(1, { message: "must be at least 1" })
+      .default(1_000),
     // Messages in flight per worker: enough to keep every account's 3 pooled connections busy.
     WORKER_CONCURRENCY: count("a whole number of parallel sends")
       .min(1, { message: "must be at least 1" })

@@ -7,7 +7,10 @@ import { MESSAGE_STATUSES, type MessageStatus } from "../queue/message-status";
 import { findUserAccount } from "./find-user-account";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
-/** Gmail's daily sending limits (GMAIL.md): about 500 for consumer Gmail, 2,000 for Workspace. */
+/**
+ * Gmail's daily sending limits (GMAIL.md): about 500 recipients for consumer Gmail, 2,000
+ * messages for Workspace (which also caps recipients at 10,000).
+ */
 export const DAILY_LIMIT = { gmail: 500, workspace: 2000 } as const;
 
 export interface AccountStatus {
@@ -30,7 +33,10 @@ export interface AccountStatus {
     reconnectSince: Date | null;
   };
   usage: {
-    /** Messages sent in the rolling 24 hours before `now`. */
+    /**
+     * What counts against the limit in the rolling 24 hours before `now`: recipients (To + Cc +
+     * Bcc) of the messages sent for consumer Gmail, messages sent for Workspace.
+     */
     sentLast24h: number;
     dailyLimit: number;
     remaining: number;
@@ -54,10 +60,16 @@ export async function getAccountStatus(
   const mine = { userId, accountId: account.id };
   const sentInWindow = { ...mine, status: "sent", sentAt: { gt: windowStart, lte: now } };
 
-  const [sentLast24h, grouped] = await Promise.all([
-    prisma.message.count({ where: sentInWindow }),
+  const kind = account.hostedDomain ? "workspace" : "gmail";
+  const [sent, grouped] = await Promise.all([
+    prisma.message.aggregate({
+      where: sentInWindow,
+      _count: { _all: true },
+      _sum: { recipientCount: true },
+    }),
     prisma.message.groupBy({ by: ["status"], where: mine, _count: { _all: true } }),
   ]);
+  const sentLast24h = kind === "gmail" ? (sent._sum.recipientCount ?? 0) : sent._count._all;
 
   const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<
     MessageStatus,
@@ -67,16 +79,23 @@ export async function getAccountStatus(
     if (row.status in counts) counts[row.status as MessageStatus] = row._count._all;
   }
 
-  const kind = account.hostedDomain ? "workspace" : "gmail";
   const dailyLimit = DAILY_LIMIT[kind];
   let nextSlotAt: Date | null = null;
   if (sentLast24h >= dailyLimit) {
-    const oldest = await prisma.message.findFirst({
+    // A slot frees when enough of the oldest sends leave the window to bring usage under the limit.
+    const oldestFirst = await prisma.message.findMany({
       where: sentInWindow,
       orderBy: { sentAt: "asc" },
-      select: { sentAt: true },
+      select: { sentAt: true, recipientCount: true },
     });
-    nextSlotAt = oldest?.sentAt ? new Date(oldest.sentAt.getTime() + DAY_MS) : null;
+    let freed = 0;
+    for (const m of oldestFirst) {
+      freed += kind === "gmail" ? m.recipientCount : 1;
+      if (sentLast24h - freed < dailyLimit) {
+        nextSlotAt = m.sentAt ? new Date(m.sentAt.getTime() + DAY_MS) : null;
+        break;
+      }
+    }
   }
 
   const scopes = account.scope.split(/\s+/).filter(Boolean);

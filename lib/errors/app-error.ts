@@ -7,6 +7,7 @@ export type AppErrorCode =
   | "conflict"
   | "reconnect_needed"
   | "google_unavailable"
+  | "rate_limited"
   | "internal";
 
 const STATUS: Record<AppErrorCode, number> = {
@@ -17,6 +18,7 @@ const STATUS: Record<AppErrorCode, number> = {
   conflict: 409,
   reconnect_needed: 409,
   google_unavailable: 502,
+  rate_limited: 429,
   internal: 500,
 };
 
@@ -26,6 +28,8 @@ export class AppError extends Error {
     readonly code: AppErrorCode,
     message: string,
     readonly details?: Record<string, string>,
+    /** When to try again (rate_limited): an API answers it as Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "AppError";

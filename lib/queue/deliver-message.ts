@@ -1,10 +1,11 @@
 // Sends one claimed message and records what Gmail said: sent, deferred, failed, or waiting
-// for the account to be reconnected.
+// for the account to be reconnected. An attempt has an overall deadline (SEND_DEADLINE_SECONDS):
+// a server that stops answering costs a retry, not a message stuck "sending".
 import "server-only";
 import { outboxOf, type Db } from "../db";
 import { markReconnectNeeded, ReconnectNeededError } from "../google/access-token";
 import { classifySmtpError } from "../mail/classify-smtp-error";
-import { transportFor } from "../mail/transport-pool";
+import { closeTransport, transportFor } from "../mail/transport-pool";
 import { env } from "../env";
 import { retryDelayMs } from "./backoff";
 import { LEASE_MS, type ClaimedMessage } from "./claim-next-message";
@@ -30,19 +31,35 @@ export async function deliverMessage(
       })
       .catch(() => undefined);
   }, LEASE_MS / 3);
+  const deadlineSeconds = env().SEND_DEADLINE_SECONDS;
+  let deadline: NodeJS.Timeout | undefined;
   let info: SendInfo;
   try {
     const transport = transportFor(message.account.id, message.account.email);
-    info = await transport.sendMail({
+    const sending = transport.sendMail({
       envelope: { from: message.fromAddress, to: recipients },
       raw: message.mime,
     });
+    const overdue = new Promise<never>((_, reject) => {
+      deadline = setTimeout(() => {
+        // The account's connections may all be stuck the same way: start afresh. Its other
+        // sends in flight fail with the closed connection and are retried too.
+        closeTransport(message.account.id);
+        reject(new SendDeadlineError(deadlineSeconds));
+      }, deadlineSeconds * 1000);
+    });
+    // Past the deadline the send's own outcome no longer counts (if Gmail did take the message,
+    // the retry is a duplicate: at least once, never lost).
+    sending.catch(() => undefined);
+    info = await Promise.race([sending, overdue]);
   } catch (error) {
+    clearTimeout(deadline);
     clearInterval(renewal);
     onSmtpDone?.();
     await recordFailure(prisma, message, error);
     return;
   }
+  clearTimeout(deadline);
   clearInterval(renewal);
   onSmtpDone?.();
   // Reply and status land in one transaction right after the 250 (the database thread's next
@@ -58,6 +75,15 @@ export async function deliverMessage(
     at: new Date(),
   };
   await outboxOf(prisma).markSent(record);
+}
+
+/** The attempt's overall deadline passed without an answer from Gmail. */
+export class SendDeadlineError extends Error {
+  readonly code = "ETIMEDOUT";
+  constructor(readonly seconds: number) {
+    super(`No answer from Gmail within ${seconds} s; the connection was closed`);
+    this.name = "SendDeadlineError";
+  }
 }
 
 interface SendInfo {
@@ -79,10 +105,12 @@ async function recordFailure(prisma: Db, message: ClaimedMessage, error: unknown
   }
 
   const failure = classifySmtpError(error);
+  // A deadline is ours, not one of Gmail's network failures: say exactly what happened.
+  const what = error instanceof SendDeadlineError ? error.message : failure.explanation?.title;
   const base = {
     smtpCode: failure.code ?? null,
     smtpReply: failure.reply,
-    lastError: failure.explanation?.title ?? failure.reply,
+    lastError: what ?? failure.reply,
   };
   const maxAgeHours = env().MAX_MESSAGE_AGE_HOURS;
   const expired = now - message.createdAt.getTime() > maxAgeHours * 3_600_000;
@@ -151,7 +179,7 @@ async function recordFailure(prisma: Db, message: ClaimedMessage, error: unknown
         status: "deferred",
         nextAttemptAt,
         event: "deferred",
-        detail: `${failure.explanation?.title ?? "Temporary failure"}; next attempt at ${nextAttemptAt.toISOString()}`,
+        detail: `${what ?? "Temporary failure"}; next attempt at ${nextAttemptAt.toISOString()}`,
       });
       return;
     }

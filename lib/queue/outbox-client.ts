@@ -8,6 +8,14 @@ import type { ClaimRequest, OutboxOps } from "./outbox-ops";
 import type { OutboxReply, OutboxRequest } from "./outbox-protocol";
 import type { ClaimedMessage, NewMessage, SentRecord } from "./outbox-sql";
 
+/** The user's backlog is full: the message was not accepted. */
+export class BacklogFullError extends Error {
+  constructor(readonly waiting: number) {
+    super(`The user already has ${waiting} messages waiting.`);
+    this.name = "BacklogFullError";
+  }
+}
+
 interface Waiter {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
@@ -38,9 +46,13 @@ export class OutboxClient {
     return this.call("accountOfUser", [userId]);
   }
 
-  /** Resolves once message, bodies and "queued" event are durably committed. */
+  /**
+   * Resolves once message, bodies and "queued" event are durably committed; rejects with
+   * BacklogFullError when the user already has `message.maxWaiting` messages waiting.
+   */
   async insertMessage(message: NewMessage): Promise<string> {
     const id = await this.call("insertMessage", [message]);
+    if (typeof id !== "string") throw new BacklogFullError(id.waiting);
     this.recentMime.remember(id, message.mime);
     return id;
   }

@@ -7,6 +7,7 @@ import {
   accountOfUser,
   claimCandidate,
   dueCandidates,
+  failMessage,
   insertMessage,
   markSent,
   mimeOf,
@@ -21,8 +22,10 @@ import {
   gmailQuotaResumesAt,
   quotaAllowance,
   sendingLimitsFor,
+  quotaWaitReason,
   takeSendSlot,
   type LimitSettings,
+  type SendingLimits,
 } from "./sending-limits";
 
 type Conn = BetterSqlite3.Database;
@@ -97,7 +100,11 @@ function groupByAccount(candidates: Candidate[]): Map<string, Candidate[]> {
   return byAccount;
 }
 
-/** Claims what the account's daily limit and pace allow of its candidates; pauses it when full. */
+/**
+ * Claims, oldest first, the candidates whose recipients fit in what the account's daily limit
+ * leaves, under its pace. When the next one does not fit, the account pauses until enough
+ * recipients age out of the window; a message larger than the whole limit fails instead.
+ */
 function claimForAccount(
   conn: Conn,
   accountId: string,
@@ -108,20 +115,29 @@ function claimForAccount(
   if (!first) return [];
   const { now } = request;
   const limits = sendingLimitsFor(first, request.limits);
-  const quota = quotaAllowance(conn, accountId, limits, now);
+  // A message with more recipients than the whole limit could wait forever: fail it now.
+  const sendable = candidates.filter((candidate) => {
+    if (candidate.recipientCount <= limits.recipientLimit) return true;
+    failMessage(conn, candidate.id, tooManyRecipients(candidate, limits), now);
+    return false;
+  });
+  const next = sendable[0];
+  if (!next) return [];
+  const quota = quotaAllowance(conn, accountId, limits, next.recipientCount, now);
   if ("slot" in quota) {
-    // The account waits until its window frees a slot; its messages stay queued.
-    const when = formatSlot(quota.slot);
+    // Messages being sent hold what the next one needs: their outcome decides, at a later claim.
+    if (!quota.slot) return [];
+    // The account waits until its window frees enough; its messages stay queued.
     pauseAccount(
       conn,
       accountId,
       quota.slot,
-      `Daily limit of ${limits.dailyLimit} messages reached; next slot at ${when}`,
+      quotaWaitReason(limits, quota.used, next.recipientCount, quota.slot),
       {
-        messageId: first.id,
+        messageId: next.id,
         type: "waiting",
         status: "queued",
-        detail: `Waiting for quota, next slot at ${when}`,
+        detail: `Waiting for quota, next slot at ${formatSlot(quota.slot)}`,
       },
       now,
     );
@@ -129,11 +145,26 @@ function claimForAccount(
   }
   if (!takeSendSlot(conn, accountId, limits, now)) return [];
   // A paced account starts one message per slot.
-  const allowed = limits.paceMs > 0 ? 1 : quota.allowed;
+  const allowed = limits.paceMs > 0 ? 1 : sendable.length;
+  let { messages, recipients } = quota;
   const claimed: LeasedMessage[] = [];
-  for (const candidate of candidates.slice(0, allowed)) {
+  for (const candidate of sendable.slice(0, allowed)) {
+    // Oldest first: a message that does not fit waits, and so do the ones behind it.
+    if (messages < 1 || candidate.recipientCount > recipients) break;
     const message = claimCandidate(conn, candidate, request.workerId, request.lockedUntil, now);
-    if (message) claimed.push(message);
+    if (!message) continue;
+    claimed.push(message);
+    messages -= 1;
+    recipients -= candidate.recipientCount;
   }
   return claimed;
+}
+
+function tooManyRecipients(candidate: Candidate, limits: SendingLimits): string {
+  const fmt = (n: number) => n.toLocaleString("en-US");
+  return (
+    `This message has ${fmt(candidate.recipientCount)} recipients, more than the account's ` +
+    `daily limit of ${fmt(limits.recipientLimit)}, so it can never be sent; ` +
+    `split it into smaller messages`
+  );
 }

@@ -1,6 +1,6 @@
 // The outbox's hot path as prepared SQLite statements, run by the outbox's database thread
 // (lib/queue/outbox-thread.ts) on a connection of its own: accepting a message, claiming a batch
-// of due messages, and recording a 250. The writers run as pieces of a group commit
+// of due messages (within the account's daily limit), and recording a 250. The writers run as pieces of a group commit
 // (lib/queue/group-commit.ts), which commits each piece whole or not at all. Rows are written
 // exactly as Prisma writes them (ISO dates with "+00:00", JSON text, cuid-like ids), so the rest
 // of the app reads them through Prisma unchanged. Everything else about messages goes through
@@ -43,7 +43,8 @@ function prepare(conn: Conn) {
   const s = (sql: string): Statement => conn.prepare(sql).safeIntegers(false);
   // The due candidates of one status, oldest first, walking the (status, nextAttemptAt) index.
   const due = (status: string, extra = "") =>
-    s(`SELECT m.id, m.status, m.accountId, m.nextAttemptAt, a.email, a.hostedDomain
+    s(`SELECT m.id, m.status, m.accountId, m.nextAttemptAt, m.recipientCount, a.email,
+              a.hostedDomain
        FROM Message m JOIN Account a ON a.id = m.accountId
        WHERE m.status = '${status}' AND m.nextAttemptAt <= @now ${extra}
          AND a.reconnectReason IS NULL AND (a.nextSendAt IS NULL OR a.nextSendAt <= @now)
@@ -52,11 +53,15 @@ function prepare(conn: Conn) {
     accountOfUser: s(`SELECT id, email FROM Account WHERE userId = ? AND provider = 'google'
                       ORDER BY createdAt ASC LIMIT 1`),
     insertMessage: s(`INSERT INTO Message (id, userId, accountId, status, source, messageIdHeader,
-                        fromAddress, "to", cc, bcc, subject, sizeBytes, attempts, nextAttemptAt,
-                        scheduledAt, createdAt, updatedAt)
+                        fromAddress, "to", cc, bcc, subject, sizeBytes, recipientCount, attempts,
+                        nextAttemptAt, scheduledAt, createdAt, updatedAt)
                       VALUES (@id, @userId, @accountId, 'queued', @source, @messageIdHeader,
-                        @fromAddress, @to, @cc, @bcc, @subject, @sizeBytes, 0, @nextAttemptAt,
-                        @scheduledAt, @now, @now)`),
+                        @fromAddress, @to, @cc, @bcc, @subject, @sizeBytes, @recipientCount, 0,
+                        @nextAttemptAt, @scheduledAt, @now, @now)`),
+    // Counted on the (userId, status) index, and no further than the cap: a full backlog costs
+    // no more to refuse than a short one to accept.
+    waitingOfUser: s(`SELECT COUNT(*) FROM (SELECT 1 FROM Message
+                        WHERE userId = ? AND status IN ('queued', 'deferred', 'sending') LIMIT ?)`).pluck(),
     insertContent: s(`INSERT INTO MessageContent (messageId, textBody, mime)
                       VALUES (@id, @textBody, @mime)`),
     mime: s(`SELECT mime FROM MessageContent WHERE messageId = ?`).pluck(),
@@ -66,13 +71,23 @@ function prepare(conn: Conn) {
     dueQueued: due("queued"),
     dueDeferred: due("deferred"),
     dueStranded: due("sending", "AND m.lockedUntil < @now"),
-    // sentAt is set only when a message is sent, so the (accountId, sentAt) index alone counts
-    // the account's sent log without reading rows.
-    sentSince: s(`SELECT COUNT(*) AS n FROM Message WHERE accountId = ? AND sentAt > ?`),
-    inFlight: s(`SELECT COUNT(*) AS n FROM Message
-                 WHERE accountId = ? AND status = 'sending' AND lockedUntil >= ?`),
+    // sentAt is set only when a message is sent, so the (accountId, sentAt) index finds the
+    // account's sent log; the window holds at most about a daily limit of rows.
+    sentSince: s(`SELECT COUNT(*) AS messages, COALESCE(SUM(recipientCount), 0) AS recipients
+                  FROM Message WHERE accountId = ? AND sentAt > ?`),
+    inFlight: s(`SELECT COUNT(*) AS messages, COALESCE(SUM(recipientCount), 0) AS recipients
+                 FROM Message WHERE accountId = ? AND status = 'sending' AND lockedUntil >= ?`),
     nthSentSince: s(`SELECT sentAt FROM Message WHERE accountId = ? AND sentAt > ?
                      ORDER BY sentAt LIMIT 1 OFFSET ?`),
+    // The send after which, oldest first, at least @recipients recipients have left the window.
+    sentFreeing: s(`SELECT sentAt FROM (
+                      SELECT sentAt, SUM(recipientCount) OVER (ORDER BY sentAt, id) AS freed
+                      FROM Message WHERE accountId = @accountId AND sentAt > @since)
+                    WHERE freed >= @recipients ORDER BY sentAt LIMIT 1`),
+    fail: s(`UPDATE Message SET status = 'failed', lastError = @reason, lockedUntil = NULL,
+               lockedBy = NULL, updatedAt = @now
+             WHERE id = @id AND (status IN ('queued', 'deferred')
+                                 OR (status = 'sending' AND lockedUntil < @now))`),
     takeSlot: s(`UPDATE Account SET nextSendAt = @next, pauseReason = NULL, updatedAt = @now
                  WHERE id = @id AND (nextSendAt IS NULL OR nextSendAt <= @now)`),
     pauseAccount: s(`UPDATE Account SET nextSendAt = @until, pauseReason = @reason, updatedAt = @now
@@ -141,12 +156,31 @@ export interface NewMessage {
   mime: Buffer;
   scheduledAt?: Date;
   queuedDetail: string;
+  /** Refuse when the user already has this many messages waiting (queued, deferred, sending). */
+  maxWaiting?: number;
 }
 
-/** The message, its bodies and its "queued" event (one batch piece, so they commit together). */
-export function insertMessage(conn: Conn, message: NewMessage, now = new Date()): string {
+/** Why a message was not accepted: the user's backlog is full. */
+export interface BacklogFull {
+  waiting: number;
+}
+
+/**
+ * The message, its bodies and its "queued" event (one batch piece, so they commit together);
+ * or, when the user's backlog is full, nothing. Counted and written in one transaction, so
+ * concurrent accepts (from any process) cannot overshoot the cap.
+ */
+export function insertMessage(
+  conn: Conn,
+  message: NewMessage,
+  now = new Date(),
+): string | BacklogFull {
   inBatch(conn);
   const s = stmts(conn);
+  if (message.maxWaiting !== undefined) {
+    const waiting = s.waitingOfUser.get(message.userId, message.maxWaiting) as number;
+    if (waiting >= message.maxWaiting) return { waiting };
+  }
   const id = newId();
   const at = sqlDate(now);
   s.insertMessage.run({
@@ -161,6 +195,7 @@ export function insertMessage(conn: Conn, message: NewMessage, now = new Date())
     bcc: JSON.stringify(message.bcc),
     subject: message.subject,
     sizeBytes: message.mime.length,
+    recipientCount: message.to.length + message.cc.length + message.bcc.length,
     nextAttemptAt: message.scheduledAt ? sqlDate(message.scheduledAt) : at,
     scheduledAt: message.scheduledAt ? sqlDate(message.scheduledAt) : null,
     now: at,
@@ -179,6 +214,7 @@ export interface Candidate {
   status: string;
   accountId: string;
   nextAttemptAt: string;
+  recipientCount: number;
   email: string;
   hostedDomain: string | null;
 }
@@ -205,12 +241,29 @@ export function dueCandidates(conn: Conn, limit: number, now: Date): Candidate[]
   return all.slice(0, limit);
 }
 
-/** Sends in the rolling window plus live claims: what counts against the daily limit. */
-export function usedInWindow(conn: Conn, accountId: string, since: Date, now: Date) {
+export interface Usage {
+  messages: number;
+  recipients: number;
+}
+
+/** Sends in the rolling window and live claims: what counts against the daily limit. */
+export function usedInWindow(
+  conn: Conn,
+  accountId: string,
+  since: Date,
+  now: Date,
+): { sent: Usage; inFlight: Usage } {
   const s = stmts(conn);
-  const sent = (s.sentSince.get(accountId, sqlDate(since)) as { n: number }).n;
-  const inFlight = (s.inFlight.get(accountId, sqlDate(now)) as { n: number }).n;
+  const sent = s.sentSince.get(accountId, sqlDate(since)) as Usage;
+  const inFlight = s.inFlight.get(accountId, sqlDate(now)) as Usage;
   return { sent, inFlight };
+}
+
+/** The send after `since` whose aging out frees `recipients` recipients in all, or null. */
+export function sentFreeing(conn: Conn, accountId: string, since: Date, recipients: number) {
+  const row = stmts(conn).sentFreeing.get({ accountId, since: sqlDate(since), recipients }) as
+    { sentAt: string } | undefined;
+  return row ? new Date(row.sentAt) : null;
 }
 
 /** The `offset`-th oldest send after `since` (0 = the oldest), or null. */
@@ -240,6 +293,15 @@ export function pauseAccount(
   const at = sqlDate(now);
   stmts(conn).pauseAccount.run({ id: accountId, until: sqlDate(until), reason, now: at });
   insertEvent(conn, event, at);
+}
+
+/** Fails a message that can never go out, with the reason on its timeline (one batch piece). */
+export function failMessage(conn: Conn, messageId: string, reason: string, now: Date): boolean {
+  inBatch(conn);
+  const at = sqlDate(now);
+  if (stmts(conn).fail.run({ id: messageId, reason, now: at }).changes === 0) return false;
+  insertEvent(conn, { messageId, type: "failed", status: "failed", detail: reason }, at);
+  return true;
 }
 
 /** A claimed message as the database thread returns it: everything but its MIME. */

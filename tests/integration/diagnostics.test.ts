@@ -248,6 +248,7 @@ describe("getAccountStatus", () => {
     owner: { userId: string; accountId: string },
     status: string,
     sentAt: Date | null = null,
+    recipientCount = 1,
   ) {
     const prisma = await db();
     await prisma.message.create({
@@ -255,6 +256,7 @@ describe("getAccountStatus", () => {
         ...owner,
         status,
         sentAt,
+        recipientCount,
         messageIdHeader: `<${randomUUID()}@mailroom.test>`,
         fromAddress: "someone@example.com",
         to: ["to@example.org"],
@@ -322,6 +324,27 @@ describe("getAccountStatus", () => {
     const other = await getAccountStatus(eve.user.id);
     expect(other?.account.email).toBe("eve@example.com");
     expect(other?.usage.sentLast24h).toBe(3);
+  });
+
+  it("counts recipients against consumer Gmail's limit, and frees a slot by recipients", async () => {
+    const hal = await seedUser(emu, "hal@example.com");
+    const mine = { userId: hal.user.id, accountId: hal.account.id };
+    await addMessage(mine, "sent", hoursAgo(5), 3);
+    const second = hoursAgo(4);
+    await addMessage(mine, "sent", second, 5);
+    expect((await getAccountStatus(hal.user.id))?.usage).toMatchObject({
+      sentLast24h: 8,
+      dailyLimit: 500,
+      remaining: 492,
+      nextSlotAt: null,
+    });
+
+    // 8 + 495 = 503: back under 500 only once the two oldest sends (8) have left the window.
+    await addMessage(mine, "sent", hoursAgo(3), 95);
+    for (let i = 0; i < 4; i++) await addMessage(mine, "sent", hoursAgo(2), 100);
+    const full = await getAccountStatus(hal.user.id);
+    expect(full?.usage).toMatchObject({ sentLast24h: 503, remaining: 0 });
+    expect(full?.usage.nextSlotAt?.getTime()).toBe(second.getTime() + 24 * 3_600_000);
   });
 
   it("uses the 2,000-message limit for a Google Workspace account", async () => {

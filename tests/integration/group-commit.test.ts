@@ -239,7 +239,13 @@ describe("the outbox's database thread", () => {
       max: 10,
       now,
       lockedUntil: new Date(now.getTime() + 60_000),
-      limits: { dailyLimit: 100, workspaceDailyLimit: 100, windowMs: 86_400_000, paceMs: 0 },
+      limits: {
+        dailyLimit: 100,
+        workspaceDailyLimit: 100,
+        workspaceRecipientLimit: 100,
+        windowMs: 86_400_000,
+        paceMs: 0,
+      },
     });
     const mine = claimed.find((m) => m.id === id);
     expect(Buffer.isBuffer(mine?.mime)).toBe(true);

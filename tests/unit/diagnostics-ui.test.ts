@@ -105,8 +105,24 @@ describe("UsageCard", () => {
     expect(html).toMatch(
       /role="progressbar"[^>]*aria-valuemin="0"[^>]*aria-valuemax="2000"[^>]*aria-valuenow="120"/,
     );
-    expect(html).toContain("1,880 left");
+    expect(html).toContain("1,880 messages left");
+    expect(html).toContain("Messages sent in the last 24 hours");
     expect(html).toMatch(/data-testid="count-failed".*?>4<\/dd>/);
+  });
+
+  it("counts recipients for consumer Gmail, as Gmail does", () => {
+    const html = renderToStaticMarkup(
+      createElement(UsageCard, {
+        usage: { sentLast24h: 42, dailyLimit: 500, remaining: 458, nextSlotAt: null },
+        counts: { queued: 0, sending: 0, sent: 12, deferred: 0, failed: 0, canceled: 0 },
+        kind: "gmail",
+        now,
+      }),
+    );
+    expect(html).toContain("Recipients of messages sent in the last 24 hours");
+    expect(html).toContain('aria-valuetext="42 of 500 recipients"');
+    expect(html).toContain("458 recipients left");
+    expect(html).not.toMatch(/\bmessages left/);
   });
 
   it("says when sending resumes once the limit is reached", () => {

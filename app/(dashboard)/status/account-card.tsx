@@ -30,7 +30,8 @@ export function AccountCard({
           )}
         </Fact>
         <Fact term="Daily limit">
-          {dailyLimit.toLocaleString("en-US")} messages per rolling 24 hours
+          {dailyLimit.toLocaleString("en-US")}{" "}
+          {account.kind === "workspace" ? "messages" : "recipients"} per rolling 24 hours
         </Fact>
         <Fact term="SMTP server">
           <code className="text-xs">

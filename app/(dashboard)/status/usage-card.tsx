@@ -18,14 +18,20 @@ export function UsageCard({
   const fraction = Math.min(1, usage.sentLast24h / usage.dailyLimit);
   const bar = fraction >= 1 ? "bg-red-600" : fraction >= 0.8 ? "bg-amber-500" : "bg-green-600";
   const fmt = (n: number) => n.toLocaleString("en-US");
+  // Consumer Gmail's limit counts recipients (To + Cc + Bcc); Workspace's counts messages.
+  const unit = kind === "workspace" ? "messages" : "recipients";
 
   return (
     <Card id="usage" title="Daily sending">
       <div className="flex items-baseline justify-between gap-4 text-sm">
-        <p id="usage-label">Messages sent in the last 24 hours</p>
+        <p id="usage-label">
+          {kind === "workspace"
+            ? "Messages sent in the last 24 hours"
+            : "Recipients of messages sent in the last 24 hours"}
+        </p>
         <p className="tabular-nums" data-testid="usage-text">
           <span className="text-lg font-semibold">{fmt(usage.sentLast24h)}</span> of{" "}
-          {fmt(usage.dailyLimit)}
+          {fmt(usage.dailyLimit)} {unit}
         </p>
       </div>
       <div
@@ -34,7 +40,7 @@ export function UsageCard({
         aria-valuemin={0}
         aria-valuemax={usage.dailyLimit}
         aria-valuenow={usage.sentLast24h}
-        aria-valuetext={`${fmt(usage.sentLast24h)} of ${fmt(usage.dailyLimit)} messages`}
+        aria-valuetext={`${fmt(usage.sentLast24h)} of ${fmt(usage.dailyLimit)} ${unit}`}
         className="mt-2 h-3 w-full overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
       >
         <div className={`h-full rounded-full ${bar}`} style={{ width: `${fraction * 100}%` }} />
@@ -47,10 +53,10 @@ export function UsageCard({
           </>
         ) : (
           <>
-            {fmt(usage.remaining)} left in the rolling window.{" "}
+            {fmt(usage.remaining)} {unit} left in the rolling window.{" "}
             {kind === "workspace"
-              ? "Google Workspace allows 2,000 messages a day (500 during a trial)."
-              : "Consumer Gmail allows about 500 recipients a day."}
+              ? "Google Workspace allows 2,000 messages and 10,000 recipients a day (500 messages during a trial)."
+              : "Consumer Gmail allows about 500 recipients a day, counting To, Cc and Bcc."}
           </>
         )}
       </p>
