@@ -1,9 +1,11 @@
 // Command-line options of `npm run emulator`, parsed and checked (errors name the flag).
 import { parseArgs } from "node:util";
+import { hostName } from "./http/request-guards";
 import { DEFAULT_CLIENT } from "./oauth/clients";
 
 export interface CliOptions {
   host: string;
+  allowedHosts: string[];
   httpPort: number;
   smtpsPort: number;
   smtpPort: number;
@@ -26,6 +28,8 @@ Options:
   --smtps-port <port>     SMTP with implicit TLS, like smtp.gmail.com:465 (default 4465)
   --smtp-port <port>      SMTP with STARTTLS required, like smtp.gmail.com:587 (default 4587)
   --host <address>        interface to listen on (default 127.0.0.1)
+  --allowed-host <name>   another Host name the HTTP side answers to (loopback names and
+                          --host always work); repeat for more
   --ca-dir <dir>          where the CA is kept: ca.pem, ca-key.pem (default data/emulator)
   --client-id <id>        OAuth client id (default ${DEFAULT_CLIENT.clientId})
   --client-secret <s>     OAuth client secret (default ${DEFAULT_CLIENT.clientSecret})
@@ -54,6 +58,7 @@ export function parseCliOptions(argv: string[]): CliOptions {
       "smtps-port": { type: "string" },
       "smtp-port": { type: "string" },
       host: { type: "string" },
+      "allowed-host": { type: "string", multiple: true },
       "ca-dir": { type: "string" },
       "client-id": { type: "string" },
       "client-secret": { type: "string" },
@@ -78,8 +83,16 @@ export function parseCliOptions(argv: string[]): CliOptions {
   if (badAccount !== undefined)
     throw new Error(`--account must be an email address, got "${badAccount}".`);
 
+  const allowedHosts = values["allowed-host"] ?? [];
+  const badHost = allowedHosts.find((name) => hostName(name) !== name.toLowerCase());
+  if (badHost !== undefined)
+    throw new Error(
+      `--allowed-host must be a host name or address without a port (IPv6 in brackets), got "${badHost}".`,
+    );
+
   return {
     host: values.host ?? "127.0.0.1",
+    allowedHosts,
     httpPort: port("http-port", values["http-port"], 4400),
     smtpsPort: port("smtps-port", values["smtps-port"], 4465),
     smtpPort: port("smtp-port", values["smtp-port"], 4587),

@@ -51,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
   const ca = await loadOrCreateCa(path.resolve(options.caDir));
   const emu = await startEmulator({
     host: options.host,
+    allowedHosts: options.allowedHosts,
     httpPort: options.httpPort,
     smtpsPort: options.smtpsPort,
     smtpPort: options.smtpPort,

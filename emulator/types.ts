@@ -26,6 +26,11 @@ export interface EmulatorClient {
 export interface EmulatorOptions {
   /** Interface every listener binds to; default "127.0.0.1". */
   host?: string;
+  /**
+   * More names the HTTP side answers to (e.g. "emulator" in a compose network). Loopback names
+   * and `host` always work; a request with any other Host header is refused with 421.
+   */
+  allowedHosts?: string[];
   /** OAuth + Gmail REST + inbox + control API; default 0 (any free port). */
   httpPort?: number;
   /** Implicit TLS, like smtp.gmail.com:465; default 0. */

@@ -31,6 +31,7 @@ describe("parseCliOptions", () => {
       clientId: "mailroom-demo.apps.googleusercontent.com",
       clientSecret: "mailroom-demo-secret",
       accounts: [],
+      allowedHosts: [],
       verbose: false,
     });
   });
@@ -55,6 +56,10 @@ describe("parseCliOptions", () => {
         "ada@example.com",
         "--account",
         "grace@example.com",
+        "--allowed-host",
+        "emulator",
+        "--allowed-host",
+        "[fd00::1]",
         "-v",
       ]),
     ).toMatchObject({
@@ -66,6 +71,7 @@ describe("parseCliOptions", () => {
       clientSecret: "secret",
       tokenTtlSeconds: 60,
       accounts: ["ada@example.com", "grace@example.com"],
+      allowedHosts: ["emulator", "[fd00::1]"],
       verbose: true,
     });
   });
@@ -75,6 +81,8 @@ describe("parseCliOptions", () => {
     [["--smtp-port", "70000"], /--smtp-port must be a port number/],
     [["--token-ttl", "0"], /--token-ttl must be a whole number/],
     [["--account", "ada"], /--account must be an email address/],
+    [["--allowed-host", "emulator:4400"], /--allowed-host must be a host name/],
+    [["--allowed-host", "evil.example@localhost"], /--allowed-host must be a host name/],
     [["--bogus"], /Unknown option '--bogus'/],
   ])("refuses %j", (argv, message) => {
     expect(() => parseCliOptions(argv)).toThrow(message);
