@@ -1,7 +1,7 @@
 // Command-line options of `npm run emulator`, parsed and checked (errors name the flag).
 import { parseArgs } from "node:util";
 import { hostName } from "./http/request-guards";
-import { DEFAULT_CLIENT } from "./oauth/clients";
+import { checkRedirectUri, DEFAULT_CLIENT, DEFAULT_REDIRECT_URI } from "./oauth/clients";
 
 export interface CliOptions {
   host: string;
@@ -14,6 +14,7 @@ export interface CliOptions {
   clientSecret: string;
   tokenTtlSeconds?: number;
   accounts: string[];
+  redirectUris: string[];
   verbose: boolean;
   help: boolean;
 }
@@ -35,6 +36,8 @@ Options:
   --client-secret <s>     OAuth client secret (default ${DEFAULT_CLIENT.clientSecret})
   --token-ttl <seconds>   access token lifetime (default 3600)
   --account <email>       pre-create an account; repeat for more
+  --redirect-uri <uri>    register a redirect URI for the client, besides
+                          ${DEFAULT_REDIRECT_URI}; repeat for more
   -v, --verbose           log every HTTP request and SMTP command
   -h, --help              show this help
 `;
@@ -64,6 +67,7 @@ export function parseCliOptions(argv: string[]): CliOptions {
       "client-secret": { type: "string" },
       "token-ttl": { type: "string" },
       account: { type: "string", multiple: true },
+      "redirect-uri": { type: "string", multiple: true },
       verbose: { type: "boolean", short: "v" },
       help: { type: "boolean", short: "h" },
     },
@@ -83,6 +87,16 @@ export function parseCliOptions(argv: string[]): CliOptions {
   if (badAccount !== undefined)
     throw new Error(`--account must be an email address, got "${badAccount}".`);
 
+  const redirectUris = values["redirect-uri"] ?? [];
+  for (const uri of redirectUris) {
+    try {
+      checkRedirectUri(uri);
+    } catch (error) {
+      throw new Error(`--redirect-uri: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+  }
   const allowedHosts = values["allowed-host"] ?? [];
   const badHost = allowedHosts.find((name) => hostName(name) !== name.toLowerCase());
   if (badHost !== undefined)
@@ -101,6 +115,7 @@ export function parseCliOptions(argv: string[]): CliOptions {
     clientSecret: values["client-secret"] ?? DEFAULT_CLIENT.clientSecret,
     tokenTtlSeconds,
     accounts,
+    redirectUris: [DEFAULT_REDIRECT_URI, ...redirectUris],
     verbose: values.verbose ?? false,
     help: values.help ?? false,
   };

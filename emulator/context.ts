@@ -57,7 +57,7 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
     log: options.log ?? (() => undefined),
     accessTokenTtlSeconds,
     maxMessageBytes: positive("maxMessageBytes", options.maxMessageBytes, GMAIL_MAX_MESSAGE_BYTES),
-    clients: new ClientRegistry(clients),
+    clients: new ClientRegistry(clients, options.redirectUris),
     accounts: new AccountRegistry(options.accounts),
     tokens: new TokenStore(now, accessTokenTtlSeconds),
     idTokens: new IdTokenSigner(),

@@ -58,6 +58,11 @@ const accountBody = z.strictObject({
   aliases: z.array(aliasBody).max(100).optional(),
 });
 
+const redirectUriBody = z.strictObject({
+  redirectUri: z.string().min(1).max(2000),
+  clientId: z.string().min(1).optional(),
+});
+
 const emailBody = z.strictObject({ email });
 const optionalEmailBody = z.strictObject({ email: email.optional() });
 const issueTokensBody = z.strictObject({
@@ -146,6 +151,11 @@ export function addControlRoutes(router: Router, ctx: EmulatorContext, control: 
         throw apiError(400, "invalid_request", "The path must end with an email address.");
       const patch = await body(rc, accountBody);
       sendJson(rc.res, 200, { account: ctx.accounts.upsert(address.data, patch) });
+    })
+    .add("POST", "/control/redirect-uris", async (rc) => {
+      const { redirectUri, clientId } = await body(rc, redirectUriBody);
+      attempt(() => control.registerRedirectUri(redirectUri, { clientId }));
+      sendJson(rc.res, 200, { ok: true });
     })
     .add("POST", "/control/issue-tokens", async (rc) => {
       const { email: account, clientId, scope } = await body(rc, issueTokensBody);

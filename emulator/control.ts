@@ -51,6 +51,10 @@ export class Control implements EmulatorControl {
     this.ctx.accounts.upsert(email, { aliases });
   }
 
+  registerRedirectUri(redirectUri: string, options: { clientId?: string } = {}): void {
+    this.ctx.clients.registerRedirectUri(redirectUri, options.clientId);
+  }
+
   /** Tokens as if the user had consented in the browser (offline access, first consent). */
   issueTokens(email: string, options: { clientId?: string; scope?: string } = {}): IssuedTokens {
     const client = options.clientId

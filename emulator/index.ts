@@ -17,7 +17,7 @@ import type { Emulator, EmulatorOptions } from "./types";
 export type * from "./types";
 export { loadOrCreateCa, type StoredCa } from "./ca-store";
 export { createCertificateAuthority, issueServerCertificate } from "./certs";
-export { DEFAULT_CLIENT } from "./oauth/clients";
+export { DEFAULT_CLIENT, DEFAULT_REDIRECT_URI } from "./oauth/clients";
 
 export const SMTP_CERTIFICATE_HOSTNAMES = ["smtp.gmail.com", "localhost", "127.0.0.1"];
 

@@ -19,7 +19,10 @@ export interface EmulatorClient {
   clientId: string;
   clientSecret: string;
   name?: string;
-  /** If absent, any http(s) redirect_uri is accepted. */
+  /**
+   * Where the consent page may send the user back to, compared exactly as Google does; any other
+   * redirect_uri gets the redirect_uri_mismatch page. Absent means none (until registered).
+   */
   redirectUris?: string[];
 }
 
@@ -37,7 +40,10 @@ export interface EmulatorOptions {
   smtpsPort?: number;
   /** STARTTLS required, like smtp.gmail.com:587; default 0. */
   smtpPort?: number;
+  /** Default: DEFAULT_CLIENT, whose one redirect URI is http://localhost:3000/api/auth/callback/google. */
   clients?: EmulatorClient[];
+  /** More redirect URIs registered for every client, e.g. the app's `${NEXTAUTH_URL}/api/auth/callback/google`. */
+  redirectUris?: string[];
   /** Pre-created accounts; any email typed on the consent page is created on the fly. */
   accounts?: EmulatorAccount[];
   /** Access token lifetime; default 3600. */
@@ -158,6 +164,8 @@ export interface EmulatorControl {
   expireAccessTokens(email?: string): void;
   setQuota(email: string, dailyQuota: number): void;
   setAliases(email: string, aliases: EmulatorAlias[]): void;
+  /** Registers a redirect URI for one client, or every client when clientId is not given. */
+  registerRedirectUri(redirectUri: string, options?: { clientId?: string }): void;
   issueTokens(email: string, options?: { clientId?: string; scope?: string }): IssuedTokens;
   stats(): StatsSnapshot;
   stats(email: string): Counters;
