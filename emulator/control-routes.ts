@@ -53,6 +53,7 @@ const aliasBody = z.strictObject({
 
 const accountBody = z.strictObject({
   name: z.string().min(1).max(200).optional(),
+  emailVerified: z.boolean().optional(),
   hostedDomain: z.string().max(253).optional(),
   dailyQuota: z.number().int().min(0).max(1_000_000).optional(),
   aliases: z.array(aliasBody).max(100).optional(),
@@ -64,6 +65,7 @@ const redirectUriBody = z.strictObject({
 });
 
 const emailBody = z.strictObject({ email });
+const renameBody = z.strictObject({ email, newEmail: email });
 const optionalEmailBody = z.strictObject({ email: email.optional() });
 const issueTokensBody = z.strictObject({
   email,
@@ -156,6 +158,10 @@ export function addControlRoutes(router: Router, ctx: EmulatorContext, control: 
       const { redirectUri, clientId } = await body(rc, redirectUriBody);
       attempt(() => control.registerRedirectUri(redirectUri, { clientId }));
       sendJson(rc.res, 200, { ok: true });
+    })
+    .add("POST", "/control/rename-account", async (rc) => {
+      const { email: account, newEmail } = await body(rc, renameBody);
+      sendJson(rc.res, 200, { account: attempt(() => control.renameAccount(account, newEmail)) });
     })
     .add("POST", "/control/issue-tokens", async (rc) => {
       const { email: account, clientId, scope } = await body(rc, issueTokensBody);

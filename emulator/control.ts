@@ -4,6 +4,7 @@ import type { EmulatorContext } from "./context";
 import { issueTokenResponse } from "./oauth/token-response";
 import { parseScope } from "./oauth/scopes";
 import type {
+  AccountInfo,
   Counters,
   EmulatorAlias,
   EmulatorControl,
@@ -53,6 +54,17 @@ export class Control implements EmulatorControl {
 
   registerRedirectUri(redirectUri: string, options: { clientId?: string } = {}): void {
     this.ctx.clients.registerRedirectUri(redirectUri, options.clientId);
+  }
+
+  setEmailVerified(email: string, verified: boolean): void {
+    this.ctx.accounts.upsert(email, { emailVerified: verified });
+  }
+
+  renameAccount(email: string, newEmail: string): AccountInfo {
+    const account = this.ctx.accounts.rename(email, newEmail);
+    this.ctx.tokens.renameAccount(email, account.email);
+    this.ctx.quota.renameAccount(email, account.email);
+    return structuredClone(account);
   }
 
   /** Tokens as if the user had consented in the browser (offline access, first consent). */

@@ -10,6 +10,8 @@ export interface EmulatorAlias {
 export interface EmulatorAccount {
   email: string;
   name?: string;
+  /** Whether Google has verified the address; default true. False shows as email_verified: false. */
+  emailVerified?: boolean;
   hostedDomain?: string;
   dailyQuota?: number;
   aliases?: EmulatorAlias[];
@@ -142,7 +144,9 @@ export interface StoredMessage extends StoredMessageSummary {
 export interface AccountInfo {
   email: string;
   name: string;
+  /** Stays the same when the address changes (renameAccount), as Google's does. */
   sub: string;
+  emailVerified: boolean;
   hostedDomain?: string;
   dailyQuota: number;
   aliases: ResolvedAlias[];
@@ -164,6 +168,13 @@ export interface EmulatorControl {
   expireAccessTokens(email?: string): void;
   setQuota(email: string, dailyQuota: number): void;
   setAliases(email: string, aliases: EmulatorAlias[]): void;
+  /** Creates the account if needed; unverified, its ID token, userinfo and tokeninfo say email_verified false. */
+  setEmailVerified(email: string, verified: boolean): void;
+  /**
+   * The user changed the account's address: same `sub`, and its tokens and grants keep working
+   * under the new address (the old one is no longer an account). Throws if either side is wrong.
+   */
+  renameAccount(email: string, newEmail: string): AccountInfo;
   /** Registers a redirect URI for one client, or every client when clientId is not given. */
   registerRedirectUri(redirectUri: string, options?: { clientId?: string }): void;
   issueTokens(email: string, options?: { clientId?: string; scope?: string }): IssuedTokens;

@@ -42,6 +42,7 @@ export function resolveAliases(aliases: EmulatorAlias[] | undefined): ResolvedAl
 
 export interface AccountPatch {
   name?: string;
+  emailVerified?: boolean;
   hostedDomain?: string;
   dailyQuota?: number;
   aliases?: EmulatorAlias[];
@@ -73,16 +74,43 @@ export class AccountRegistry {
     const account: Account = existing ?? {
       email: key,
       name: nameFromEmail(key),
-      sub: subjectFor(key),
+      sub: this.freshSubject(key),
+      emailVerified: true,
       dailyQuota: DEFAULT_DAILY_QUOTA,
       aliases: [],
     };
     if (patch.name !== undefined) account.name = patch.name;
+    if (patch.emailVerified !== undefined) account.emailVerified = patch.emailVerified;
     if (patch.hostedDomain !== undefined) account.hostedDomain = patch.hostedDomain || undefined;
     if (patch.dailyQuota !== undefined) account.dailyQuota = patch.dailyQuota;
     if (patch.aliases !== undefined) account.aliases = resolveAliases(patch.aliases);
     this.accounts.set(key, account);
     return account;
+  }
+
+  /** Google keeps the account, and its `sub`, when the user changes the address. */
+  rename(email: string, newEmail: string): Account {
+    const from = normalizeEmail(email);
+    const to = normalizeEmail(newEmail);
+    const account = this.accounts.get(from);
+    if (!account) throw new Error(`There is no account ${from}.`);
+    if (to === from) return account;
+    if (this.accounts.has(to)) throw new Error(`An account ${to} already exists.`);
+    this.accounts.delete(from);
+    account.email = to;
+    this.accounts.set(to, account);
+    return account;
+  }
+
+  /**
+   * The address's own sub, unless a renamed account already carries it: then an account made
+   * later for the old address is someone else, with a different sub.
+   */
+  private freshSubject(email: string): string {
+    const taken = new Set([...this.accounts.values()].map((account) => account.sub));
+    let sub = subjectFor(email);
+    for (let n = 1; taken.has(sub); n += 1) sub = subjectFor(`${email}#${n}`);
+    return sub;
   }
 
   /** Addresses Gmail sends as without rewriting From: the account and its accepted aliases. */

@@ -26,6 +26,13 @@ export class SendingQuota {
     this.sent.set(normalizeEmail(email), entries);
   }
 
+  /** Usage follows the account when its address changes. */
+  renameAccount(email: string, newEmail: string): void {
+    const moved = [...this.live(newEmail), ...this.live(email)];
+    this.sent.delete(normalizeEmail(email));
+    this.sent.set(normalizeEmail(newEmail), moved);
+  }
+
   reset(): void {
     this.sent.clear();
   }
