@@ -56,6 +56,7 @@ const accountBody = z.strictObject({
   emailVerified: z.boolean().optional(),
   hostedDomain: z.string().max(253).optional(),
   dailyQuota: z.number().int().min(0).max(1_000_000).optional(),
+  dailyRecipientQuota: z.number().int().min(0).max(10_000_000).optional(),
   aliases: z.array(aliasBody).max(100).optional(),
 });
 
@@ -152,7 +153,7 @@ export function addControlRoutes(router: Router, ctx: EmulatorContext, control: 
       if (!address.success)
         throw apiError(400, "invalid_request", "The path must end with an email address.");
       const patch = await body(rc, accountBody);
-      sendJson(rc.res, 200, { account: ctx.accounts.upsert(address.data, patch) });
+      sendJson(rc.res, 200, { account: attempt(() => ctx.accounts.upsert(address.data, patch)) });
     })
     .add("POST", "/control/redirect-uris", async (rc) => {
       const { redirectUri, clientId } = await body(rc, redirectUriBody);

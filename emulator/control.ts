@@ -41,11 +41,13 @@ export class Control implements EmulatorControl {
     this.ctx.tokens.expireAccessTokens(email);
   }
 
-  setQuota(email: string, dailyQuota: number): void {
-    if (!Number.isInteger(dailyQuota) || dailyQuota < 0) {
-      throw new Error("dailyQuota must be a whole number, 0 or more.");
+  setQuota(email: string, dailyQuota: number, dailyRecipientQuota?: number): void {
+    for (const [name, value] of Object.entries({ dailyQuota, dailyRecipientQuota })) {
+      if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+        throw new Error(`${name} must be a whole number, 0 or more.`);
+      }
     }
-    this.ctx.accounts.upsert(email, { dailyQuota });
+    this.ctx.accounts.upsert(email, { dailyQuota, dailyRecipientQuota });
   }
 
   setAliases(email: string, aliases: EmulatorAlias[]): void {

@@ -13,7 +13,10 @@ export interface EmulatorAccount {
   /** Whether Google has verified the address; default true. False shows as email_verified: false. */
   emailVerified?: boolean;
   hostedDomain?: string;
+  /** Consumer (no hostedDomain): recipients a day, default 500. Workspace: messages a day, default 2,000. */
   dailyQuota?: number;
+  /** Workspace only: recipients a day, beside dailyQuota's messages; default 10,000. */
+  dailyRecipientQuota?: number;
   aliases?: EmulatorAlias[];
 }
 
@@ -148,7 +151,10 @@ export interface AccountInfo {
   sub: string;
   emailVerified: boolean;
   hostedDomain?: string;
+  /** Recipients a day for a consumer account, messages a day for a Workspace one. */
   dailyQuota: number;
+  /** Workspace accounts only: recipients a day. */
+  dailyRecipientQuota?: number;
   aliases: ResolvedAlias[];
 }
 
@@ -166,7 +172,8 @@ export interface EmulatorControl {
   setFaultRate(options: FaultRateOptions | null): void;
   revoke(email: string): void;
   expireAccessTokens(email?: string): void;
-  setQuota(email: string, dailyQuota: number): void;
+  /** dailyQuota counts recipients (consumer) or messages (Workspace; dailyRecipientQuota caps recipients). */
+  setQuota(email: string, dailyQuota: number, dailyRecipientQuota?: number): void;
   setAliases(email: string, aliases: EmulatorAlias[]): void;
   /** Creates the account if needed; unverified, its ID token, userinfo and tokeninfo say email_verified false. */
   setEmailVerified(email: string, verified: boolean): void;

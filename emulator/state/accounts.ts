@@ -2,7 +2,15 @@
 import { createHash } from "node:crypto";
 import type { AccountInfo, EmulatorAccount, EmulatorAlias, ResolvedAlias } from "../types";
 
+/** Consumer Gmail: recipients per rolling 24 hours. */
 export const DEFAULT_DAILY_QUOTA = 500;
+/** Google Workspace: messages per rolling 24 hours, and recipients beside them. */
+export const WORKSPACE_DAILY_QUOTA = 2000;
+export const WORKSPACE_DAILY_RECIPIENTS = 10_000;
+
+function defaultQuota(hostedDomain: string | undefined): number {
+  return hostedDomain === undefined ? DEFAULT_DAILY_QUOTA : WORKSPACE_DAILY_QUOTA;
+}
 
 export type Account = AccountInfo;
 
@@ -45,6 +53,7 @@ export interface AccountPatch {
   emailVerified?: boolean;
   hostedDomain?: string;
   dailyQuota?: number;
+  dailyRecipientQuota?: number;
   aliases?: EmulatorAlias[];
 }
 
@@ -81,8 +90,22 @@ export class AccountRegistry {
     };
     if (patch.name !== undefined) account.name = patch.name;
     if (patch.emailVerified !== undefined) account.emailVerified = patch.emailVerified;
+    const quotaWasDefault = account.dailyQuota === defaultQuota(account.hostedDomain);
     if (patch.hostedDomain !== undefined) account.hostedDomain = patch.hostedDomain || undefined;
+    // A default quota follows the account's kind; one set on purpose stays.
     if (patch.dailyQuota !== undefined) account.dailyQuota = patch.dailyQuota;
+    else if (quotaWasDefault) account.dailyQuota = defaultQuota(account.hostedDomain);
+    if (account.hostedDomain === undefined) {
+      if (patch.dailyRecipientQuota !== undefined) {
+        throw new Error(
+          "dailyRecipientQuota applies to Workspace accounts (with a hostedDomain) only: a consumer account's dailyQuota already counts recipients.",
+        );
+      }
+      delete account.dailyRecipientQuota;
+    } else {
+      account.dailyRecipientQuota =
+        patch.dailyRecipientQuota ?? account.dailyRecipientQuota ?? WORKSPACE_DAILY_RECIPIENTS;
+    }
     if (patch.aliases !== undefined) account.aliases = resolveAliases(patch.aliases);
     this.accounts.set(key, account);
     return account;
