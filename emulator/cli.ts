@@ -17,6 +17,7 @@ function banner(emu: Emulator, options: CliOptions, ca: StoredCa): string {
   SMTP, STARTTLS    localhost:${emu.smtp.starttlsPort}  (STARTTLS required, like smtp.gmail.com:587)
   CA certificate    ${ca.certFile}  (${ca.created ? "created now" : "reused"})
   OAuth client      ${options.clientId}
+  Redirect URIs     ${options.redirectUris.join("\n                    ")}
   Accounts          ${accounts}; any address typed on the consent page works too
 
 Point Mailroom at it (.env):
@@ -51,12 +52,20 @@ async function main(argv: string[]): Promise<void> {
   const ca = await loadOrCreateCa(path.resolve(options.caDir));
   const emu = await startEmulator({
     host: options.host,
+    allowedHosts: options.allowedHosts,
     httpPort: options.httpPort,
     smtpsPort: options.smtpsPort,
     smtpPort: options.smtpPort,
     ca,
     caFile: ca.certFile,
-    clients: [{ clientId: options.clientId, clientSecret: options.clientSecret, name: "Mailroom" }],
+    clients: [
+      {
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        name: "Mailroom",
+        redirectUris: options.redirectUris,
+      },
+    ],
     accounts: options.accounts.map((email) => ({ email })),
     accessTokenTtlSeconds: options.tokenTtlSeconds,
     log: options.verbose ? (line) => process.stdout.write(`${line}\n`) : undefined,

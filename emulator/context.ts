@@ -1,4 +1,5 @@
 // The state one running emulator shares between its HTTP and SMTP sides.
+import { ownHosts, type OwnHosts } from "./http/request-guards";
 import { Mailbox } from "./mailbox";
 import { ClientRegistry, DEFAULT_CLIENT } from "./oauth/clients";
 import { IdTokenSigner } from "./oauth/id-token";
@@ -28,6 +29,8 @@ export interface EmulatorContext {
   quota: SendingQuota;
   mailbox: Mailbox;
   faults: FaultQueue;
+  /** The Host names the HTTP side answers to (anything else is refused, against DNS rebinding). */
+  hosts: OwnHosts;
   /** Set once the HTTP listener has its port: "http://127.0.0.1:<port>". */
   issuer: string;
 }
@@ -54,7 +57,7 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
     log: options.log ?? (() => undefined),
     accessTokenTtlSeconds,
     maxMessageBytes: positive("maxMessageBytes", options.maxMessageBytes, GMAIL_MAX_MESSAGE_BYTES),
-    clients: new ClientRegistry(clients),
+    clients: new ClientRegistry(clients, options.redirectUris),
     accounts: new AccountRegistry(options.accounts),
     tokens: new TokenStore(now, accessTokenTtlSeconds),
     idTokens: new IdTokenSigner(),
@@ -63,6 +66,7 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
     quota: new SendingQuota(now, quotaWindowMs),
     mailbox: new Mailbox(),
     faults: new FaultQueue(),
+    hosts: ownHosts(options.host ?? "127.0.0.1", options.allowedHosts),
     issuer: "",
   };
 }

@@ -1,12 +1,14 @@
 // The control API over HTTP (/control/…): the same operations as the in-process control,
-// JSON in and out, every body validated; bad input is a 400, never a crash.
+// JSON in and out, every body validated; bad input is a 400, never a crash. Operations that change
+// state take only JSON and refuse cross-site browser requests, so a web page cannot drive them.
 import { z } from "zod";
 import type { Control } from "./control";
 import type { EmulatorContext } from "./context";
 import { readJson } from "./http/body";
 import { apiError } from "./http/http-error";
 import { sendJson } from "./http/respond";
-import type { RequestContext, Router } from "./http/router";
+import { refuseCrossSite, requireJsonBody } from "./http/request-guards";
+import type { RequestContext, RouteHandler, Router } from "./http/router";
 import { summarize } from "./mailbox";
 
 const email = z
@@ -51,12 +53,20 @@ const aliasBody = z.strictObject({
 
 const accountBody = z.strictObject({
   name: z.string().min(1).max(200).optional(),
+  emailVerified: z.boolean().optional(),
   hostedDomain: z.string().max(253).optional(),
   dailyQuota: z.number().int().min(0).max(1_000_000).optional(),
+  dailyRecipientQuota: z.number().int().min(0).max(10_000_000).optional(),
   aliases: z.array(aliasBody).max(100).optional(),
 });
 
+const redirectUriBody = z.strictObject({
+  redirectUri: z.string().min(1).max(2000),
+  clientId: z.string().min(1).optional(),
+});
+
 const emailBody = z.strictObject({ email });
+const renameBody = z.strictObject({ email, newEmail: email });
 const optionalEmailBody = z.strictObject({ email: email.optional() });
 const issueTokensBody = z.strictObject({
   email,
@@ -86,6 +96,35 @@ function attempt<T>(operation: () => T): T {
 
 export function addControlRoutes(router: Router, ctx: EmulatorContext, control: Control): void {
   router
+    .add("GET", "/control/accounts", (rc) => {
+      sendJson(rc.res, 200, { accounts: ctx.accounts.list() });
+    })
+    .add("GET", "/control/stats", (rc) => {
+      const account = rc.url.searchParams.get("email");
+      sendJson(rc.res, 200, account ? control.stats(account) : control.stats());
+    })
+    .add("GET", "/control/messages", (rc) => {
+      const account = rc.url.searchParams.get("email") ?? undefined;
+      sendJson(rc.res, 200, { messages: control.messages({ email: account }).map(summarize) });
+    })
+    .add("GET", "/control/messages/:id", (rc) => {
+      const found = control.message(rc.params.id ?? "");
+      if (!found) throw apiError(404, "not_found", "No message with that id.");
+      sendJson(rc.res, 200, found);
+    });
+
+  // Every operation that changes state is registered through this.
+  const changes = {
+    add(method: "POST" | "PUT", path: string, handler: RouteHandler) {
+      router.add(method, path, (rc) => {
+        refuseCrossSite(rc.req, ctx.hosts);
+        requireJsonBody(rc.req);
+        return handler(rc);
+      });
+      return changes;
+    },
+  };
+  changes
     .add("POST", "/control/fail-next", async (rc) => {
       const { count, reply, stage, email: account } = await body(rc, failNextBody);
       attempt(() => control.failNext(count, reply, { stage, email: account }));
@@ -109,15 +148,21 @@ export function addControlRoutes(router: Router, ctx: EmulatorContext, control: 
       control.expireAccessTokens((await body(rc, optionalEmailBody)).email);
       sendJson(rc.res, 200, { ok: true });
     })
-    .add("GET", "/control/accounts", (rc) => {
-      sendJson(rc.res, 200, { accounts: ctx.accounts.list() });
-    })
     .add("PUT", "/control/accounts/:email", async (rc) => {
       const address = email.safeParse(rc.params.email);
       if (!address.success)
         throw apiError(400, "invalid_request", "The path must end with an email address.");
       const patch = await body(rc, accountBody);
-      sendJson(rc.res, 200, { account: ctx.accounts.upsert(address.data, patch) });
+      sendJson(rc.res, 200, { account: attempt(() => ctx.accounts.upsert(address.data, patch)) });
+    })
+    .add("POST", "/control/redirect-uris", async (rc) => {
+      const { redirectUri, clientId } = await body(rc, redirectUriBody);
+      attempt(() => control.registerRedirectUri(redirectUri, { clientId }));
+      sendJson(rc.res, 200, { ok: true });
+    })
+    .add("POST", "/control/rename-account", async (rc) => {
+      const { email: account, newEmail } = await body(rc, renameBody);
+      sendJson(rc.res, 200, { account: attempt(() => control.renameAccount(account, newEmail)) });
     })
     .add("POST", "/control/issue-tokens", async (rc) => {
       const { email: account, clientId, scope } = await body(rc, issueTokensBody);
@@ -126,19 +171,6 @@ export function addControlRoutes(router: Router, ctx: EmulatorContext, control: 
         200,
         attempt(() => control.issueTokens(account, { clientId, scope })),
       );
-    })
-    .add("GET", "/control/stats", (rc) => {
-      const account = rc.url.searchParams.get("email");
-      sendJson(rc.res, 200, account ? control.stats(account) : control.stats());
-    })
-    .add("GET", "/control/messages", (rc) => {
-      const account = rc.url.searchParams.get("email") ?? undefined;
-      sendJson(rc.res, 200, { messages: control.messages({ email: account }).map(summarize) });
-    })
-    .add("GET", "/control/messages/:id", (rc) => {
-      const found = control.message(rc.params.id ?? "");
-      if (!found) throw apiError(404, "not_found", "No message with that id.");
-      sendJson(rc.res, 200, found);
     })
     .add("POST", "/control/clear-mailbox", (rc) => {
       control.clearMailbox();

@@ -4,6 +4,7 @@ import type { EmulatorContext } from "./context";
 import { issueTokenResponse } from "./oauth/token-response";
 import { parseScope } from "./oauth/scopes";
 import type {
+  AccountInfo,
   Counters,
   EmulatorAlias,
   EmulatorControl,
@@ -40,15 +41,32 @@ export class Control implements EmulatorControl {
     this.ctx.tokens.expireAccessTokens(email);
   }
 
-  setQuota(email: string, dailyQuota: number): void {
-    if (!Number.isInteger(dailyQuota) || dailyQuota < 0) {
-      throw new Error("dailyQuota must be a whole number, 0 or more.");
+  setQuota(email: string, dailyQuota: number, dailyRecipientQuota?: number): void {
+    for (const [name, value] of Object.entries({ dailyQuota, dailyRecipientQuota })) {
+      if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+        throw new Error(`${name} must be a whole number, 0 or more.`);
+      }
     }
-    this.ctx.accounts.upsert(email, { dailyQuota });
+    this.ctx.accounts.upsert(email, { dailyQuota, dailyRecipientQuota });
   }
 
   setAliases(email: string, aliases: EmulatorAlias[]): void {
     this.ctx.accounts.upsert(email, { aliases });
+  }
+
+  registerRedirectUri(redirectUri: string, options: { clientId?: string } = {}): void {
+    this.ctx.clients.registerRedirectUri(redirectUri, options.clientId);
+  }
+
+  setEmailVerified(email: string, verified: boolean): void {
+    this.ctx.accounts.upsert(email, { emailVerified: verified });
+  }
+
+  renameAccount(email: string, newEmail: string): AccountInfo {
+    const account = this.ctx.accounts.rename(email, newEmail);
+    this.ctx.tokens.renameAccount(email, account.email);
+    this.ctx.quota.renameAccount(email, account.email);
+    return structuredClone(account);
   }
 
   /** Tokens as if the user had consented in the browser (offline access, first consent). */

@@ -1,6 +1,7 @@
 // The mailbox over HTTP: the inbox pages and the JSON API (/api/messages).
 import type { EmulatorContext } from "./context";
 import { apiError } from "./http/http-error";
+import { refuseCrossSite, requireJsonBody } from "./http/request-guards";
 import { redirect, sendHtml, sendJson } from "./http/respond";
 import type { RequestContext } from "./http/router";
 import { summarize } from "./mailbox";
@@ -30,7 +31,8 @@ export function showMessage(ctx: EmulatorContext, { res, params }: RequestContex
   sendHtml(res, 200, messagePage(message));
 }
 
-export function clearInbox(ctx: EmulatorContext, { res }: RequestContext): void {
+export function clearInbox(ctx: EmulatorContext, { req, res }: RequestContext): void {
+  refuseCrossSite(req, ctx.hosts);
   ctx.mailbox.clear();
   redirect(res, "/inbox", 303);
 }
@@ -46,6 +48,8 @@ export function getMessage(ctx: EmulatorContext, { res, params }: RequestContext
   sendJson(res, 200, { ...summarize(message), headers, text, html, raw });
 }
 
-export function deleteMessages(ctx: EmulatorContext, { res }: RequestContext): void {
+export function deleteMessages(ctx: EmulatorContext, { req, res }: RequestContext): void {
+  refuseCrossSite(req, ctx.hosts);
+  requireJsonBody(req);
   sendJson(res, 200, { deleted: ctx.mailbox.clear() });
 }

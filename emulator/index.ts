@@ -17,7 +17,7 @@ import type { Emulator, EmulatorOptions } from "./types";
 export type * from "./types";
 export { loadOrCreateCa, type StoredCa } from "./ca-store";
 export { createCertificateAuthority, issueServerCertificate } from "./certs";
-export { DEFAULT_CLIENT } from "./oauth/clients";
+export { DEFAULT_CLIENT, DEFAULT_REDIRECT_URI } from "./oauth/clients";
 
 export const SMTP_CERTIFICATE_HOSTNAMES = ["smtp.gmail.com", "localhost", "127.0.0.1"];
 
@@ -71,7 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   const control = new Control(ctx);
-  const http = createHttpServer(buildRouter(ctx, control), ctx.log);
+  const http = createHttpServer(buildRouter(ctx, control), ctx.hosts, ctx.log);
   let smtp: Awaited<ReturnType<typeof startSmtpListeners>>;
   try {
     const httpPort = await listenHttp(http, options.httpPort ?? 0, host);

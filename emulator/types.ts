@@ -10,8 +10,13 @@ export interface EmulatorAlias {
 export interface EmulatorAccount {
   email: string;
   name?: string;
+  /** Whether Google has verified the address; default true. False shows as email_verified: false. */
+  emailVerified?: boolean;
   hostedDomain?: string;
+  /** Consumer (no hostedDomain): recipients a day, default 500. Workspace: messages a day, default 2,000. */
   dailyQuota?: number;
+  /** Workspace only: recipients a day, beside dailyQuota's messages; default 10,000. */
+  dailyRecipientQuota?: number;
   aliases?: EmulatorAlias[];
 }
 
@@ -19,20 +24,31 @@ export interface EmulatorClient {
   clientId: string;
   clientSecret: string;
   name?: string;
-  /** If absent, any http(s) redirect_uri is accepted. */
+  /**
+   * Where the consent page may send the user back to, compared exactly as Google does; any other
+   * redirect_uri gets the redirect_uri_mismatch page. Absent means none (until registered).
+   */
   redirectUris?: string[];
 }
 
 export interface EmulatorOptions {
   /** Interface every listener binds to; default "127.0.0.1". */
   host?: string;
+  /**
+   * More names the HTTP side answers to (e.g. "emulator" in a compose network). Loopback names
+   * and `host` always work; a request with any other Host header is refused with 421.
+   */
+  allowedHosts?: string[];
   /** OAuth + Gmail REST + inbox + control API; default 0 (any free port). */
   httpPort?: number;
   /** Implicit TLS, like smtp.gmail.com:465; default 0. */
   smtpsPort?: number;
   /** STARTTLS required, like smtp.gmail.com:587; default 0. */
   smtpPort?: number;
+  /** Default: DEFAULT_CLIENT, whose one redirect URI is http://localhost:3000/api/auth/callback/google. */
   clients?: EmulatorClient[];
+  /** More redirect URIs registered for every client, e.g. the app's `${NEXTAUTH_URL}/api/auth/callback/google`. */
+  redirectUris?: string[];
   /** Pre-created accounts; any email typed on the consent page is created on the fly. */
   accounts?: EmulatorAccount[];
   /** Access token lifetime; default 3600. */
@@ -131,9 +147,14 @@ export interface StoredMessage extends StoredMessageSummary {
 export interface AccountInfo {
   email: string;
   name: string;
+  /** Stays the same when the address changes (renameAccount), as Google's does. */
   sub: string;
+  emailVerified: boolean;
   hostedDomain?: string;
+  /** Recipients a day for a consumer account, messages a day for a Workspace one. */
   dailyQuota: number;
+  /** Workspace accounts only: recipients a day. */
+  dailyRecipientQuota?: number;
   aliases: ResolvedAlias[];
 }
 
@@ -151,8 +172,18 @@ export interface EmulatorControl {
   setFaultRate(options: FaultRateOptions | null): void;
   revoke(email: string): void;
   expireAccessTokens(email?: string): void;
-  setQuota(email: string, dailyQuota: number): void;
+  /** dailyQuota counts recipients (consumer) or messages (Workspace; dailyRecipientQuota caps recipients). */
+  setQuota(email: string, dailyQuota: number, dailyRecipientQuota?: number): void;
   setAliases(email: string, aliases: EmulatorAlias[]): void;
+  /** Creates the account if needed; unverified, its ID token, userinfo and tokeninfo say email_verified false. */
+  setEmailVerified(email: string, verified: boolean): void;
+  /**
+   * The user changed the account's address: same `sub`, and its tokens and grants keep working
+   * under the new address (the old one is no longer an account). Throws if either side is wrong.
+   */
+  renameAccount(email: string, newEmail: string): AccountInfo;
+  /** Registers a redirect URI for one client, or every client when clientId is not given. */
+  registerRedirectUri(redirectUri: string, options?: { clientId?: string }): void;
   issueTokens(email: string, options?: { clientId?: string; scope?: string }): IssuedTokens;
   stats(): StatsSnapshot;
   stats(email: string): Counters;

@@ -10,10 +10,13 @@ import { run, runOrExit } from "./run";
 const DATA = path.resolve("data");
 const APP_PORT = Number(process.env.PORT ?? 3000);
 const PORTS = { http: 4400, smtps: 4465, smtp: 4587 };
+const appUrl = `http://localhost:${APP_PORT}`;
 const CLIENT = {
   clientId: "mailroom-demo.apps.googleusercontent.com",
   clientSecret: "mailroom-demo-secret",
   name: "Mailroom (demo)",
+  // Exactly where next-auth sends Google's answer, as it would be registered at Google.
+  redirectUris: [`${appUrl}/api/auth/callback/google`],
 };
 const DEMO_DOMAINS = ["gmail.example", "workspace.example"];
 const skipBuild = process.argv.includes("--no-build");
@@ -40,7 +43,6 @@ const emu = await startEmulatorOrExit({
   caFile: path.join(caDir, "ca.pem"),
 });
 
-const appUrl = `http://localhost:${APP_PORT}`;
 const appEnv: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: "production",

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { simpleErrorPage } from "../pages/error-page";
 import { HttpError } from "./http-error";
+import { requireOwnHost, type OwnHosts } from "./request-guards";
 import { sendHtml, sendJson } from "./respond";
 import type { Router } from "./router";
 
@@ -17,7 +18,14 @@ function fail(req: IncomingMessage, res: ServerResponse, error: HttpError): void
   sendJson(res, error.status, error.body, error.headers);
 }
 
-async function dispatch(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch(
+  router: Router,
+  hosts: OwnHosts,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  // Before anything else, so a DNS-rebound page can neither read nor change anything.
+  requireOwnHost(req, hosts);
   const url = new URL(req.url ?? "/", "http://emulator.invalid");
   const method = req.method ?? "GET";
   const match = router.match(method === "HEAD" ? "GET" : method, url.pathname);
@@ -57,11 +65,15 @@ export function loggablePath(rawUrl: string | undefined): string {
   return url.pathname + url.search;
 }
 
-export function createHttpServer(router: Router, log: (line: string) => void): Server {
+export function createHttpServer(
+  router: Router,
+  hosts: OwnHosts,
+  log: (line: string) => void,
+): Server {
   return createServer((req, res) => {
     const path = loggablePath(req.url);
     res.on("finish", () => log(`http ${req.method ?? "?"} ${path} → ${res.statusCode}`));
-    dispatch(router, req, res).catch((error: unknown) => {
+    dispatch(router, hosts, req, res).catch((error: unknown) => {
       if (error instanceof HttpError) {
         fail(req, res, error);
         return;

@@ -1,6 +1,6 @@
 // Validates the query of GET /o/oauth2/v2/auth the way Google does, before any redirect happens.
 import type { EmulatorClient } from "../types";
-import { appName, isAllowedRedirect, type ClientRegistry } from "./clients";
+import { appName, type ClientRegistry } from "./clients";
 import { parseScope } from "./scopes";
 
 export interface AuthorizationRequest {
@@ -50,12 +50,14 @@ export function parseAuthorizationRequest(
   const redirectUri = param("redirect_uri");
   if (!redirectUri)
     return fail(400, "invalid_request", "Missing required parameter: redirect_uri", name);
-  if (!isAllowedRedirect(client, redirectUri)) {
+  if (!clients.allowsRedirect(client.clientId, redirectUri)) {
     return fail(
       400,
       "redirect_uri_mismatch",
       `You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. ` +
-        `The redirect URI is not registered for this client: redirect_uri=${redirectUri}`,
+        "If you're the app developer, register the redirect URI with the emulator (--redirect-uri, " +
+        "the redirectUris option or POST /control/redirect-uris). " +
+        `Request details: redirect_uri=${redirectUri}`,
       name,
     );
   }

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { EmulatorContext } from "../context";
 import { readParams } from "../http/body";
+import { refuseCrossSite } from "../http/request-guards";
 import { redirect, sendHtml } from "../http/respond";
 import type { RequestContext } from "../http/router";
 import { consentPage } from "../pages/consent-page";
@@ -67,6 +68,8 @@ export async function submitConsent(
   ctx: EmulatorContext,
   { req, res }: RequestContext,
 ): Promise<void> {
+  // The consent form posts from the emulator's own page; another site's page has no business here.
+  refuseCrossSite(req, ctx.hosts);
   const form = await readParams(req);
   const requestId = form.get("request") ?? "";
   const request = ctx.pendingAuthorizations.get(requestId);

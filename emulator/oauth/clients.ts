@@ -2,10 +2,14 @@
 import { timingSafeEqual } from "node:crypto";
 import type { EmulatorClient } from "../types";
 
+/** Where Mailroom's sign-in comes back to when it runs on its default port. */
+export const DEFAULT_REDIRECT_URI = "http://localhost:3000/api/auth/callback/google";
+
 export const DEFAULT_CLIENT: EmulatorClient = {
   clientId: "mailroom-demo.apps.googleusercontent.com",
   clientSecret: "mailroom-demo-secret",
   name: "Mailroom",
+  redirectUris: [DEFAULT_REDIRECT_URI],
 };
 
 export type ClientCheck =
@@ -17,11 +21,57 @@ function sameSecret(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** Google registers only absolute http(s) URIs without a fragment; so does the emulator. */
+export function checkRedirectUri(redirectUri: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(redirectUri);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    (url.protocol !== "http:" && url.protocol !== "https:") ||
+    redirectUri.includes("#")
+  ) {
+    throw new Error(
+      `Invalid redirect URI "${redirectUri}": it must be an absolute http(s) URI without a fragment.`,
+    );
+  }
+}
+
 export class ClientRegistry {
   private readonly clients = new Map<string, EmulatorClient>();
+  private readonly redirectUris = new Map<string, Set<string>>();
 
-  constructor(clients: EmulatorClient[]) {
-    for (const client of clients) this.clients.set(client.clientId, client);
+  /** `sharedRedirectUris` are registered for every client, beside each client's own. */
+  constructor(clients: EmulatorClient[], sharedRedirectUris: string[] = []) {
+    for (const client of clients) {
+      const uris = [...(client.redirectUris ?? []), ...sharedRedirectUris];
+      uris.forEach(checkRedirectUri);
+      this.clients.set(client.clientId, client);
+      this.redirectUris.set(client.clientId, new Set(uris));
+    }
+  }
+
+  /** Registers a redirect URI for one client, or for every client when none is named. */
+  registerRedirectUri(redirectUri: string, clientId?: string): void {
+    checkRedirectUri(redirectUri);
+    if (clientId !== undefined && !this.clients.has(clientId)) {
+      throw new Error(`Unknown OAuth client: ${clientId}`);
+    }
+    for (const [id, uris] of this.redirectUris) {
+      if (clientId === undefined || id === clientId) uris.add(redirectUri);
+    }
+  }
+
+  /** Google redirects only to a URI registered for the client, compared exactly. */
+  allowsRedirect(clientId: string, redirectUri: string): boolean {
+    return this.redirectUris.get(clientId)?.has(redirectUri) ?? false;
+  }
+
+  registeredRedirectUris(clientId: string): string[] {
+    return [...(this.redirectUris.get(clientId) ?? [])];
   }
 
   get(clientId: string): EmulatorClient | undefined {
@@ -44,20 +94,4 @@ export class ClientRegistry {
 
 export function appName(client: EmulatorClient): string {
   return client.name ?? client.clientId;
-}
-
-/**
- * Google only redirects to a registered URI. A client without a list accepts any absolute
- * http(s) URI without a fragment, which is what local development needs.
- */
-export function isAllowedRedirect(client: EmulatorClient, redirectUri: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(redirectUri);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return false;
-  if (redirectUri.includes("#")) return false;
-  return client.redirectUris === undefined || client.redirectUris.includes(redirectUri);
 }

@@ -17,6 +17,7 @@ export interface IdTokenClaims {
   clientId: string;
   sub: string;
   email?: string;
+  emailVerified?: boolean;
   name?: string;
   picture?: string;
   hostedDomain?: string;
@@ -65,7 +66,7 @@ export class IdTokenSigner {
     // Like Google, the email claims come only with the email scope, the profile ones with profile.
     if (claims.email !== undefined) {
       payload.email = claims.email;
-      payload.email_verified = true;
+      payload.email_verified = claims.emailVerified ?? true;
     }
     if (claims.hostedDomain !== undefined) payload.hd = claims.hostedDomain;
     payload.at_hash = accessTokenHash(claims.accessToken);

@@ -37,6 +37,7 @@ export function issueTokenResponse(
       clientId: grant.clientId,
       sub: account.sub,
       email: grant.scopes.includes(EMAIL_SCOPE) ? account.email : undefined,
+      emailVerified: account.emailVerified,
       name: withProfile ? account.name : undefined,
       picture: withProfile ? avatarUrl(ctx.issuer, account.sub) : undefined,
       hostedDomain: account.hostedDomain,

@@ -158,6 +158,24 @@ export class TokenStore {
     this.revokeWhere((g) => g.email === key);
   }
 
+  /** The account's address changed: its codes, grants and tokens stay valid under the new one. */
+  renameAccount(email: string, newEmail: string): void {
+    const from = normalizeEmail(email);
+    const to = normalizeEmail(newEmail);
+    for (const item of [
+      ...this.codes.values(),
+      ...this.grants.values(),
+      ...this.accessTokens.values(),
+    ]) {
+      if (item.email === from) item.email = to;
+    }
+    for (const key of [...this.offlineConsents]) {
+      if (!key.startsWith(`${from} `)) continue;
+      this.offlineConsents.delete(key);
+      this.offlineConsents.add(`${to}${key.slice(from.length)}`);
+    }
+  }
+
   expireAccessTokens(email?: string): void {
     const key = email === undefined ? undefined : normalizeEmail(email);
     const now = this.now();

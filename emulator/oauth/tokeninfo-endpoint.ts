@@ -30,7 +30,7 @@ export async function tokeninfoEndpoint(
   };
   if (info.scopes.includes(EMAIL_SCOPE)) {
     body.email = account.email;
-    body.email_verified = "true";
+    body.email_verified = String(account.emailVerified);
   }
   body.access_type = info.offline ? "offline" : "online";
   sendJson(res, 200, body);

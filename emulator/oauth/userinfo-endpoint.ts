@@ -28,7 +28,7 @@ export function userinfoEndpoint(ctx: EmulatorContext, { req, res, url }: Reques
   }
   if (check.token.scopes.includes(EMAIL_SCOPE)) {
     body.email = account.email;
-    body.email_verified = true;
+    body.email_verified = account.emailVerified;
   }
   if (account.hostedDomain) body.hd = account.hostedDomain;
   sendJson(res, 200, body);

@@ -90,8 +90,10 @@ async function decide(
   if (failure) return failure;
 
   const rcptTo = session.envelope.rcptTo.map((r) => r.address);
-  const { dailyQuota } = ctx.accounts.ensure(account);
-  if (ctx.quota.used(account) + rcptTo.length > dailyQuota) return GMAIL_REPLIES.quotaExceeded;
+  // Counted in accepted recipients (consumer) or messages and recipients (Workspace).
+  if (ctx.quota.wouldExceed(ctx.accounts.ensure(account), rcptTo.length)) {
+    return GMAIL_REPLIES.quotaExceeded;
+  }
 
   const { mailFrom } = session.envelope;
   const state = connectionState(session);

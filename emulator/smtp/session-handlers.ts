@@ -105,8 +105,7 @@ export function onRcptTo(
 
   // An exhausted quota refuses every recipient; a message that would only cross the limit is
   // refused as a whole after DATA (see data-handler.ts).
-  const quota = ctx.accounts.ensure(account).dailyQuota;
-  if (ctx.quota.used(account) >= quota) {
+  if (ctx.quota.wouldExceed(ctx.accounts.ensure(account), 1)) {
     return done(new GmailReplyError(GMAIL_REPLIES.quotaExceeded));
   }
   done();

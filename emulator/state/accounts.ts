@@ -2,7 +2,15 @@
 import { createHash } from "node:crypto";
 import type { AccountInfo, EmulatorAccount, EmulatorAlias, ResolvedAlias } from "../types";
 
+/** Consumer Gmail: recipients per rolling 24 hours. */
 export const DEFAULT_DAILY_QUOTA = 500;
+/** Google Workspace: messages per rolling 24 hours, and recipients beside them. */
+export const WORKSPACE_DAILY_QUOTA = 2000;
+export const WORKSPACE_DAILY_RECIPIENTS = 10_000;
+
+function defaultQuota(hostedDomain: string | undefined): number {
+  return hostedDomain === undefined ? DEFAULT_DAILY_QUOTA : WORKSPACE_DAILY_QUOTA;
+}
 
 export type Account = AccountInfo;
 
@@ -42,8 +50,10 @@ export function resolveAliases(aliases: EmulatorAlias[] | undefined): ResolvedAl
 
 export interface AccountPatch {
   name?: string;
+  emailVerified?: boolean;
   hostedDomain?: string;
   dailyQuota?: number;
+  dailyRecipientQuota?: number;
   aliases?: EmulatorAlias[];
 }
 
@@ -73,16 +83,57 @@ export class AccountRegistry {
     const account: Account = existing ?? {
       email: key,
       name: nameFromEmail(key),
-      sub: subjectFor(key),
+      sub: this.freshSubject(key),
+      emailVerified: true,
       dailyQuota: DEFAULT_DAILY_QUOTA,
       aliases: [],
     };
     if (patch.name !== undefined) account.name = patch.name;
+    if (patch.emailVerified !== undefined) account.emailVerified = patch.emailVerified;
+    const quotaWasDefault = account.dailyQuota === defaultQuota(account.hostedDomain);
     if (patch.hostedDomain !== undefined) account.hostedDomain = patch.hostedDomain || undefined;
+    // A default quota follows the account's kind; one set on purpose stays.
     if (patch.dailyQuota !== undefined) account.dailyQuota = patch.dailyQuota;
+    else if (quotaWasDefault) account.dailyQuota = defaultQuota(account.hostedDomain);
+    if (account.hostedDomain === undefined) {
+      if (patch.dailyRecipientQuota !== undefined) {
+        throw new Error(
+          "dailyRecipientQuota applies to Workspace accounts (with a hostedDomain) only: a consumer account's dailyQuota already counts recipients.",
+        );
+      }
+      delete account.dailyRecipientQuota;
+    } else {
+      account.dailyRecipientQuota =
+        patch.dailyRecipientQuota ?? account.dailyRecipientQuota ?? WORKSPACE_DAILY_RECIPIENTS;
+    }
     if (patch.aliases !== undefined) account.aliases = resolveAliases(patch.aliases);
     this.accounts.set(key, account);
     return account;
+  }
+
+  /** Google keeps the account, and its `sub`, when the user changes the address. */
+  rename(email: string, newEmail: string): Account {
+    const from = normalizeEmail(email);
+    const to = normalizeEmail(newEmail);
+    const account = this.accounts.get(from);
+    if (!account) throw new Error(`There is no account ${from}.`);
+    if (to === from) return account;
+    if (this.accounts.has(to)) throw new Error(`An account ${to} already exists.`);
+    this.accounts.delete(from);
+    account.email = to;
+    this.accounts.set(to, account);
+    return account;
+  }
+
+  /**
+   * The address's own sub, unless a renamed account already carries it: then an account made
+   * later for the old address is someone else, with a different sub.
+   */
+  private freshSubject(email: string): string {
+    const taken = new Set([...this.accounts.values()].map((account) => account.sub));
+    let sub = subjectFor(email);
+    for (let n = 1; taken.has(sub); n += 1) sub = subjectFor(`${email}#${n}`);
+    return sub;
   }
 
   /** Addresses Gmail sends as without rewriting From: the account and its accepted aliases. */

@@ -1,6 +1,12 @@
-// Gmail's rolling daily sending limit. Consumer Gmail counts recipients (about 500 per rolling
-// 24 hours), so this counts recipients too: a message to 3 people uses 3 of the quota.
-import { normalizeEmail } from "./accounts";
+// Gmail's rolling daily sending limits. Consumer Gmail counts recipients (about 500 per rolling
+// 24 hours): a message to 3 people uses 3. Workspace counts messages (2,000) and, beside them,
+// recipients (10,000).
+import { normalizeEmail, WORKSPACE_DAILY_RECIPIENTS, type Account } from "./accounts";
+
+export interface QuotaUsage {
+  messages: number;
+  recipients: number;
+}
 
 interface Entry {
   at: number;
@@ -15,15 +21,38 @@ export class SendingQuota {
     private readonly windowMs: number,
   ) {}
 
-  /** Recipients sent to within the window that ends now. */
-  used(email: string): number {
-    return this.live(email).reduce((sum, entry) => sum + entry.recipients, 0);
+  /** Messages and recipients sent within the window that ends now. */
+  usage(email: string): QuotaUsage {
+    const entries = this.live(email);
+    return {
+      messages: entries.length,
+      recipients: entries.reduce((sum, entry) => sum + entry.recipients, 0),
+    };
+  }
+
+  /**
+   * Whether one more message to `recipients` accepted recipients would cross the account's
+   * limits. With 1 it asks whether the quota is used up (what RCPT checks).
+   */
+  wouldExceed(account: Account, recipients: number): boolean {
+    const used = this.usage(account.email);
+    if (account.hostedDomain === undefined)
+      return used.recipients + recipients > account.dailyQuota;
+    const recipientLimit = account.dailyRecipientQuota ?? WORKSPACE_DAILY_RECIPIENTS;
+    return used.messages + 1 > account.dailyQuota || used.recipients + recipients > recipientLimit;
   }
 
   record(email: string, recipients: number): void {
     const entries = this.live(email);
     entries.push({ at: this.now(), recipients });
     this.sent.set(normalizeEmail(email), entries);
+  }
+
+  /** Usage follows the account when its address changes. */
+  renameAccount(email: string, newEmail: string): void {
+    const moved = [...this.live(newEmail), ...this.live(email)];
+    this.sent.delete(normalizeEmail(email));
+    this.sent.set(normalizeEmail(newEmail), moved);
   }
 
   reset(): void {

@@ -23,6 +23,7 @@ test.beforeAll(async () => {
   });
   await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
   callbackUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/callback`;
+  emu.control.registerRedirectUri(callbackUrl);
 });
 
 test.afterAll(async () => {

@@ -31,6 +31,8 @@ describe("parseCliOptions", () => {
       clientId: "mailroom-demo.apps.googleusercontent.com",
       clientSecret: "mailroom-demo-secret",
       accounts: [],
+      allowedHosts: [],
+      redirectUris: ["http://localhost:3000/api/auth/callback/google"],
       verbose: false,
     });
   });
@@ -55,6 +57,12 @@ describe("parseCliOptions", () => {
         "ada@example.com",
         "--account",
         "grace@example.com",
+        "--allowed-host",
+        "emulator",
+        "--allowed-host",
+        "[fd00::1]",
+        "--redirect-uri",
+        "http://localhost:3100/api/auth/callback/google",
         "-v",
       ]),
     ).toMatchObject({
@@ -66,6 +74,11 @@ describe("parseCliOptions", () => {
       clientSecret: "secret",
       tokenTtlSeconds: 60,
       accounts: ["ada@example.com", "grace@example.com"],
+      allowedHosts: ["emulator", "[fd00::1]"],
+      redirectUris: [
+        "http://localhost:3000/api/auth/callback/google",
+        "http://localhost:3100/api/auth/callback/google",
+      ],
       verbose: true,
     });
   });
@@ -75,6 +88,10 @@ describe("parseCliOptions", () => {
     [["--smtp-port", "70000"], /--smtp-port must be a port number/],
     [["--token-ttl", "0"], /--token-ttl must be a whole number/],
     [["--account", "ada"], /--account must be an email address/],
+    [["--allowed-host", "emulator:4400"], /--allowed-host must be a host name/],
+    [["--redirect-uri", "javascript:alert(1)"], /--redirect-uri: Invalid redirect URI/],
+    [["--redirect-uri", "/api/auth/callback/google"], /--redirect-uri: Invalid redirect URI/],
+    [["--allowed-host", "evil.example@localhost"], /--allowed-host must be a host name/],
     [["--bogus"], /Unknown option '--bogus'/],
   ])("refuses %j", (argv, message) => {
     expect(() => parseCliOptions(argv)).toThrow(message);
@@ -134,7 +151,8 @@ describe("the emulator command", () => {
   it("prints how to point Mailroom at it, serves, and stops on SIGTERM", async () => {
     const caDir = tempDir();
     const args = ["--http-port", "0", "--smtps-port", "0", "--smtp-port", "0", "--ca-dir", caDir];
-    const run = runCli([...args, "--account", "ada@example.com"]);
+    const registered = "http://localhost:3210/api/auth/callback/google";
+    const run = runCli([...args, "--account", "ada@example.com", "--redirect-uri", registered]);
     await waitFor(run, "Press Ctrl+C to stop.");
     const output = run.output();
 
@@ -159,6 +177,18 @@ describe("the emulator command", () => {
       accounts: { email: string }[];
     };
     expect(accounts.accounts.map((a) => a.email)).toEqual(["ada@example.com"]);
+    const consent = (redirectUri: string) =>
+      fetch(
+        `${issuer}/o/oauth2/v2/auth?${new URLSearchParams({
+          client_id: "mailroom-demo.apps.googleusercontent.com",
+          redirect_uri: redirectUri,
+          response_type: "code",
+          scope: "openid email",
+        }).toString()}`,
+      );
+    expect((await consent(registered)).status).toBe(200);
+    expect((await consent("http://localhost:3000/api/auth/callback/google")).status).toBe(200);
+    expect((await consent("http://localhost:3211/api/auth/callback/google")).status).toBe(400);
 
     run.kill("SIGTERM");
     expect(await run.exit).toBe(0);

@@ -21,7 +21,12 @@ beforeAll(async () => {
       { email: "grace@corp.example", name: "Grace Hopper", hostedDomain: "corp.example" },
     ],
     clients: [
-      { clientId: CLIENT_ID, clientSecret: "mailroom-demo-secret", name: "Mailroom" },
+      {
+        clientId: CLIENT_ID,
+        clientSecret: "mailroom-demo-secret",
+        name: "Mailroom",
+        redirectUris: [REDIRECT_URI],
+      },
       {
         clientId: "strict.apps.googleusercontent.com",
         clientSecret: "strict-secret",

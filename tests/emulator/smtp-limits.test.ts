@@ -1,5 +1,5 @@
 // Gmail's limits: message size, recipient syntax, 100 recipients per message, and the rolling
-// daily quota (counted in recipients).
+// daily quota (recipients for consumer accounts; messages and recipients for Workspace).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
 import {
@@ -29,14 +29,14 @@ beforeEach(() => {
 });
 
 // A fresh token per message: the tests move the clock by hours, past the token's lifetime.
-function mailer() {
-  return transport(emu, "ada@example.com", emu.control.issueTokens("ada@example.com").accessToken);
+function mailer(account: string) {
+  return transport(emu, account, emu.control.issueTokens(account).accessToken);
 }
 
-async function sendTo(to: string[], text = "x") {
-  const m = mailer();
+async function sendTo(to: string[], text = "x", account = "ada@example.com") {
+  const m = mailer(account);
   try {
-    return await m.sendMail({ from: "ada@example.com", to, subject: "limits", text });
+    return await m.sendMail({ from: account, to, subject: "limits", text });
   } finally {
     m.close();
   }
@@ -117,10 +117,10 @@ describe("recipients per message", () => {
   });
 });
 
-describe("the rolling daily quota", () => {
-  const quotaError =
-    /^550-5\.4\.5 Daily user sending quota exceeded\. For more information, go to\n550 5\.4\.5 {2}https:\/\/support\.google\.com\/mail\/\?p=ReachedLimit [\w.-]+ - gsmtp$/;
+const quotaError =
+  /^550-5\.4\.5 Daily user sending quota exceeded\. For more information, go to\n550 5\.4\.5 {2}https:\/\/support\.google\.com\/mail\/\?p=ReachedLimit [\w.-]+ - gsmtp$/;
 
+describe("the rolling daily quota", () => {
   it("counts recipients, refuses what would cross the limit, and frees up as the window moves", async () => {
     emu.control.setQuota("ada@example.com", 3);
     expect((await sendTo(["a@example.org", "b@example.org"])).response).toMatch(/^250/);
@@ -162,5 +162,77 @@ describe("the rolling daily quota", () => {
       accounts: { email: string; dailyQuota: number }[];
     };
     expect(accounts.accounts.find((a) => a.email === "grace@example.com")?.dailyQuota).toBe(500);
+  });
+
+  it("counts a consumer's recipients, not messages: one message to 4 uses a quota of 4", async () => {
+    emu.control.setQuota("ada@example.com", 4);
+    const to = ["a@example.org", "b@example.org", "c@example.org", "d@example.org"];
+    expect((await sendTo(to)).response).toMatch(/^250/);
+    const next = await smtpError(() => sendTo(["e@example.org"]));
+    expect(next.code).toBe("EENVELOPE");
+    expect(next.response).toMatch(quotaError);
+  });
+});
+
+describe("the Workspace daily quota", () => {
+  const ops = "ops@corp.example";
+  const to = (n: number, from = 0) =>
+    Array.from({ length: n }, (_, i) => `r${from + i}@example.org`);
+
+  async function putAccount(email: string, patch: Record<string, unknown>) {
+    const response = await fetch(`${emu.issuer}/control/accounts/${email}`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(patch),
+    });
+    return { status: response.status, text: await response.text() };
+  }
+
+  async function workspace(limits: { dailyQuota?: number; dailyRecipientQuota?: number } = {}) {
+    const { text } = await putAccount(ops, { hostedDomain: "corp.example", ...limits });
+    return (JSON.parse(text) as { account: Record<string, unknown> }).account;
+  }
+
+  it("defaults to 2,000 messages and 10,000 recipients a day", async () => {
+    expect(await workspace()).toMatchObject({ dailyQuota: 2000, dailyRecipientQuota: 10_000 });
+    const consumer = JSON.parse((await putAccount("new@example.com", {})).text) as {
+      account: Record<string, unknown>;
+    };
+    expect(consumer.account.dailyQuota).toBe(500);
+    expect(consumer.account).not.toHaveProperty("dailyRecipientQuota");
+  });
+
+  it("counts messages, not recipients", async () => {
+    await workspace({ dailyQuota: 2 });
+    expect((await sendTo(to(3), "x", ops)).response).toMatch(/^250/);
+    expect((await sendTo(to(3, 3), "x", ops)).response).toMatch(/^250/);
+    const third = await smtpError(() => sendTo(["z@example.org"], "x", ops));
+    expect(third.code).toBe("EENVELOPE");
+    expect(third.responseCode).toBe(550);
+    expect(third.response).toMatch(quotaError);
+
+    clock.advance(DAY + 1);
+    expect((await sendTo(["z@example.org"], "x", ops)).response).toMatch(/^250/);
+  });
+
+  it("also caps recipients a day, refusing a message that would cross it", async () => {
+    await workspace({ dailyQuota: 100, dailyRecipientQuota: 5 });
+    expect((await sendTo(to(3), "x", ops)).response).toMatch(/^250/);
+
+    const crossing = await smtpError(() => sendTo(to(3, 3), "x", ops));
+    expect(crossing.code).toBe("EMESSAGE");
+    expect(crossing.response).toMatch(quotaError);
+
+    expect((await sendTo(to(2, 6), "x", ops)).response).toMatch(/^250/);
+    const exhausted = await smtpError(() => sendTo(["z@example.org"], "x", ops));
+    expect(exhausted.code).toBe("EENVELOPE");
+    expect(exhausted.response).toMatch(quotaError);
+    expect(emu.control.messages({ email: ops })).toHaveLength(2);
+  });
+
+  it("refuses a recipient quota on a consumer account, whose quota already counts recipients", async () => {
+    const refused = await putAccount("ada@example.com", { dailyRecipientQuota: 10 });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("dailyRecipientQuota applies to Workspace accounts");
   });
 });

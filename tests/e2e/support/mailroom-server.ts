@@ -24,10 +24,11 @@ export interface MailroomServer {
 export async function startMailroomServer(
   options: { smtp?: "465" | "587" } = {},
 ): Promise<MailroomServer> {
-  const emu = await startEmulator();
-  const database = createTestDatabase();
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
+  // The app's exact callback, as it would be registered at Google.
+  const emu = await startEmulator({ redirectUris: [`${baseUrl}/api/auth/callback/google`] });
+  const database = createTestDatabase();
   const key = randomBytes(32).toString("base64");
   const starttls = options.smtp === "587";
   const child: ChildProcess = spawn(
