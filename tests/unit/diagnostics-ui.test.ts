@@ -105,6 +105,9 @@ describe("UsageCard", () => {
     expect(html).toMatch(
       /role="progressbar"[^>]*aria-valuemin="0"[^>]*aria-valuemax="2000"[^>]*aria-valuenow="120"/,
     );
+    // The fill is sized by an SVG attribute: the Content-Security-Policy allows no inline styles.
+    expect(html).toContain('width="6%"');
+    expect(html).not.toContain("style=");
     expect(html).toContain("1,880 left");
     expect(html).toMatch(/data-testid="count-failed".*?>4<\/dd>/);
   });
