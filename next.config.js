@@ -2,11 +2,11 @@
 // so a misconfigured deployment stops with one clear line instead of serving broken pages.
 
 // Mailroom uses none of these powerful features; denying them keeps an injected script or a
-// framed page from asking the user for them.
+// framed page from asking the user for them. Only names Chromium knows: an unknown one is a
+// console warning on every page.
 const permissionsPolicy = [
   "accelerometer",
   "autoplay",
-  "bluetooth",
   "browsing-topics",
   "camera",
   "display-capture",
