@@ -1,6 +1,31 @@
 // Next.js configuration. Environment validation happens at server start (instrumentation.ts),
 // so a misconfigured deployment stops with one clear line instead of serving broken pages.
 
+// Mailroom uses none of these powerful features; denying them keeps an injected script or a
+// framed page from asking the user for them. Only names Chromium knows: an unknown one is a
+// console warning on every page.
+const permissionsPolicy = [
+  "accelerometer",
+  "autoplay",
+  "browsing-topics",
+  "camera",
+  "display-capture",
+  "geolocation",
+  "gyroscope",
+  "hid",
+  "idle-detection",
+  "magnetometer",
+  "microphone",
+  "midi",
+  "payment",
+  "screen-wake-lock",
+  "serial",
+  "usb",
+  "xr-spatial-tracking",
+]
+  .map((feature) => `${feature}=()`)
+  .join(", ");
+
 /** @type {import("next").NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -9,6 +34,9 @@ const nextConfig = {
   // need not repeat it.
   typescript: { ignoreBuildErrors: true },
   serverExternalPackages: ["better-sqlite3", "smtp-server", "nodemailer"],
+  // Headers that are the same for every response, static files included. The page's
+  // Content-Security-Policy (a fresh nonce per request) and HSTS (only when served over HTTPS)
+  // are set at request time by proxy.ts.
   async headers() {
     return [
       {
@@ -17,6 +45,7 @@ const nextConfig = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "same-origin" },
           { key: "X-Frame-Options", value: "DENY" },
+          { key: "Permissions-Policy", value: permissionsPolicy },
         ],
       },
     ];

@@ -107,6 +107,9 @@ describe("UsageCard", () => {
     );
     expect(html).toContain("1,880 messages left");
     expect(html).toContain("Messages sent in the last 24 hours");
+    // The fill is sized by an SVG attribute: the Content-Security-Policy allows no inline styles.
+    expect(html).toContain('width="6%"');
+    expect(html).not.toContain("style=");
     expect(html).toMatch(/data-testid="count-failed".*?>4<\/dd>/);
   });
 

@@ -1,0 +1,40 @@
+// Runs before every request: gives each page a Content-Security-Policy with a fresh nonce (Next
+// reads it from the request's header and puts it on its own scripts), and adds HSTS when the
+// public URL is HTTPS. The headers that never change are in next.config.js.
+import { NextResponse, type NextRequest } from "next/server";
+import { env } from "@/lib/env";
+import {
+  createNonce,
+  pageContentSecurityPolicy,
+  strictTransportSecurity,
+} from "@/lib/http/security-headers";
+
+export function proxy(request: NextRequest): NextResponse {
+  const config = env();
+  const hsts = strictTransportSecurity(config.NEXTAUTH_URL);
+  // API routes answer JSON (and next-auth's redirects): no page, so no nonce to give.
+  if (request.nextUrl.pathname.startsWith("/api/")) {
+    const response = NextResponse.next();
+    if (hsts) response.headers.set("Strict-Transport-Security", hsts);
+    return response;
+  }
+
+  const policy = pageContentSecurityPolicy({
+    nonce: createNonce(),
+    development: config.NODE_ENV === "development",
+    issuer: config.GOOGLE_ISSUER,
+    https: hsts !== undefined,
+  });
+  // Replaces whatever the client sent under this name: the renderer trusts this header's nonce.
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("Content-Security-Policy", policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", policy);
+  if (hsts) response.headers.set("Strict-Transport-Security", hsts);
+  return response;
+}
+
+export const config = {
+  // Static files carry no script; they keep next.config.js's headers.
+  matcher: ["/((?!_next/static|_next/image|favicon\\.ico).*)"],
+};
