@@ -116,3 +116,28 @@ test("the database holds only a hash of the session token: a copy of it opens no
   await thief.close();
   await context.close();
 });
+
+test("an address Google has not verified is refused; a renamed Google account keeps its user", async ({
+  browser,
+}) => {
+  app.emu.control.setEmailVerified("unverified@example.com", false);
+  const page = await browser.newPage();
+  await signInWithGoogle(page, app.baseUrl, "unverified@example.com");
+  await expect(page.getByTestId("sign-in-error")).toContainText(
+    "Google has not verified this account's email address",
+  );
+  expect(app.query("SELECT id FROM User WHERE email = ?", "unverified@example.com")).toEqual([]);
+
+  await signInWithGoogle(page, app.baseUrl, "before.rename@example.com");
+  await expect(page.getByTestId("signed-in-as")).toHaveText("before.rename@example.com");
+  await page.getByRole("button", { name: /sign out/i }).click();
+  await expect(page.getByRole("button", { name: "Sign in with Google" })).toBeVisible();
+  app.emu.control.renameAccount("before.rename@example.com", "after.rename@example.com");
+  await signInWithGoogle(page, app.baseUrl, "after.rename@example.com");
+  await expect(page.getByTestId("signed-in-as")).toHaveText("after.rename@example.com");
+  const users = app.query<{ email: string }>(
+    "SELECT email FROM User WHERE email LIKE '%.rename@example.com'",
+  );
+  expect(users).toEqual([{ email: "after.rename@example.com" }]);
+  await page.close();
+});
