@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SignInButton } from "./components/sign-in-button";
 import { currentUser } from "@/lib/auth/session";
@@ -8,11 +9,12 @@ export const dynamic = "force-dynamic";
 export default async function LandingPage({
   searchParams,
 }: {
-  searchParams: Promise<{ error?: string }>;
+  searchParams: Promise<{ error?: string | string[] }>;
 }) {
   const { error } = await searchParams;
-  if (!error && (await currentUser())) redirect("/compose");
-  const message = signInErrorMessage(error);
+  const user = await currentUser();
+  if (!error && user) redirect("/compose");
+  const message = signInErrorMessage(typeof error === "string" ? error : undefined);
 
   return (
     <main className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center gap-8 px-6 py-16">
@@ -36,6 +38,14 @@ export default async function LandingPage({
           className="rounded-lg border border-red-300 bg-red-50 p-4 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
         >
           {message}
+          {user && (
+            <p className="mt-2">
+              You are still signed in as <strong>{user.email}</strong>.{" "}
+              <Link href="/compose" className="font-medium underline">
+                Back to Mailroom
+              </Link>
+            </p>
+          )}
         </div>
       )}
       <div>

@@ -44,7 +44,11 @@ test("a second Google account signing in during a session is refused, not linked
   expect(app.query("SELECT id FROM User WHERE email = ?", "other.account@example.com")).toEqual([]);
 
   // Still the same person, and the refusal is on the audit page.
-  await page.goto(`${app.baseUrl}/compose`);
+  await expect(page.getByTestId("sign-in-error")).toContainText(
+    "You are still signed in as linker@example.com",
+  );
+  await page.getByRole("link", { name: "Back to Mailroom" }).click();
+  await expect(page).toHaveURL(/\/compose$/);
   await expect(page.getByTestId("signed-in-as")).toHaveText("linker@example.com");
   await page.getByRole("link", { name: "Audit log" }).click();
   const refused = page.locator('[data-testid="audit-row"][data-kind="account_link_refused"]');

@@ -5,23 +5,25 @@ import { tokenSealer } from "../../lib/crypto/sealer";
 import { db } from "../../lib/db";
 import { TEST_CLIENT } from "./test-app-env";
 
+const SCOPE = "openid email profile https://mail.google.com/";
+
 export async function seedUser(emu: Emulator, email: string) {
+  const tokens = emu.control.issueTokens(email, { clientId: TEST_CLIENT.clientId, scope: SCOPE });
+  return { ...(await insertConnectedUser(email, tokens, SCOPE)), tokens };
+}
+
+/** The user and account rows for tokens an emulator issued (in this process or another). */
+export async function insertConnectedUser(
+  email: string,
+  tokens: { refreshToken: string; accessToken: string; expiresIn: number },
+  scope: string,
+) {
   const prisma = await db();
   const sealer = tokenSealer();
-  const tokens = emu.control.issueTokens(email, {
-    clientId: TEST_CLIENT.clientId,
-    scope: "openid email profile https://mail.google.com/",
-  });
   const user = await prisma.user.create({ data: { email } });
   // As at sign-in: the row exists first, and its tokens are sealed to its id.
   const { id } = await prisma.account.create({
-    data: {
-      userId: user.id,
-      provider: "google",
-      providerAccountId: `sub-${email}`,
-      email,
-      scope: "openid email profile https://mail.google.com/",
-    },
+    data: { userId: user.id, provider: "google", providerAccountId: `sub-${email}`, email, scope },
   });
   const account = await prisma.account.update({
     where: { id },
@@ -37,5 +39,5 @@ export async function seedUser(emu: Emulator, email: string) {
       accessTokenExpiresAt: new Date(Date.now() + tokens.expiresIn * 1000),
     },
   });
-  return { user, account, tokens };
+  return { user, account };
 }
