@@ -179,10 +179,11 @@ describe("outbox delivery against the emulator", () => {
 
   it("the running worker sends what is enqueued without being asked", async () => {
     const { user, account } = await newSender();
-    const worker = await startWorker({ pollMs: 50, log: () => undefined });
+    // The worker would not look again for ten minutes: only the enqueue's wake-up can start it.
+    const worker = await startWorker({ pollMs: 600_000, log: () => undefined });
     try {
       const { id } = await send(user.id, account.email);
-      await expect.poll(async () => (await message(id)).status, { timeout: 15_000 }).toBe("sent");
+      await expect.poll(async () => (await message(id)).status, { timeout: 10_000 }).toBe("sent");
     } finally {
       await worker.stop();
     }
