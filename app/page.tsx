@@ -1,16 +1,18 @@
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { SignInButton } from "./components/sign-in-button";
 import { currentUser } from "@/lib/auth/session";
 import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
+import { searchParam, type SearchParams } from "@/lib/http/search-params";
 
 export const dynamic = "force-dynamic";
 
 export default async function LandingPage({
   searchParams,
 }: {
-  searchParams: Promise<{ error?: string }>;
+  searchParams: Promise<SearchParams>;
 }) {
-  const { error } = await searchParams;
+  const error = searchParam(await searchParams, "error", z.string().max(100));
   if (!error && (await currentUser())) redirect("/compose");
   const message = signInErrorMessage(error);
 

@@ -1,11 +1,13 @@
 // Server actions take whatever a client posts: the safe-action wrapper refuses wrong shapes
-// before a query runs, maps known errors, and hides unexpected ones.
+// before a query runs, maps known errors, and hides unexpected ones; the history's cursor only
+// pages through the user's own messages.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEmulator, type Emulator } from "../../../emulator";
 import { db } from "../../../lib/db";
 import { closeAllTransports } from "../../../lib/mail/transport-pool";
 import { messageInputSchema } from "../../../lib/mail/message-input";
 import { enqueueMessage } from "../../../lib/queue/enqueue-message";
+import { listMessages } from "../../../lib/queue/list-messages";
 import { mockedSessionModule, session } from "../../support/mock-session";
 import { seedUser } from "../../support/seed-user";
 import { configureTestEnvironment } from "../../support/test-app-env";
@@ -202,5 +204,26 @@ describe("safeAction", () => {
     const action = echo(() => Promise.reject(new AppError("internal", "db down")));
     expect(await action("a")).toBe("failed: Something went wrong. Please try again. {}");
     log.mockRestore();
+  });
+});
+
+describe("the history's cursor", () => {
+  it("pages only through the user's own messages; another user's id gives the first page", async () => {
+    const { user, account } = await signedInSender();
+    const other = await seedUser(emu, `actions${++n}@example.com`);
+    const mineBefore = await queueLater(user.id, account.email, "mine 1");
+    await new Promise((r) => setTimeout(r, 5));
+    const theirs = await queueLater(other.user.id, other.account.email, "theirs");
+    await new Promise((r) => setTimeout(r, 5));
+    const mineAfter = await queueLater(user.id, account.email, "mine 2");
+
+    const first = await listMessages(user.id);
+    expect(first.messages.map((m) => m.id)).toEqual([mineAfter, mineBefore]);
+    const placedByTheirs = await listMessages(user.id, { cursor: theirs });
+    expect(placedByTheirs.messages.map((m) => m.id)).toEqual([mineAfter, mineBefore]);
+    expect(placedByTheirs.cursorIgnored).toBe(true);
+    const second = await listMessages(user.id, { cursor: mineAfter });
+    expect(second.messages.map((m) => m.id)).toEqual([mineBefore]);
+    expect(second.cursorIgnored).toBe(false);
   });
 });
