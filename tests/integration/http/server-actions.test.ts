@@ -70,10 +70,8 @@ describe("cancel and retry now", () => {
     for (const shape of [{ not: "" }, { in: [] }, { contains: "" }, ["a", "b"], 42, null]) {
       const cancel = cancelMessageAction as (...args: unknown[]) => Promise<unknown>;
       const retry = retryMessageNowAction as (...args: unknown[]) => Promise<unknown>;
-      await expect(cancel(shape)).resolves.toEqual({
-        error: expect.stringMatching(/not a valid id|one message id/i),
-      });
-      await expect(retry(shape)).resolves.toEqual({ error: expect.any(String) });
+      expect(await cancel(shape)).toEqual({ error: "Not a valid id." });
+      expect(await retry(shape)).toEqual({ error: "Not a valid id." });
     }
     expect(await statuses(user.id)).toEqual(["queued", "queued"]);
   });
@@ -101,9 +99,10 @@ describe("cancel and retry now", () => {
 
   it("sends a signed-out caller to the sign-in page before reading the arguments", async () => {
     session.user = null;
-    await expect(cancelMessageAction({ not: "" } as unknown as string)).rejects.toMatchObject({
-      digest: expect.stringMatching(/^NEXT_REDIRECT;.*;\/;/),
-    });
+    const thrown: unknown = await cancelMessageAction({ not: "" } as unknown as string).catch(
+      (error: unknown) => error,
+    );
+    expect((thrown as { digest?: string }).digest).toMatch(/^NEXT_REDIRECT;.*;\/;/);
   });
 });
 
