@@ -9,6 +9,13 @@ const nextConfig = {
   // need not repeat it.
   typescript: { ignoreBuildErrors: true },
   serverExternalPackages: ["better-sqlite3", "smtp-server", "nodemailer"],
+  experimental: {
+    // A 25 MB message (lib/mail/message-limits.ts) plus the other fields and the form's framing;
+    // lib/http/action-request.ts refuses larger posts with a 413 before Next would answer 500.
+    serverActions: { bodySizeLimit: "30mb" },
+    // proxy.ts sees the body first; past this size Next would hand the action a truncated copy.
+    proxyClientMaxBodySize: "30mb",
+  },
   async headers() {
     return [
       {
