@@ -34,6 +34,13 @@ const nextConfig = {
   // need not repeat it.
   typescript: { ignoreBuildErrors: true },
   serverExternalPackages: ["better-sqlite3", "smtp-server", "nodemailer"],
+  experimental: {
+    // A 25 MB message (lib/mail/message-limits.ts) plus the other fields and the form's framing;
+    // lib/http/action-request.ts refuses larger posts with a 413 before Next would answer 500.
+    serverActions: { bodySizeLimit: "30mb" },
+    // proxy.ts sees the body first; past this size Next would hand the action a truncated copy.
+    proxyClientMaxBodySize: "30mb",
+  },
   // Headers that are the same for every response, static files included. The page's
   // Content-Security-Policy (a fresh nonce per request) and HSTS (only when served over HTTPS)
   // are set at request time by proxy.ts.

@@ -1,15 +1,25 @@
-// Runs before every request: gives each page a Content-Security-Policy with a fresh nonce (Next
-// reads it from the request's header and puts it on its own scripts), and adds HSTS when the
-// public URL is HTTPS. The headers that never change are in next.config.js.
+// Runs before every request: turns a POST whose body Next's own decoder would throw on (a
+// malformed server-action call or form) into a 4xx instead of a 500; gives each page a
+// Content-Security-Policy with a fresh nonce (Next reads it from the request's header and puts it
+// on its own scripts); and adds HSTS when the public URL is HTTPS. The headers that never change
+// are in next.config.js.
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
+import { checkPostRequest } from "@/lib/http/action-request";
 import {
   createNonce,
   pageContentSecurityPolicy,
   strictTransportSecurity,
 } from "@/lib/http/security-headers";
 
-export function proxy(request: NextRequest): NextResponse {
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  if (request.method === "POST") {
+    // A clone: Next reads the body again to run the action.
+    const verdict = await checkPostRequest(request.clone());
+    if (!verdict.ok) {
+      return NextResponse.json({ error: verdict.reason }, { status: verdict.status });
+    }
+  }
   const config = env();
   const hsts = strictTransportSecurity(config.NEXTAUTH_URL);
   // API routes answer JSON (and next-auth's redirects): no page, so no nonce to give.

@@ -1,20 +1,22 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { SignInButton } from "./components/sign-in-button";
 import { currentUser } from "@/lib/auth/session";
 import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
+import { searchParam, type SearchParams } from "@/lib/http/search-params";
 
 export const dynamic = "force-dynamic";
 
 export default async function LandingPage({
   searchParams,
 }: {
-  searchParams: Promise<{ error?: string | string[] }>;
+  searchParams: Promise<SearchParams>;
 }) {
-  const { error } = await searchParams;
+  const error = searchParam(await searchParams, "error", z.string().max(100));
   const user = await currentUser();
   if (!error && user) redirect("/compose");
-  const message = signInErrorMessage(typeof error === "string" ? error : undefined);
+  const message = signInErrorMessage(error);
 
   return (
     <main className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center gap-8 px-6 py-16">

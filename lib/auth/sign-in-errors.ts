@@ -28,5 +28,6 @@ const MESSAGES: Record<string, string> = {
 
 export function signInErrorMessage(code: string | undefined): string | undefined {
   if (!code) return undefined;
-  return MESSAGES[code] ?? "Sign-in failed. Please try again.";
+  // Own keys only: "constructor" or "__proto__" in the URL must not reach Object's prototype.
+  return (Object.hasOwn(MESSAGES, code) && MESSAGES[code]) || "Sign-in failed. Please try again.";
 }

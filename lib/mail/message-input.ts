@@ -1,9 +1,9 @@
 // The shape of a message to send, validated at the edge (compose form, API, relay).
 import addressparser from "nodemailer/lib/addressparser";
 import { z } from "zod";
+import { MAX_MESSAGE_BYTES, MAX_RECIPIENTS } from "./message-limits";
 
-export const MAX_RECIPIENTS = 100; // Gmail's per-message limit through SMTP
-export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024; // Gmail's user-facing limit
+export { MAX_MESSAGE_BYTES, MAX_RECIPIENTS };
 
 export interface Mailbox {
   name: string;

@@ -5,16 +5,25 @@ import type { MessageStatus } from "./message-status";
 
 const PAGE_SIZE = 50;
 
+/** A page of the user's messages, newest first, after `cursor` when it is one of theirs. */
 export async function listMessages(
   userId: string,
   options: { status?: MessageStatus; cursor?: string } = {},
 ) {
   const prisma = await db();
+  // Prisma positions a cursor by whatever row has that id; only the owner's may place the page,
+  // or another user's message id would reveal where it sits among this user's.
+  const start = options.cursor
+    ? await prisma.message.findFirst({
+        where: { id: options.cursor, userId },
+        select: { id: true },
+      })
+    : null;
   const rows = await prisma.message.findMany({
     where: { userId, ...(options.status ? { status: options.status } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: PAGE_SIZE + 1,
-    ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
+    ...(start ? { cursor: { id: start.id }, skip: 1 } : {}),
     select: {
       id: true,
       status: true,
@@ -32,7 +41,12 @@ export async function listMessages(
     },
   });
   const page = rows.slice(0, PAGE_SIZE);
-  return { messages: page, nextCursor: rows.length > PAGE_SIZE ? page.at(-1)?.id : undefined };
+  return {
+    messages: page,
+    nextCursor: rows.length > PAGE_SIZE ? page.at(-1)?.id : undefined,
+    /** A cursor was given but is not one of the user's messages: this is the first page. */
+    cursorIgnored: options.cursor !== undefined && !start,
+  };
 }
 
 export async function getMessage(userId: string, id: string) {

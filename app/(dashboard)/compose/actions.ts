@@ -1,8 +1,10 @@
 "use server";
 
-import { requireUser } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors/app-error";
+import { z } from "zod";
+import { formFieldsSchema } from "@/lib/http/form-fields";
+import { safeAction } from "@/lib/http/safe-action";
 import { fieldErrors, messageInputSchema } from "@/lib/mail/message-input";
+import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
 import { enqueueMessage } from "@/lib/queue/enqueue-message";
 
 export interface ComposeState {
@@ -11,27 +13,38 @@ export interface ComposeState {
   values?: Record<string, string>;
 }
 
-export async function sendMessageAction(
-  _previous: ComposeState,
-  form: FormData,
-): Promise<ComposeState> {
-  const user = await requireUser();
-  const values = {
-    from: field(form, "from"),
-    to: field(form, "to"),
-    cc: field(form, "cc"),
-    bcc: field(form, "bcc"),
-    subject: field(form, "subject"),
-    text: field(form, "text"),
-  };
-  const parsed = messageInputSchema.safeParse(values);
-  const schedule = parseSchedule(field(form, "scheduledAt"));
-  if (!parsed.success || "error" in schedule) {
-    const errors = parsed.success ? {} : fieldErrors(parsed.error);
-    if ("error" in schedule) errors.scheduledAt = schedule.error;
-    return { errors, values };
-  }
-  try {
+// Generous bounds: the message schema gives the precise sentences (998-character subject, 100
+// recipients); these only stop a client from posting megabytes into a one-line field.
+const composeFields = formFieldsSchema(
+  {
+    from: 1_000,
+    to: 100_000,
+    cc: 100_000,
+    bcc: 100_000,
+    subject: 10_000,
+    text: MAX_MESSAGE_BYTES,
+    scheduledAt: 100,
+  },
+  {
+    tooLong: (field, max) =>
+      field === "text"
+        ? `The message is larger than ${formatMegabytes(MAX_MESSAGE_BYTES)}.`
+        : `This field is too long (${max.toLocaleString("en")} characters at most).`,
+  },
+);
+
+export const sendMessageAction = safeAction({
+  name: "send-message",
+  // (previous state, form): the previous state is React's, never read.
+  args: z.tuple([z.unknown(), composeFields], { error: "Expected the compose form." }),
+  run: async (user, [, values]): Promise<ComposeState> => {
+    const parsed = messageInputSchema.safeParse(values);
+    const schedule = parseSchedule(values.scheduledAt);
+    if (!parsed.success || "error" in schedule) {
+      const errors = parsed.success ? {} : fieldErrors(parsed.error);
+      if ("error" in schedule) errors.scheduledAt = schedule.error;
+      return { errors, values };
+    }
     const { id } = await enqueueMessage({
       userId: user.id,
       input: parsed.data,
@@ -39,22 +52,12 @@ export async function sendMessageAction(
       scheduledAt: schedule.at,
     });
     return { ok: { id } };
-  } catch (error) {
-    if (error instanceof AppError && error.status < 500) {
-      return { errors: error.details ?? { form: error.message }, values };
-    }
-    console.error("compose: enqueue failed:", (error as Error).message);
-    return {
-      errors: { form: "Something went wrong; the message was not queued. Please try again." },
-      values,
-    };
-  }
-}
-
-function field(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === "string" ? value : "";
-}
+  },
+  fail: ({ message, fields }, input): ComposeState => ({
+    errors: fields && Object.keys(fields).length > 0 ? fields : { form: message },
+    values: input?.[1],
+  }),
+});
 
 /** "Send later": an ISO time the browser computed from the person's local date and time. */
 function parseSchedule(raw: string): { at?: Date } | { error: string } {

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useActionState, useRef, useState } from "react";
 import { sendMessageAction, type ComposeState } from "./actions";
+import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
 
 const inputClass =
   "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-500 focus:outline-2 focus:outline-blue-500 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-900";
@@ -10,7 +11,9 @@ const inputClass =
 export function ComposeForm({ fromAddresses }: { fromAddresses: string[] }) {
   const [state, action, pending] = useActionState<ComposeState, FormData>(sendMessageAction, {});
   const formRef = useRef<HTMLFormElement>(null);
-  const errors = state.errors ?? {};
+  // Set in the browser before posting: a message over the limit is refused without uploading it.
+  const [tooLarge, setTooLarge] = useState<string>();
+  const errors: Record<string, string> = { ...state.errors, ...(tooLarge && { text: tooLarge }) };
   // After a successful send the form starts empty; after an error it keeps what was typed.
   const values = state.ok ? {} : (state.values ?? {});
   const formKey = state.ok?.id ?? "draft";
@@ -21,6 +24,19 @@ export function ComposeForm({ fromAddresses }: { fromAddresses: string[] }) {
       ref={formRef}
       action={action}
       noValidate
+      onSubmit={(e) => {
+        const text = new FormData(e.currentTarget).get("text");
+        const bytes = typeof text === "string" ? new Blob([text]).size : 0;
+        const error =
+          bytes > MAX_MESSAGE_BYTES
+            ? `The message is ${formatMegabytes(bytes)}; Gmail takes at most ${formatMegabytes(MAX_MESSAGE_BYTES)}.`
+            : undefined;
+        setTooLarge(error);
+        if (error) {
+          e.preventDefault();
+          (e.currentTarget.elements.namedItem("text") as HTMLTextAreaElement | null)?.focus();
+        }
+      }}
       onKeyDown={(e) => {
         if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
           e.preventDefault();

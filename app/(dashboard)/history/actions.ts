@@ -1,8 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { requireUser } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors/app-error";
+import { z } from "zod";
+import { recordIdSchema } from "@/lib/http/record-id";
+import { safeAction } from "@/lib/http/safe-action";
 import { cancelMessage } from "@/lib/queue/cancel-message";
 import { retryMessageNow } from "@/lib/queue/retry-message-now";
 
@@ -10,27 +11,24 @@ export interface MessageActionState {
   error?: string;
 }
 
-async function run(
-  id: string,
-  operation: (userId: string, id: string) => Promise<void>,
-): Promise<MessageActionState> {
-  const user = await requireUser();
-  try {
-    await operation(user.id, id);
-  } catch (error) {
-    if (error instanceof AppError && error.status < 500) return { error: error.message };
-    console.error("message action failed:", (error as Error).message);
-    return { error: "Something went wrong. Please try again." };
-  }
-  revalidatePath(`/history/${id}`);
-  revalidatePath("/history");
-  return {};
+// Exactly one argument, a message id: anything else (an object would become a Prisma filter)
+// is refused before a query runs.
+const messageIdArgs = z.tuple([recordIdSchema], { error: "Expected one message id." });
+
+function messageAction(name: string, operation: (userId: string, id: string) => Promise<void>) {
+  return safeAction({
+    name,
+    args: messageIdArgs,
+    run: async (user, [id]): Promise<MessageActionState> => {
+      await operation(user.id, id);
+      revalidatePath(`/history/${id}`);
+      revalidatePath("/history");
+      return {};
+    },
+    fail: ({ message }): MessageActionState => ({ error: message }),
+  });
 }
 
-export async function cancelMessageAction(id: string): Promise<MessageActionState> {
-  return run(id, cancelMessage);
-}
+export const cancelMessageAction = messageAction("cancel-message", cancelMessage);
 
-export async function retryMessageNowAction(id: string): Promise<MessageActionState> {
-  return run(id, retryMessageNow);
-}
+export const retryMessageNowAction = messageAction("retry-message-now", retryMessageNow);

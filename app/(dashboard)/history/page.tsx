@@ -8,6 +8,8 @@ import { listMessages } from "@/lib/queue/list-messages";
 import { waitingReason } from "@/lib/queue/waiting-reason";
 import { WaitingText } from "../../components/waiting-text";
 import { IN_FLIGHT_STATUSES, isMessageStatus } from "@/lib/queue/message-status";
+import { recordIdSchema } from "@/lib/http/record-id";
+import { searchParam, type SearchParams } from "@/lib/http/search-params";
 
 export const metadata: Metadata = { title: "History" };
 export const dynamic = "force-dynamic";
@@ -15,11 +17,13 @@ export const dynamic = "force-dynamic";
 export default async function HistoryPage({
   searchParams,
 }: {
-  searchParams: Promise<{ cursor?: string }>;
+  searchParams: Promise<SearchParams>;
 }) {
   const user = await requireUser();
-  const { cursor } = await searchParams;
-  const { messages, nextCursor } = await listMessages(user.id, { cursor });
+  const params = await searchParams;
+  const cursor = searchParam(params, "cursor", recordIdSchema);
+  const { messages, nextCursor, cursorIgnored } = await listMessages(user.id, { cursor });
+  const staleLink = params.cursor !== undefined && (cursor === undefined || cursorIgnored);
   const waiting = new Map(messages.map((m) => [m.id, waitingReason(m, m.account)]));
   const inFlight = messages.some(
     (m) => isMessageStatus(m.status) && IN_FLIGHT_STATUSES.includes(m.status),
@@ -36,6 +40,11 @@ export default async function HistoryPage({
           </p>
         )}
       </div>
+      {staleLink && (
+        <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
+          That link does not point to a page of your history; showing your newest messages.
+        </p>
+      )}
       {messages.length === 0 ? (
         <div className="rounded-xl border border-dashed border-zinc-300 p-10 text-center text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
           No messages yet.{" "}

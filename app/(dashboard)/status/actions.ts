@@ -2,31 +2,38 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireUser } from "@/lib/auth/session";
 import { connectionTargetFor } from "@/lib/diagnostics/connection-targets";
 import { findUserAccount } from "@/lib/diagnostics/find-user-account";
 import { runConnectionTest } from "@/lib/diagnostics/run-connection-test";
 import type { ConnectionTestResult } from "@/lib/diagnostics/types";
+import { formFieldsSchema } from "@/lib/http/form-fields";
+import { safeAction } from "@/lib/http/safe-action";
 
 export interface TestConnectionState {
   result?: ConnectionTestResult;
   error?: string;
 }
 
-const modeSchema = z.enum(["implicit", "starttls"]);
+const CHOOSE_MODE = "Choose implicit TLS or STARTTLS.";
+
+const testConnectionArgs = z.tuple(
+  [
+    z.unknown(), // React's previous state, never read
+    formFieldsSchema({ mode: 20 }).pipe(
+      z.object({ mode: z.enum(["implicit", "starttls"], { error: CHOOSE_MODE }) }),
+    ),
+  ],
+  { error: "Expected the connection test form." },
+);
 
 /** Tests the signed-in user's own account; host and port come from config, never the browser. */
-export async function testConnectionAction(
-  _previous: TestConnectionState,
-  form: FormData,
-): Promise<TestConnectionState> {
-  const user = await requireUser();
-  const mode = modeSchema.safeParse(form.get("mode"));
-  if (!mode.success) return { error: "Choose implicit TLS or STARTTLS." };
-  const account = await findUserAccount(user.id);
-  if (!account) return { error: "Connect a Google account first." };
-  const target = connectionTargetFor(mode.data);
-  try {
+export const testConnectionAction = safeAction({
+  name: "test-connection",
+  args: testConnectionArgs,
+  run: async (user, [, { mode }]): Promise<TestConnectionState> => {
+    const account = await findUserAccount(user.id);
+    if (!account) return { error: "Connect a Google account first." };
+    const target = connectionTargetFor(mode);
     const result = await runConnectionTest({
       accountId: account.id,
       port: target.port,
@@ -35,11 +42,6 @@ export async function testConnectionAction(
     // A failed sign-in may have marked the account "reconnect needed": show it on the page.
     revalidatePath("/status");
     return { result };
-  } catch (error) {
-    console.error(
-      "status: connection test crashed:",
-      error instanceof Error ? `${error.name}: ${error.message}` : "unknown error",
-    );
-    return { error: "Something went wrong while testing the connection. Please try again." };
-  }
-}
+  },
+  fail: ({ message }): TestConnectionState => ({ error: message }),
+});

@@ -5,6 +5,7 @@ import { AutoRefresh } from "../../../components/auto-refresh";
 import { LocalTime } from "../../../components/local-time";
 import { StatusBadge } from "../../../components/status-badge";
 import { requireUser } from "@/lib/auth/session";
+import { isRecordId } from "@/lib/http/record-id";
 import { explainReply } from "@/lib/mail/gmail-replies";
 import { getMessage } from "@/lib/queue/list-messages";
 import { waitingReason } from "@/lib/queue/waiting-reason";
@@ -18,6 +19,7 @@ export const dynamic = "force-dynamic";
 export default async function MessagePage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const { id } = await params;
+  if (!isRecordId(id)) notFound();
   const message = await getMessage(user.id, id);
   if (!message) notFound();
   const reason = waitingReason(message, message.account);
