@@ -240,6 +240,8 @@ function callArbitrary(): fc.Arbitrary<Call> {
     query,
     fc.constantFrom(
       "cursor=a&cursor=b",
+      "kind=sign_in&kind=sign_out",
+      "kind=__proto__",
       "cursor[]=x",
       "cursor=%zz",
       "error=__proto__",
@@ -248,7 +250,7 @@ function callArbitrary(): fc.Arbitrary<Call> {
     ),
   );
   const pagePath = fc.oneof(
-    fc.constantFrom("/", "/compose", "/history", "/status", "/history/"),
+    fc.constantFrom("/", "/compose", "/history", "/status", "/history/", "/audit"),
     text.map((t) => `/history/${enc(t)}`),
     fc.constantFrom(...ids()).map((id) => `/history/${id}`),
     text.map((t) => `/${enc(t)}`),

@@ -40,6 +40,16 @@ test.beforeAll(async () => {
   }
   await pause(5);
   bMessages.push(await compose(b, "Bruno's second", "friend@example.org", ""));
+  // A security event of A's, which B's audit page must not show.
+  writeDatabase(
+    app.databaseFile,
+    `INSERT INTO "AuditEvent" (id, userId, kind, email, detail, createdAt) VALUES (?, ?, 'sign_in', ?, ?, ?)`,
+    "caudit0000000000000000001",
+    a.id,
+    "alice@example.com",
+    "Signed in from the Layoff plan meeting room",
+    new Date().toISOString().replace("Z", "+00:00"),
+  );
   writeDatabase(
     app.databaseFile,
     `UPDATE "Message" SET status = 'deferred', nextAttemptAt = ? WHERE id = ?`,
@@ -117,6 +127,11 @@ test("B can neither read nor change A's messages", async () => {
     },
     { label: "page /compose", run: () => get("/compose", b) },
     { label: "page /status", run: () => get("/status", b) },
+    { label: "page /audit", run: () => get("/audit", b) },
+    {
+      label: "page /audit?cursor=<A's event>",
+      run: () => get("/audit?cursor=caudit0000000000000000001", b),
+    },
     { label: "route /api/auth/session", run: () => get("/api/auth/session", b) },
     { label: "route /api/health", run: () => get("/api/health", b) },
   );

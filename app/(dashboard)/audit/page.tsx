@@ -6,24 +6,22 @@ import { LocalTime } from "../../components/local-time";
 import { AUDIT_KINDS, isAuditKind, type AuditKind } from "@/lib/audit/audit-kinds";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { requireUser } from "@/lib/auth/session";
+import { recordIdSchema } from "@/lib/http/record-id";
+import { searchParam, type SearchParams } from "@/lib/http/search-params";
 
 export const metadata: Metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
 
-// Anything else in the URL (a repeated or unknown parameter) is ignored, never an error page.
-const single = z.string().max(64).optional().catch(undefined);
-const searchSchema = z.object({
-  kind: single.transform((v) => (v && isAuditKind(v) ? v : undefined)),
-  cursor: single,
-});
-
-export default async function AuditPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
-  const { kind, cursor } = searchSchema.parse(await searchParams);
+  const params = await searchParams;
+  // A repeated, unknown or malformed parameter counts as absent, never as an error page.
+  const kind = searchParam(
+    params,
+    "kind",
+    z.string().refine((v): v is AuditKind => isAuditKind(v)),
+  );
+  const cursor = searchParam(params, "cursor", recordIdSchema);
   const { events, nextCursor } = await listAuditEvents(user.id, { kind, cursor });
   const kinds = Object.entries(AUDIT_KINDS) as [AuditKind, string][];
 

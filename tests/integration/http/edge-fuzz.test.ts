@@ -37,6 +37,7 @@ const pages: Record<string, (props: unknown) => Promise<unknown>> = {
   "/history/[id]": (await import("../../../app/(dashboard)/history/[id]/page")).default as never,
   "/compose": (await import("../../../app/(dashboard)/compose/page")).default,
   "/status": (await import("../../../app/(dashboard)/status/page")).default,
+  "/audit": (await import("../../../app/(dashboard)/audit/page")).default as never,
 };
 
 let emu: Emulator;
@@ -159,7 +160,7 @@ it(`${RUNS} malformed calls to every action and page: no throw, no other user's 
     },
   );
   const searchParams = fc.dictionary(
-    fc.oneof(fc.constantFrom("cursor", "error", "status"), text),
+    fc.oneof(fc.constantFrom("cursor", "error", "status", "kind"), text),
     fc.oneof(text, fc.array(text, { maxLength: 3 })),
     { maxKeys: 3 },
   );
