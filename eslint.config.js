@@ -49,6 +49,7 @@ export default tseslint.config(
       "lib/env.ts",
       "instrumentation.ts",
       "prisma.config.ts",
+      "prisma/postgres/prisma.config.ts",
       "scripts/**",
       "emulator/**",
       "tests/**",

@@ -1,11 +1,22 @@
-// Creates a migration from the schema's change since the last commit:
+// Creates the migrations for the schema's change since the last commit, for both databases:
 //   npm run db:migration -- <name>
-// `prisma migrate dev` needs a shadow database the WASM engine cannot provide, so this
-// diffs the committed schema against the working one instead.
+// writes prisma/migrations/<stamp>_<name> (SQLite), regenerates prisma/postgres/schema.prisma
+// and writes prisma/postgres/migrations/<stamp>_<name>, so neither can change without the other.
+// `prisma migrate dev` needs a shadow database the WASM engine cannot provide, so this diffs
+// the committed schema files (from git) against the working ones instead.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync, mkdtempSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { POSTGRES_SCHEMA, SQLITE_SCHEMA, toPostgresSchema } from "./postgres-schema";
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -13,44 +24,114 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(2);
 }
 
-const migrationsDir = path.join("prisma", "migrations");
-const isFirst = !readdirSync(migrationsDir, { withFileTypes: true }).some((e) => e.isDirectory());
-const from: string[] = isFirst ? ["--from-empty"] : ["--from-schema-datamodel", committedSchema()];
-
-const out = execFileSync(
-  "npx",
-  [
-    "prisma",
-    "migrate",
-    "diff",
-    ...from,
-    "--to-schema-datamodel",
-    "prisma/schema.prisma",
-    "--script",
-  ],
-  { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } },
-);
-const sql = out
-  .split("\n")
-  .filter((line) => !line.startsWith("Loaded Prisma config"))
-  .join("\n")
-  .trim();
-if (!/\b(CREATE|ALTER|DROP)\b/.test(sql)) {
-  console.error("The schema has no change to migrate (or the diff failed):\n" + sql);
-  process.exit(1);
+const scratch = mkdtempSync(path.join(tmpdir(), "mailroom-migration-"));
+try {
+  process.exitCode = writeMigrations(name);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }
 
-const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
-const dir = path.join(migrationsDir, `${stamp}_${name}`);
-mkdirSync(dir, { recursive: true });
-writeFileSync(path.join(dir, "migration.sql"), sql + "\n");
-console.log(`wrote ${dir}/migration.sql`);
+function writeMigrations(name: string): number {
+  const postgresSchema = toPostgresSchema(readFileSync(SQLITE_SCHEMA, "utf8"));
+  const postgresNext = path.join(scratch, "postgres.prisma");
+  writeFileSync(postgresNext, postgresSchema);
 
-function committedSchema(): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "mailroom-schema-")), "schema.prisma");
-  writeFileSync(
-    file,
-    execFileSync("git", ["show", "HEAD:prisma/schema.prisma"], { encoding: "utf8" }),
+  const changes = [
+    {
+      label: "SQLite",
+      dir: path.join("prisma", "migrations"),
+      file: SQLITE_SCHEMA,
+      next: SQLITE_SCHEMA,
+    },
+    {
+      label: "PostgreSQL",
+      dir: path.join("prisma", "postgres", "migrations"),
+      file: POSTGRES_SCHEMA,
+      next: postgresNext,
+    },
+  ].map(({ label, dir, file, next }) => ({
+    label,
+    dir,
+    sql: diff(hasMigrations(dir) ? committed(file) : null, next),
+  }));
+  if (changes.every((c) => c.sql === null)) {
+    console.error("The schema has no change to migrate since the last commit.");
+    return 1;
+  }
+
+  writeFileSync(POSTGRES_SCHEMA, postgresSchema);
+  const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  for (const { label, dir, sql } of changes) {
+    if (sql === null) {
+      console.log(`${label}: no change`);
+      continue;
+    }
+    mkdirSync(path.join(dir, `${stamp}_${name}`), { recursive: true });
+    writeFileSync(path.join(dir, `${stamp}_${name}`, "migration.sql"), sql + "\n");
+    console.log(`${label}: wrote ${dir}/${stamp}_${name}/migration.sql`);
+  }
+  writePostgresLock();
+  return 0;
+}
+
+/**
+ * The SQL from one schema file to another (null: no change). Both dialects diff through the
+ * SQLite config: the schema engine writes the dialect of the schemas' provider, and the
+ * adapter only has to start it — so writing a migration needs no PostgreSQL server (the
+ * output was compared with a diff through @prisma/adapter-pg: the same SQL). The drift test
+ * applies the PostgreSQL migrations to a real server.
+ */
+function diff(from: string | null, to: string): string | null {
+  const out = execFileSync(
+    "npx",
+    [
+      "prisma",
+      "migrate",
+      "diff",
+      ...(from === null ? ["--from-empty"] : ["--from-schema-datamodel", from]),
+      "--to-schema-datamodel",
+      to,
+      "--script",
+    ],
+    {
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        CHECKPOINT_DISABLE: "1",
+        // Never the developer's database: the diff reads schema files only.
+        DATABASE_URL: `file:${path.join(scratch, "diff.db")}`,
+      },
+    },
   );
+  const sql = out
+    .split("\n")
+    .filter((line) => !line.startsWith("Loaded Prisma config"))
+    .join("\n")
+    .trim();
+  if (/\b(CREATE|ALTER|DROP)\b/.test(sql)) return sql;
+  if (sql === "" || /empty migration/i.test(sql)) return null;
+  throw new Error(`prisma migrate diff printed no SQL statement:\n${sql}`);
+}
+
+function hasMigrations(dir: string): boolean {
+  return existsSync(dir) && readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory());
+}
+
+/** The schema file as of the last commit, written to the scratch directory. */
+function committed(schema: string): string {
+  const file = path.join(scratch, `committed-${path.basename(path.dirname(schema))}.prisma`);
+  const gitPath = schema.split(path.sep).join("/");
+  writeFileSync(file, execFileSync("git", ["show", `HEAD:${gitPath}`], { encoding: "utf8" }));
   return file;
+}
+
+function writePostgresLock(): void {
+  const lock = path.join("prisma", "postgres", "migrations", "migration_lock.toml");
+  if (existsSync(lock)) return;
+  writeFileSync(
+    lock,
+    "# Please do not edit this file manually\n" +
+      "# It should be added in your version-control system (e.g., Git)\n" +
+      'provider = "postgresql"\n',
+  );
 }

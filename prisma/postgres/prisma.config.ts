@@ -1,0 +1,23 @@
+// Prisma CLI configuration for PostgreSQL: the WASM schema engine through @prisma/adapter-pg,
+// so `migrate deploy` runs offline. Paths are relative to this file.
+//   DATABASE_URL=postgresql://… npx prisma migrate deploy --config prisma/postgres/prisma.config.ts
+import "dotenv/config";
+import { defineConfig } from "prisma/config";
+import { PrismaPg } from "@prisma/adapter-pg";
+
+const url = process.env.DATABASE_URL ?? "";
+// Without a usable URL the CLI does not say so: it falls back to the native engine and fails
+// on a download. Refuse here, with the reason.
+if (!/^postgres(ql)?:\/\//.test(url)) {
+  throw new Error(
+    "prisma/postgres/prisma.config.ts needs DATABASE_URL=postgresql://user@host:5432/database",
+  );
+}
+
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: "js",
+  schema: "schema.prisma",
+  migrations: { path: "migrations" },
+  adapter: () => Promise.resolve(new PrismaPg({ connectionString: url })),
+});
