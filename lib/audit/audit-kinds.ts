@@ -9,7 +9,6 @@ export const AUDIT_KINDS = {
   refresh_refused: "Refresh refused by Google",
   reconnected: "Reconnected",
   keys_rotated: "Encryption key rotated",
-  settings_changed: "Settings changed",
 } as const;
 
 export type AuditKind = keyof typeof AUDIT_KINDS;
