@@ -11,7 +11,7 @@ import {
   serverActions,
   type ActionRef,
 } from "./support/server-actions";
-import { seedSignedInUser, writeDatabase, type SeededUser } from "./support/seed-session";
+import { deferForADay, seedSignedInUser, type SeededUser } from "./support/seed-session";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_601);
 // The in-process fuzz (tests/integration/http/edge-fuzz.test.ts) makes the bulk of the calls; over
@@ -49,12 +49,7 @@ test.beforeAll(async () => {
       ids.push(await composeLater(user, subject));
     }
     // One of each user's messages waits in "deferred", the state "Retry now" acts on.
-    writeDatabase(
-      app.databaseFile,
-      `UPDATE "Message" SET status = 'deferred', nextAttemptAt = ? WHERE id = ?`,
-      new Date(Date.now() + 86_400_000).toISOString().replace("Z", "+00:00"),
-      ids[1],
-    );
+    deferForADay(app.databaseFile, ids[1]!);
   }
 });
 

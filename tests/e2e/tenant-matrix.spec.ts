@@ -2,7 +2,12 @@
 // server actions, routes — shows none of A's data and changes none of A's rows.
 import { expect, test } from "@playwright/test";
 import { startMailroomServer, type MailroomServer } from "./support/mailroom-server";
-import { seedSignedInUser, writeDatabase, type SeededUser } from "./support/seed-session";
+import {
+  deferForADay,
+  seedSignedInUser,
+  writeDatabase,
+  type SeededUser,
+} from "./support/seed-session";
 import {
   actionHeaders,
   formArgs,
@@ -50,12 +55,7 @@ test.beforeAll(async () => {
     "Signed in from the Layoff plan meeting room",
     new Date().toISOString().replace("Z", "+00:00"),
   );
-  writeDatabase(
-    app.databaseFile,
-    `UPDATE "Message" SET status = 'deferred', nextAttemptAt = ? WHERE id = ?`,
-    new Date(Date.now() + 86_400_000).toISOString().replace("Z", "+00:00"),
-    aMessages[2],
-  );
+  deferForADay(app.databaseFile, aMessages[2]!);
 });
 
 test.afterAll(async () => {

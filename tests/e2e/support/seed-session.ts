@@ -57,3 +57,13 @@ export function writeDatabase(databaseFile: string, sql: string, ...params: unkn
     sqlite.close();
   }
 }
+
+/** Puts a message in "deferred" with its next attempt a day away: the state "Retry now" acts on. */
+export function deferForADay(databaseFile: string, messageId: string): void {
+  writeDatabase(
+    databaseFile,
+    `UPDATE "Message" SET status = 'deferred', nextAttemptAt = ? WHERE id = ?`,
+    new Date(Date.now() + 86_400_000).toISOString().replace("Z", "+00:00"),
+    messageId,
+  );
+}
