@@ -16,6 +16,6 @@ export async function register(): Promise<void> {
   if (config.MAILROOM_WORKER !== "inline") return;
   if (started.mailroomWorkerStarted) return;
   started.mailroomWorkerStarted = true;
-  const { startWorker } = await import("./lib/queue/worker");
+  const { startWorker } = await import("./lib/sending/worker");
   await startWorker();
 }

@@ -49,9 +49,9 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
   configureMailroom(emu, database.url);
   // Imported only now, after the environment is set, and only in this phase's process.
   const { db } = await import("../lib/db");
-  const { enqueueMessage } = await import("../lib/queue/enqueue-message");
+  const { enqueueMessage } = await import("../lib/outbox/enqueue-message");
   const { messageInputSchema } = await import("../lib/mail/message-input");
-  const { startWorker } = await import("../lib/queue/worker");
+  const { startWorker } = await import("../lib/sending/worker");
   const { transportFor } = await import("../lib/mail/transport-pool");
   const { seedSender } = await import("./seed-sender");
 

@@ -1,5 +1,5 @@
 // `npm run worker`: a standalone outbox worker, for scaling sending out beside the web app.
-import type { WorkerHandle } from "../lib/queue/worker";
+import type { WorkerHandle } from "../lib/sending/worker";
 import { loadConfigOrExit } from "./load-config";
 
 // Listening before anything heavy loads, and for every signal: a stop asked for while starting,
@@ -19,7 +19,7 @@ const stop = () => {
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, stop);
 
 loadConfigOrExit();
-const { startWorker } = await import("../lib/queue/worker");
+const { startWorker } = await import("../lib/sending/worker");
 if (!stopping) {
   worker = startWorker();
   await worker;

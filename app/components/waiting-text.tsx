@@ -1,4 +1,4 @@
-import type { WaitingReason } from "@/lib/queue/waiting-reason";
+import type { WaitingReason } from "@/lib/outbox/waiting-reason";
 import { LocalTime } from "./local-time";
 
 export function WaitingText({ reason }: { reason: WaitingReason }) {

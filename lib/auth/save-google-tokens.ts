@@ -7,7 +7,7 @@ import { tokenSealer } from "../crypto/sealer";
 import type { Db } from "../db";
 import { forgetAccessToken } from "../google/access-token";
 import { closeTransport } from "../mail/transport-pool";
-import { wakeWorkers } from "../queue/wake-workers";
+import { outbox } from "../outbox/open-outbox";
 
 export interface GoogleSignInTokens {
   provider: string;
@@ -78,5 +78,6 @@ export async function saveGoogleTokens(
   // Drop the old token and pooled connections so waiting messages go out with the new grant.
   forgetAccessToken(account.id);
   closeTransport(account.id);
-  wakeWorkers();
+  // Its waiting messages are due now.
+  (await outbox()).signalDue();
 }

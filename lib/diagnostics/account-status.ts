@@ -3,7 +3,7 @@
 import "server-only";
 import { db } from "../db";
 import { GMAIL_SCOPE } from "../google/scopes";
-import { MESSAGE_STATUSES, type MessageStatus } from "../queue/message-status";
+import { MESSAGE_STATUSES, type MessageStatus } from "../outbox/message-status";
 import { findUserAccount } from "./find-user-account";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

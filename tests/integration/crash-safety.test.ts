@@ -6,8 +6,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startEmulator, type Emulator } from "../../emulator";
 import { db } from "../../lib/db";
 import { messageInputSchema } from "../../lib/mail/message-input";
-import { LEASE_MS } from "../../lib/queue/claim-next-message";
-import { enqueueMessage } from "../../lib/queue/enqueue-message";
+import { LEASE_MS } from "../../lib/sending/claim-messages";
+import { enqueueMessage } from "../../lib/outbox/enqueue-message";
 import { holdWriteLock, sleep, sleepingInSqlite, waitUntil } from "../support/crash-probes";
 import { startSmtpProxy } from "../support/crash-smtp-proxy";
 import { seedUser } from "../support/seed-user";

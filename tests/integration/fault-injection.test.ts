@@ -3,7 +3,7 @@ import type { Emulator } from "../../emulator";
 import { enqueueRoundRobin, seedSenders, startLoadEnvironment } from "../support/bulk-load";
 import { db } from "../../lib/db";
 import { closeAllTransports } from "../../lib/mail/transport-pool";
-import { startWorker } from "../../lib/queue/worker";
+import { startWorker } from "../../lib/sending/worker";
 
 let emu: Emulator;
 

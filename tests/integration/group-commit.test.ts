@@ -1,10 +1,12 @@
-// The outbox's commits: group commit on one connection (lib/queue/group-commit.ts), and the
-// database thread that runs the outbox's hot path beside Prisma (lib/queue/outbox-client.ts).
+// The SQLite engine's commits: group commit on one connection (lib/outbox/sqlite/group-commit.ts),
+// and the database thread that does the outbox's writes beside Prisma
+// (lib/outbox/sqlite/sqlite-outbox.ts).
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDb, outboxOf, type Db } from "../../lib/db";
-import { GroupCommitter } from "../../lib/queue/group-commit";
-import type { NewMessage } from "../../lib/queue/outbox-sql";
+import { openDb, type Db } from "../../lib/db";
+import { openOutbox } from "../../lib/outbox/open-outbox";
+import type { AcceptResult, NewMessage, Outbox } from "../../lib/outbox/outbox";
+import { GroupCommitter } from "../../lib/outbox/sqlite/group-commit";
 import { createTestDatabase } from "../support/test-app-env";
 
 let file: string;
@@ -146,12 +148,21 @@ describe("group commit", () => {
   });
 });
 
+/** The accepted message's id (these tests set no backlog cap). */
+function idOf(result: AcceptResult): string {
+  if (!("id" in result)) throw new Error("The message was refused.");
+  return result.id;
+}
+
 describe("the outbox's database thread", () => {
   let prisma: Db;
+  let outbox: Outbox;
   let message: (subject: string, accountId?: string) => NewMessage;
+  const open = () => openOutbox(url, () => Promise.resolve(prisma));
 
   beforeAll(async () => {
     prisma = await openDb(url);
+    outbox = open();
     const user = await prisma.user.create({ data: { email: "thread@group.test" } });
     const account = await prisma.account.create({
       data: {
@@ -178,15 +189,15 @@ describe("the outbox's database thread", () => {
   });
 
   afterAll(async () => {
+    await outbox.close();
     await prisma.$disconnect();
   });
 
   it("accepts messages Prisma then reads, and fails a bad one alone with SQLite's error", async () => {
-    const outbox = outboxOf(prisma);
     const [good, orphan, other] = await Promise.allSettled([
-      outbox.insertMessage(message("thread one")),
-      outbox.insertMessage(message("thread orphan", "no-such-account")),
-      outbox.insertMessage(message("thread two")),
+      outbox.accept(message("thread one")).then(idOf),
+      outbox.accept(message("thread orphan", "no-such-account")).then(idOf),
+      outbox.accept(message("thread two")).then(idOf),
     ]);
     expect(orphan).toMatchObject({
       status: "rejected",
@@ -206,14 +217,13 @@ describe("the outbox's database thread", () => {
   });
 
   it("waits for an open Prisma transaction instead of joining it, so its rollback keeps the message", async () => {
-    const outbox = outboxOf(prisma);
     let accepted: Promise<string> | undefined;
     let acceptedEarly = false;
     await expect(
       prisma.$transaction(async (tx) => {
         await tx.user.create({ data: { email: "rolled-back@group.test" } });
         // Issued while Prisma holds the write lock: the thread waits for it…
-        accepted = outbox.insertMessage(message("during a transaction"));
+        accepted = outbox.accept(message("during a transaction")).then(idOf);
         void accepted.then(() => (acceptedEarly = true));
         await new Promise((resolve) => setTimeout(resolve, 50));
         expect(acceptedEarly).toBe(false);
@@ -227,12 +237,11 @@ describe("the outbox's database thread", () => {
   });
 
   it("claims with the message's MIME as a Buffer, also one another process accepted, and records the 250", async () => {
-    const outbox = outboxOf(prisma);
-    const id = await outbox.insertMessage(message("claimed"));
-    // Accepted through another client, as by another process: its MIME is read back from SQLite.
-    const elsewhere = await openDb(url);
-    const otherId = await outboxOf(elsewhere).insertMessage(message("claimed elsewhere"));
-    await elsewhere.$disconnect();
+    const id = idOf(await outbox.accept(message("claimed")));
+    // Accepted through another outbox, as by another process: its MIME is read back from SQLite.
+    const elsewhere = open();
+    const otherId = idOf(await elsewhere.accept(message("claimed elsewhere")));
+    await elsewhere.close();
     const now = new Date();
     const claimed = await outbox.claim({
       workerId: "test-worker",
@@ -253,7 +262,8 @@ describe("the outbox's database thread", () => {
     const theirs = claimed.find((m) => m.id === otherId);
     expect(Buffer.isBuffer(theirs?.mime)).toBe(true);
     expect(theirs?.mime.toString()).toContain("Subject: claimed elsewhere");
-    await outbox.markSent({
+    await outbox.record({
+      kind: "sent",
       messageId: id,
       reply: "250 2.0.0 OK",
       code: 250,
@@ -269,11 +279,11 @@ describe("the outbox's database thread", () => {
     expect(row.events.map((e) => e.type)).toEqual(["queued", "attempt", "sent"]);
   });
 
-  it("lets calls already made finish before disconnecting ends the thread", async () => {
-    const client = await openDb(url);
+  it("lets calls already made finish before closing ends the thread", async () => {
+    const client = open();
     // Issued and not awaited: the insert is still gathering company for its fsync.
-    const accepted = outboxOf(client).insertMessage(message("accepted before disconnect"));
-    await client.$disconnect();
+    const accepted = client.accept(message("accepted before close")).then(idOf);
+    await client.close();
     const id = await accepted;
     const other = new Database(file, { readonly: true });
     try {
@@ -283,6 +293,6 @@ describe("the outbox's database thread", () => {
     } finally {
       other.close();
     }
-    await expect(outboxOf(client).accountOfUser("anyone")).rejects.toThrow(/closed/);
+    await expect(client.senderOf("anyone")).rejects.toThrow(/closed/);
   });
 });

@@ -4,10 +4,10 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { db } from "../../lib/db";
 import { messageInputSchema } from "../../lib/mail/message-input";
 import { closeAllTransports } from "../../lib/mail/transport-pool";
-import { enqueueMessage } from "../../lib/queue/enqueue-message";
-import { listMessages } from "../../lib/queue/list-messages";
-import { waitingReason } from "../../lib/queue/waiting-reason";
-import { quotaAllowance, takeSendSlot } from "../../lib/queue/sending-limits";
+import { enqueueMessage } from "../../lib/outbox/enqueue-message";
+import { listMessages } from "../../lib/outbox/list-messages";
+import { waitingReason } from "../../lib/outbox/waiting-reason";
+import { quotaAllowance, takeSendSlot } from "../../lib/outbox/sqlite/quota";
 import { drainOutbox } from "../support/drain-outbox";
 import { seedUser } from "../support/seed-user";
 import { configureTestEnvironment } from "../support/test-app-env";
@@ -197,7 +197,7 @@ describe("sending limits", () => {
     const pace = { messageLimit: null, recipientLimit: 100, windowMs: DAY_MS, paceMs: 3_000 };
     const t0 = new Date();
     const at = (ms: number) => new Date(t0.getTime() + ms);
-    // What the outbox's database thread runs, here on a connection of the test's own.
+    // What the SQLite engine's database thread runs, here on a connection of the test's own.
     const conn = new Database(process.env.DATABASE_URL!.slice("file:".length));
     const take = (accountId: string, now: Date) => takeSendSlot(conn, accountId, pace, now);
     try {

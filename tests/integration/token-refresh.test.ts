@@ -5,7 +5,7 @@ import { seedUser } from "../support/seed-user";
 import { db } from "../../lib/db";
 import { getAccessToken } from "../../lib/google/access-token";
 import { closeAllTransports } from "../../lib/mail/transport-pool";
-import { startWorker } from "../../lib/queue/worker";
+import { startWorker } from "../../lib/sending/worker";
 
 let emu: Emulator;
 

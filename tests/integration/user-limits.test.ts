@@ -6,7 +6,7 @@ import { db } from "../../lib/db";
 import { AppError } from "../../lib/errors/app-error";
 import { messageInputSchema } from "../../lib/mail/message-input";
 import { closeAllTransports } from "../../lib/mail/transport-pool";
-import { enqueueMessage } from "../../lib/queue/enqueue-message";
+import { enqueueMessage } from "../../lib/outbox/enqueue-message";
 import { drainOutbox } from "../support/drain-outbox";
 import { seedUser } from "../support/seed-user";
 import { configureTestEnvironment } from "../support/test-app-env";

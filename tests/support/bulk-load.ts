@@ -3,7 +3,7 @@
 import type { Emulator } from "../../emulator";
 import { startEmulator } from "../../emulator";
 import { messageInputSchema } from "../../lib/mail/message-input";
-import { enqueueMessage } from "../../lib/queue/enqueue-message";
+import { enqueueMessage } from "../../lib/outbox/enqueue-message";
 import { seedUser } from "./seed-user";
 import { configureTestEnvironment } from "./test-app-env";
 import { testCa } from "./test-ca";

@@ -1,15 +1,16 @@
 // Runs the worker's claim → deliver step until nothing is due: a deterministic worker for tests.
 import { db } from "../../lib/db";
-import { claimNextMessage } from "../../lib/queue/claim-next-message";
-import { deliverMessage } from "../../lib/queue/deliver-message";
+import { outbox } from "../../lib/outbox/open-outbox";
+import { claimNextMessage } from "../../lib/sending/claim-messages";
+import { deliverMessage } from "../../lib/sending/deliver-message";
 
 export async function drainOutbox(workerId = "test-worker"): Promise<number> {
-  const prisma = await db();
+  const store = await outbox();
   let delivered = 0;
   for (;;) {
-    const message = await claimNextMessage(prisma, workerId);
+    const message = await claimNextMessage(store, workerId);
     if (!message) return delivered;
-    await deliverMessage(prisma, message);
+    await deliverMessage(store, message);
     delivered++;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifySmtpError } from "../../lib/mail/classify-smtp-error";
-import { retryDelayMs } from "../../lib/queue/backoff";
+import { retryDelayMs } from "../../lib/sending/backoff";
 
 const smtp = (responseCode: number, response: string, code = "EMESSAGE") =>
   Object.assign(new Error(response), { code, responseCode, response });

@@ -5,7 +5,7 @@ import { formFieldsSchema } from "@/lib/http/form-fields";
 import { safeAction } from "@/lib/http/safe-action";
 import { fieldErrors, messageInputSchema } from "@/lib/mail/message-input";
 import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
-import { enqueueMessage } from "@/lib/queue/enqueue-message";
+import { enqueueMessage } from "@/lib/outbox/enqueue-message";
 
 export interface ComposeState {
   ok?: { id: string };

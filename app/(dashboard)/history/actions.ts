@@ -4,8 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { recordIdSchema } from "@/lib/http/record-id";
 import { safeAction } from "@/lib/http/safe-action";
-import { cancelMessage } from "@/lib/queue/cancel-message";
-import { retryMessageNow } from "@/lib/queue/retry-message-now";
+import { cancelMessage } from "@/lib/outbox/cancel-message";
+import { retryMessageNow } from "@/lib/outbox/retry-message-now";
 
 export interface MessageActionState {
   error?: string;

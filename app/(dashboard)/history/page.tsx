@@ -4,10 +4,10 @@ import { AutoRefresh } from "../../components/auto-refresh";
 import { LocalTime } from "../../components/local-time";
 import { StatusBadge } from "../../components/status-badge";
 import { requireUser } from "@/lib/auth/session";
-import { listMessages } from "@/lib/queue/list-messages";
-import { waitingReason } from "@/lib/queue/waiting-reason";
+import { listMessages } from "@/lib/outbox/list-messages";
+import { waitingReason } from "@/lib/outbox/waiting-reason";
 import { WaitingText } from "../../components/waiting-text";
-import { IN_FLIGHT_STATUSES, isMessageStatus } from "@/lib/queue/message-status";
+import { IN_FLIGHT_STATUSES, isMessageStatus } from "@/lib/outbox/message-status";
 import { recordIdSchema } from "@/lib/http/record-id";
 import { searchParam, type SearchParams } from "@/lib/http/search-params";
 

@@ -1,6 +1,6 @@
 import { StatusBadge } from "../../components/status-badge";
 import type { AccountStatus } from "@/lib/diagnostics/account-status";
-import { MESSAGE_STATUSES } from "@/lib/queue/message-status";
+import { MESSAGE_STATUSES } from "@/lib/outbox/message-status";
 import { Card } from "./card";
 import { TimeText } from "./time-text";
 

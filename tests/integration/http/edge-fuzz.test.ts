@@ -8,7 +8,7 @@ import { startEmulator, type Emulator } from "../../../emulator";
 import { db } from "../../../lib/db";
 import { messageInputSchema } from "../../../lib/mail/message-input";
 import { closeAllTransports } from "../../../lib/mail/transport-pool";
-import { enqueueMessage } from "../../../lib/queue/enqueue-message";
+import { enqueueMessage } from "../../../lib/outbox/enqueue-message";
 import { mockedSessionModule, session } from "../../support/mock-session";
 import { seedUser } from "../../support/seed-user";
 import { configureTestEnvironment } from "../../support/test-app-env";

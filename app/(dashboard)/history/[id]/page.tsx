@@ -7,11 +7,11 @@ import { StatusBadge } from "../../../components/status-badge";
 import { requireUser } from "@/lib/auth/session";
 import { isRecordId } from "@/lib/http/record-id";
 import { explainReply } from "@/lib/mail/gmail-replies";
-import { getMessage } from "@/lib/queue/list-messages";
-import { waitingReason } from "@/lib/queue/waiting-reason";
+import { getMessage } from "@/lib/outbox/list-messages";
+import { waitingReason } from "@/lib/outbox/waiting-reason";
 import { WaitingText } from "../../../components/waiting-text";
 import { MessageActions } from "./message-actions";
-import { IN_FLIGHT_STATUSES, type MessageStatus } from "@/lib/queue/message-status";
+import { IN_FLIGHT_STATUSES, type MessageStatus } from "@/lib/outbox/message-status";
 
 export const metadata: Metadata = { title: "Message" };
 export const dynamic = "force-dynamic";

@@ -1,77 +1,20 @@
-// What the outbox's database thread does on its connection: accept a message, claim a batch of
-// due messages, record a 250, and the two lookups the main thread needs. Writes are pieces of a
-// group commit (lib/queue/group-commit.ts), each whole or not at all.
+// How the SQLite engine claims: the oldest due messages, grouped by account, each account within
+// its daily limit and pace; an account that cannot send now pauses with the reason. One piece of
+// a group commit, so lookups, limits and leases happen atomically.
 import type BetterSqlite3 from "better-sqlite3";
-import { GroupCommitter } from "./group-commit";
-import {
-  accountOfUser,
-  claimCandidate,
-  dueCandidates,
-  failMessage,
-  insertMessage,
-  markSent,
-  mimeOf,
-  pauseAccount,
-  type Candidate,
-  type LeasedMessage,
-  type NewMessage,
-  type SentRecord,
-} from "./outbox-sql";
 import {
   formatSlot,
-  gmailQuotaResumesAt,
-  quotaAllowance,
-  sendingLimitsFor,
   quotaWaitReason,
-  takeSendSlot,
-  type LimitSettings,
+  sendingLimitsFor,
   type SendingLimits,
-} from "./sending-limits";
+} from "../../sending/sending-limits";
+import type { ClaimRequest, LeasedMessage } from "../outbox";
+import { quotaAllowance, takeSendSlot } from "./quota";
+import { claimCandidate, dueCandidates, failMessage, pauseAccount, type Candidate } from "./sql";
 
 type Conn = BetterSqlite3.Database;
 
-export interface ClaimRequest {
-  workerId: string;
-  max: number;
-  now: Date;
-  lockedUntil: Date;
-  limits: LimitSettings;
-}
-
-export type OutboxOps = ReturnType<typeof outboxOps>;
-
-export function outboxOps(conn: Conn) {
-  const committer = new GroupCommitter(conn);
-  return {
-    accountOfUser: (userId: string) => accountOfUser(conn, userId),
-
-    /** Durable before it resolves: the caller answers "accepted" only after this. */
-    insertMessage: (message: NewMessage) => committer.submit((c) => insertMessage(c, message)),
-
-    /**
-     * The lookups, limits and leases happen atomically. The lease need not reach the disk first:
-     * if a power cut undoes it, the message is simply claimable again, as after any crash.
-     */
-    claim: (request: ClaimRequest) =>
-      committer.submit((c) => claimDue(c, request), { durable: false }),
-
-    /**
-     * Committed at once (a crash before the commit resends the message), but not fsynced on
-     * its own: it reaches the disk with the next durable commit. A power cut before then can
-     * only undo the record, and the message is sent again (at least once).
-     */
-    markSent: (record: SentRecord) =>
-      committer.submit((c) => markSent(c, record), { durable: false }),
-
-    /** MIME the claiming process does not hold (accepted by another process, or long ago). */
-    mimeOf: (ids: string[]) => mimeOf(conn, ids),
-
-    gmailQuotaResumesAt: (accountId: string, windowMs: number, now: Date) =>
-      gmailQuotaResumesAt(conn, accountId, windowMs, now),
-  };
-}
-
-function claimDue(conn: Conn, request: ClaimRequest): LeasedMessage[] {
+export function claimDue(conn: Conn, request: ClaimRequest): LeasedMessage[] {
   const { max, now } = request;
   const claimed: LeasedMessage[] = [];
   // An account found paused or paced drops out of the next lookup, so a few rounds fill the

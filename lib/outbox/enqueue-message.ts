@@ -1,15 +1,13 @@
 // Accepts a message into the outbox: MIME built once, message and "queued" event in one durable
 // commit before the caller hears "accepted". Every way in (web, API, relay) comes through here,
-// so each gets the per-user limits (lib/queue/user-limits.ts).
+// so each gets the per-user limits (user-limits.ts).
 import "server-only";
-import { db, outboxOf } from "../db";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
 import { buildMime } from "../mail/build-mime";
 import { MAX_MESSAGE_BYTES, type MessageInput } from "../mail/message-input";
-import { BacklogFullError } from "./outbox-client";
+import { outbox } from "./open-outbox";
 import { backlogFullError, takeSendRate } from "./user-limits";
-import { wakeWorkers } from "./wake-workers";
 
 export async function enqueueMessage(options: {
   userId: string;
@@ -19,8 +17,8 @@ export async function enqueueMessage(options: {
   scheduledAt?: Date;
 }): Promise<{ id: string; status: string }> {
   const { userId, input, scheduledAt } = options;
-  const outbox = outboxOf(await db());
-  const account = await outbox.accountOfUser(userId);
+  const store = await outbox();
+  const account = await store.senderOf(userId);
   if (!account) throw new AppError("conflict", "Connect a Google account before sending.");
   if (input.from.toLowerCase() !== account.email.toLowerCase()) {
     throw new AppError("invalid_input", "Send from the connected Google account's address.", {
@@ -44,30 +42,25 @@ export async function enqueueMessage(options: {
     });
   }
 
-  const id = await outbox
-    .insertMessage({
-      userId,
-      accountId: account.id,
-      source: options.source ?? "web",
-      messageIdHeader: built.messageId,
-      fromAddress: account.email,
-      to: input.to.map((m) => m.address),
-      cc: input.cc.map((m) => m.address),
-      bcc: input.bcc.map((m) => m.address),
-      subject: input.subject,
-      textBody: input.text,
-      mime: built.mime,
-      scheduledAt,
-      queuedDetail: scheduledAt
-        ? `Accepted into the outbox, scheduled for ${scheduledAt.toISOString()}`
-        : "Accepted into the outbox",
-      // Counted in the same transaction as the insert, so concurrent accepts cannot overshoot.
-      maxWaiting: env().USER_MAX_QUEUED,
-    })
-    .catch((error: unknown) => {
-      throw error instanceof BacklogFullError ? backlogFullError(error.waiting) : error;
-    });
-
-  wakeWorkers();
-  return { id, status: "queued" };
+  const accepted = await store.accept({
+    userId,
+    accountId: account.id,
+    source: options.source ?? "web",
+    messageIdHeader: built.messageId,
+    fromAddress: account.email,
+    to: input.to.map((m) => m.address),
+    cc: input.cc.map((m) => m.address),
+    bcc: input.bcc.map((m) => m.address),
+    subject: input.subject,
+    textBody: input.text,
+    mime: built.mime,
+    scheduledAt,
+    queuedDetail: scheduledAt
+      ? `Accepted into the outbox, scheduled for ${scheduledAt.toISOString()}`
+      : "Accepted into the outbox",
+    // Counted in the same transaction as the insert, so concurrent accepts cannot overshoot.
+    maxWaiting: env().USER_MAX_QUEUED,
+  });
+  if ("backlogFull" in accepted) throw backlogFullError(accepted.backlogFull.waiting);
+  return { id: accepted.id, status: "queued" };
 }

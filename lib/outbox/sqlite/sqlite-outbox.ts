@@ -1,60 +1,67 @@
-// The main thread's side of the outbox's database thread (lib/queue/outbox-thread.ts): typed
-// calls that resolve when the thread has done the work (and, for writes, committed it). The
-// thread starts on first use and keeps the process alive only while calls are outstanding.
+// The SQLite engine of the outbox, on the main thread's side: each operation is a typed request
+// to the outbox's database thread (thread.ts), which does every write; the history's reads go
+// through Prisma. The thread starts on first use and keeps the process alive only while calls
+// are outstanding.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import type { ClaimRequest, OutboxOps } from "./outbox-ops";
-import type { OutboxReply, OutboxRequest } from "./outbox-protocol";
-import type { ClaimedMessage, NewMessage, SentRecord } from "./outbox-sql";
-
-/** The user's backlog is full: the message was not accepted. */
-export class BacklogFullError extends Error {
-  constructor(readonly waiting: number) {
-    super(`The user already has ${waiting} messages waiting.`);
-    this.name = "BacklogFullError";
-  }
-}
+import type { Db } from "../../db";
+import type {
+  ClaimedMessage,
+  ClaimRequest,
+  ControlResult,
+  Lease,
+  ListOptions,
+  NewMessage,
+  Outbox,
+  Outcome,
+  AcceptResult,
+  OutcomeResult,
+} from "../outbox";
+import type { MessageDetail, MessagePage } from "../message-views";
+import { readMessage, readMessagePage } from "../read-messages";
+import { onDue, signalDue } from "./due-signal";
+import type { ControlRow } from "./sql";
+import type { Envelope, OutboxReply, OutboxRequest, OutboxResults } from "./thread-protocol";
 
 interface Waiter {
-  resolve: (value: unknown) => void;
+  resolve: (value: never) => void;
   reject: (error: Error) => void;
 }
 
-type Result<K extends keyof OutboxOps> = Awaited<ReturnType<OutboxOps[K]>>;
-
-export class OutboxClient {
+export class SqliteOutbox implements Outbox {
   private worker: Worker | undefined;
   private readonly waiters = new Map<number, Waiter>();
   private nextId = 1;
   private readonly recentMime = new RecentMime();
   /** Requests made in one turn of the event loop go to the thread in one message. */
-  private outgoing: OutboxRequest[] = [];
+  private outgoing: Envelope[] = [];
   private closing: Promise<void> | undefined;
   /** Called when the last outstanding call settles. */
   private onIdle: (() => void) | undefined;
 
-  /** `file`: the SQLite database file, shared with Prisma's connection. */
-  constructor(private readonly file: string) {}
+  /** `file`: the SQLite database file; `prisma`: the client the read queries use. */
+  constructor(
+    private readonly file: string,
+    private readonly prisma: () => Promise<Db>,
+  ) {}
 
   /** Starts the thread if needed; resolves once it can take work. */
   async ready(): Promise<void> {
-    await this.send({ id: this.nextId++, op: "ready", args: [] });
+    await this.send({ op: "ready" });
   }
 
-  accountOfUser(userId: string): Promise<Result<"accountOfUser">> {
-    return this.call("accountOfUser", [userId]);
+  senderOf(userId: string): Promise<{ id: string; email: string } | null> {
+    return this.call({ op: "senderOf", userId });
   }
 
-  /**
-   * Resolves once message, bodies and "queued" event are durably committed; rejects with
-   * BacklogFullError when the user already has `message.maxWaiting` messages waiting.
-   */
-  async insertMessage(message: NewMessage): Promise<string> {
-    const id = await this.call("insertMessage", [message]);
-    if (typeof id !== "string") throw new BacklogFullError(id.waiting);
-    this.recentMime.remember(id, message.mime);
-    return id;
+  async accept(message: NewMessage): Promise<AcceptResult> {
+    const result = await this.call({ op: "accept", message });
+    if ("id" in result) {
+      this.recentMime.remember(result.id, message.mime);
+      signalDue();
+    }
+    return result;
   }
 
   /**
@@ -62,11 +69,14 @@ export class OutboxClient {
    * what this process accepted, and asks the thread only for the rest.
    */
   async claim(request: ClaimRequest): Promise<ClaimedMessage[]> {
-    const leased = await this.call("claim", [request]);
+    if (request.max < 1) return [];
+    const leased = await this.call({ op: "claim", request });
     const held = new Map(leased.map((m) => [m.id, this.recentMime.take(m.id)]));
     const missing = leased.filter((m) => !held.get(m.id)).map((m) => m.id);
     if (missing.length > 0) {
-      for (const row of await this.call("mimeOf", [missing])) held.set(row.id, toBuffer(row.mime));
+      for (const row of await this.call({ op: "mimeOf", ids: missing })) {
+        held.set(row.id, toBuffer(row.mime));
+      }
     }
     return leased.map((m) => {
       const mime = held.get(m.id);
@@ -76,12 +86,42 @@ export class OutboxClient {
     });
   }
 
-  markSent(record: SentRecord): Promise<void> {
-    return this.call("markSent", [record]);
+  renew(lease: Lease): Promise<boolean> {
+    return this.call({ op: "renew", lease });
   }
 
-  gmailQuotaResumesAt(accountId: string, windowMs: number, now: Date): Promise<Date> {
-    return this.call("gmailQuotaResumesAt", [accountId, windowMs, now]);
+  record(outcome: Outcome): Promise<OutcomeResult> {
+    return this.call({ op: "record", outcome });
+  }
+
+  async cancel(userId: string, messageId: string): Promise<ControlResult> {
+    return control(await this.call({ op: "cancel", userId, messageId }));
+  }
+
+  async retryNow(userId: string, messageId: string): Promise<ControlResult> {
+    const result = control(await this.call({ op: "retryNow", userId, messageId }));
+    if (result.done) signalDue();
+    return result;
+  }
+
+  requeueExpired(now = new Date()): Promise<number> {
+    return this.call({ op: "requeueExpired", now });
+  }
+
+  async get(userId: string, messageId: string): Promise<MessageDetail | null> {
+    return readMessage(await this.prisma(), userId, messageId);
+  }
+
+  async list(userId: string, options: ListOptions = {}): Promise<MessagePage> {
+    return readMessagePage(await this.prisma(), userId, options);
+  }
+
+  onDue(listener: () => void): () => void {
+    return onDue(listener);
+  }
+
+  signalDue(): void {
+    signalDue();
   }
 
   /** Waits for outstanding calls, then closes the thread's connection and ends the thread. */
@@ -92,24 +132,25 @@ export class OutboxClient {
       const worker = this.worker;
       if (!worker) return;
       const ended = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-      await this.send({ id: this.nextId++, op: "close", args: [] }).catch(() => undefined);
+      await this.send({ op: "close" }).catch(() => undefined);
       await ended;
     })();
     return this.closing;
   }
 
-  private call<K extends keyof OutboxOps>(op: K, args: unknown[]): Promise<Result<K>> {
+  private call<R extends OutboxRequest>(request: R): Promise<OutboxResults[R["op"]]> {
     if (this.closing) return Promise.reject(new Error("The outbox's database thread is closed."));
-    return this.send({ id: this.nextId++, op, args }) as Promise<Result<K>>;
+    return this.send(request);
   }
 
-  private send(request: OutboxRequest): Promise<unknown> {
+  private send<R extends OutboxRequest>(request: R): Promise<OutboxResults[R["op"]]> {
     const worker = this.start();
-    return new Promise((resolve, reject) => {
+    const envelope: Envelope = { ...request, id: this.nextId++ };
+    return new Promise<OutboxResults[R["op"]]>((resolve, reject) => {
       // Only outstanding calls keep the process alive.
       if (this.waiters.size === 0) worker.ref();
-      this.waiters.set(request.id, { resolve, reject });
-      if (this.outgoing.push(request) === 1) {
+      this.waiters.set(envelope.id, { resolve, reject });
+      if (this.outgoing.push(envelope) === 1) {
         queueMicrotask(() => {
           const batch = this.outgoing;
           this.outgoing = [];
@@ -138,8 +179,9 @@ export class OutboxClient {
       for (const reply of replies) {
         const waiter = this.settle(reply.id);
         if (!waiter) continue;
+        // The reply answers the request of the same id, whose result type the caller holds.
         if ("error" in reply) waiter.reject(rebuildError(reply.error));
-        else waiter.resolve(reply.value);
+        else waiter.resolve(reply.value as never);
       }
     });
     const fail = (error: Error) => {
@@ -158,12 +200,17 @@ export class OutboxClient {
   }
 }
 
+function control(row: ControlRow): ControlResult {
+  if (row.done) return row;
+  return row.status === null ? { done: false, missing: true } : { done: false, status: row.status };
+}
+
 /** The thread's entry file. Under Next.js this module is bundled, so its own path is no guide. */
 function threadEntry(): string {
-  const name = "outbox-thread-entry.mjs";
+  const name = "thread-entry.mjs";
   const candidates = [
     path.join(import.meta.dirname ?? "", name),
-    path.join(process.cwd(), "lib", "queue", name),
+    path.join(process.cwd(), "lib", "outbox", "sqlite", name),
   ];
   const found = candidates.find((file) => existsSync(file));
   if (!found) throw new Error(`Cannot find ${name} (looked in ${candidates.join(", ")}).`);

@@ -1,5 +1,6 @@
 // What one user may queue: how many messages may wait at once (checked where the message is
-// accepted, lib/queue/outbox-sql.ts) and how many may be accepted a minute (here, per process).
+// accepted, in the outbox engine's accept transaction) and how many may be accepted a minute (here,
+// per process).
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";

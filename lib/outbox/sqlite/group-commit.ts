@@ -1,6 +1,6 @@
 // Group commit on one SQLite connection: work queued together commits in one transaction, and
 // only work that must be durable pays for an fsync. Used by the outbox's database thread
-// (lib/queue/outbox-thread.ts), which owns the connection.
+// (thread.ts), which owns the connection.
 import type BetterSqlite3 from "better-sqlite3";
 
 type Conn = BetterSqlite3.Database;

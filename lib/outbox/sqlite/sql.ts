@@ -1,12 +1,14 @@
-// The outbox's hot path as prepared SQLite statements, run by the outbox's database thread
-// (lib/queue/outbox-thread.ts) on a connection of its own: accepting a message, claiming a batch
-// of due messages (within the account's daily limit), and recording a 250. The writers run as pieces of a group commit
-// (lib/queue/group-commit.ts), which commits each piece whole or not at all. Rows are written
-// exactly as Prisma writes them (ISO dates with "+00:00", JSON text, cuid-like ids), so the rest
-// of the app reads them through Prisma unchanged. Everything else about messages goes through
-// Prisma.
+// Every write of the SQLite engine as prepared statements, run by the outbox's database thread
+// (thread.ts) on a connection of its own: accepting a message, claiming a batch of due messages
+// (within the account's daily limit), renewing a lease, recording an outcome, cancel, retry and
+// requeue. The writers run as pieces of a group commit (group-commit.ts), which commits each
+// piece whole or not at all. Rows are written exactly as Prisma writes them (ISO dates with
+// "+00:00", JSON text, cuid-like ids), so the history reads them through Prisma unchanged; the
+// schema-drift test checks these columns against Prisma's schema.
 import { randomBytes } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
+import type { MessageStatus } from "../message-status";
+import type { AcceptResult, Lease, LeasedMessage, NewMessage, Outcome } from "../outbox";
 
 type Conn = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
@@ -101,6 +103,28 @@ function prepare(conn: Conn) {
                    lastSmtpReply = @reply, lastError = NULL, lockedUntil = NULL, lockedBy = NULL,
                    updatedAt = @now
                  WHERE id = @id`),
+    // An attempt that did not end in a 250: the lease goes, Gmail's reply stays when there was one.
+    settle: s(`UPDATE Message SET status = @status, lockedUntil = NULL, lockedBy = NULL,
+                 lastError = @lastError, nextAttemptAt = COALESCE(@nextAttemptAt, nextAttemptAt),
+                 lastSmtpCode = CASE WHEN @hasReply THEN @smtpCode ELSE lastSmtpCode END,
+                 lastSmtpReply = CASE WHEN @hasReply THEN @smtpReply ELSE lastSmtpReply END,
+                 updatedAt = @now
+               WHERE id = @id`),
+    renew: s(`UPDATE Message SET lockedUntil = @until, updatedAt = @now
+              WHERE id = @id AND status = 'sending' AND lockedBy = @workerId`),
+    // Conditional on the status, so a worker that just claimed the message wins the race.
+    cancel: s(`UPDATE Message SET status = 'canceled', lockedBy = NULL, lockedUntil = NULL,
+                 updatedAt = @now
+               WHERE id = @id AND userId = @userId AND status IN ('queued', 'deferred')`),
+    retryNow: s(`UPDATE Message SET nextAttemptAt = @now, updatedAt = @now
+                 WHERE id = @id AND userId = @userId AND status = 'deferred'`),
+    statusOf: s(`SELECT status FROM Message WHERE id = ? AND userId = ?`).pluck(),
+    expired: s(`SELECT id, lockedBy FROM Message WHERE status = 'sending' AND lockedUntil < ?`),
+    requeue: s(`UPDATE Message SET status = 'queued', lockedBy = NULL, lockedUntil = NULL,
+                  nextAttemptAt = @now, updatedAt = @now
+                WHERE id = @id AND status = 'sending' AND lockedUntil < @now`),
+    pauseOnly: s(`UPDATE Account SET nextSendAt = @until, pauseReason = @reason, updatedAt = @now
+                  WHERE id = @id`),
   };
 }
 
@@ -142,44 +166,17 @@ export function accountOfUser(conn: Conn, userId: string): { id: string; email: 
   );
 }
 
-export interface NewMessage {
-  userId: string;
-  accountId: string;
-  source: string;
-  messageIdHeader: string;
-  fromAddress: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject: string;
-  textBody: string;
-  mime: Buffer;
-  scheduledAt?: Date;
-  queuedDetail: string;
-  /** Refuse when the user already has this many messages waiting (queued, deferred, sending). */
-  maxWaiting?: number;
-}
-
-/** Why a message was not accepted: the user's backlog is full. */
-export interface BacklogFull {
-  waiting: number;
-}
-
 /**
  * The message, its bodies and its "queued" event (one batch piece, so they commit together);
  * or, when the user's backlog is full, nothing. Counted and written in one transaction, so
  * concurrent accepts (from any process) cannot overshoot the cap.
  */
-export function insertMessage(
-  conn: Conn,
-  message: NewMessage,
-  now = new Date(),
-): string | BacklogFull {
+export function insertMessage(conn: Conn, message: NewMessage, now = new Date()): AcceptResult {
   inBatch(conn);
   const s = stmts(conn);
   if (message.maxWaiting !== undefined) {
     const waiting = s.waitingOfUser.get(message.userId, message.maxWaiting) as number;
-    if (waiting >= message.maxWaiting) return { waiting };
+    if (waiting >= message.maxWaiting) return { backlogFull: { waiting } };
   }
   const id = newId();
   const at = sqlDate(now);
@@ -206,7 +203,7 @@ export function insertMessage(
     { messageId: id, type: "queued", status: "queued", detail: message.queuedDetail },
     at,
   );
-  return id;
+  return { id };
 }
 
 export interface Candidate {
@@ -304,25 +301,6 @@ export function failMessage(conn: Conn, messageId: string, reason: string, now: 
   return true;
 }
 
-/** A claimed message as the database thread returns it: everything but its MIME. */
-export interface LeasedMessage {
-  id: string;
-  accountId: string;
-  account: { id: string; email: string };
-  fromAddress: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  attempts: number;
-  createdAt: Date;
-  lockedBy: string;
-}
-
-/** A claimed message ready to send. */
-export interface ClaimedMessage extends LeasedMessage {
-  mime: Buffer;
-}
-
 interface ClaimedRow {
   id: string;
   accountId: string;
@@ -388,13 +366,7 @@ export function mimeOf(conn: Conn, ids: string[]): { id: string; mime: Buffer }[
   });
 }
 
-export interface SentRecord {
-  messageId: string;
-  reply: string;
-  code: number;
-  rejected: { recipient?: string; response?: string }[];
-  at: Date;
-}
+export type SentRecord = Extract<Outcome, { kind: "sent" }>;
 
 /** Marks a message sent, with its Gmail reply and per-recipient rejections (one batch piece). */
 export function markSent(conn: Conn, r: SentRecord): void {
@@ -419,4 +391,118 @@ export function markSent(conn: Conn, r: SentRecord): void {
       at,
     );
   }
+}
+
+/** An attempt's end other than a 250, with its event (one batch piece). */
+export interface Settlement {
+  messageId: string;
+  status: "queued" | "deferred" | "failed";
+  event: string;
+  detail: string;
+  nextAttemptAt?: Date;
+  smtpCode?: number | null;
+  smtpReply?: string;
+  lastError?: string;
+}
+
+export function settle(conn: Conn, o: Settlement, now: Date): void {
+  inBatch(conn);
+  const at = sqlDate(now);
+  stmts(conn).settle.run({
+    id: o.messageId,
+    status: o.status,
+    lastError: o.lastError ?? null,
+    nextAttemptAt: o.nextAttemptAt ? sqlDate(o.nextAttemptAt) : null,
+    hasReply: o.smtpReply !== undefined ? 1 : 0,
+    smtpCode: o.smtpCode ?? null,
+    smtpReply: o.smtpReply ?? null,
+    now: at,
+  });
+  insertEvent(
+    conn,
+    {
+      messageId: o.messageId,
+      type: o.event,
+      status: o.status,
+      smtpCode: o.smtpCode ?? null,
+      smtpReply: o.smtpReply ?? null,
+      detail: o.detail,
+    },
+    at,
+  );
+}
+
+/** Pauses the account's sending until `until`, saying why (no event: the caller writes one). */
+export function pauseAccountUntil(
+  conn: Conn,
+  accountId: string,
+  until: Date,
+  reason: string,
+  now: Date,
+): void {
+  inBatch(conn);
+  stmts(conn).pauseOnly.run({ id: accountId, until: sqlDate(until), reason, now: sqlDate(now) });
+}
+
+export function renewLease(conn: Conn, lease: Lease, now: Date): boolean {
+  inBatch(conn);
+  const s = stmts(conn);
+  const params = { id: lease.messageId, workerId: lease.workerId, until: sqlDate(lease.until) };
+  return s.renew.run({ ...params, now: sqlDate(now) }).changes === 1;
+}
+
+/** What cancel or retry did: done, or the status that refused it (null: no such message). */
+export type ControlRow = { done: true } | { done: false; status: MessageStatus | null };
+
+function refusal(conn: Conn, userId: string, messageId: string): ControlRow {
+  const status = stmts(conn).statusOf.get(messageId, userId) as MessageStatus | undefined;
+  return { done: false, status: status ?? null };
+}
+
+export function cancelMessage(
+  conn: Conn,
+  userId: string,
+  messageId: string,
+  now: Date,
+): ControlRow {
+  inBatch(conn);
+  const at = sqlDate(now);
+  if (stmts(conn).cancel.run({ id: messageId, userId, now: at }).changes === 0) {
+    return refusal(conn, userId, messageId);
+  }
+  const detail = "Canceled by the sender";
+  insertEvent(conn, { messageId, type: "canceled", status: "canceled", detail }, at);
+  return { done: true };
+}
+
+export function retryMessageNow(
+  conn: Conn,
+  userId: string,
+  messageId: string,
+  now: Date,
+): ControlRow {
+  inBatch(conn);
+  const at = sqlDate(now);
+  if (stmts(conn).retryNow.run({ id: messageId, userId, now: at }).changes === 0) {
+    return refusal(conn, userId, messageId);
+  }
+  const detail = "Retry requested by the sender";
+  insertEvent(conn, { messageId, type: "retry_requested", status: "deferred", detail }, at);
+  return { done: true };
+}
+
+/** Messages whose lease ran out (their worker died) go back to the queue, each with an event. */
+export function requeueExpired(conn: Conn, now: Date): number {
+  inBatch(conn);
+  const s = stmts(conn);
+  const at = sqlDate(now);
+  const stranded = s.expired.all(at) as { id: string; lockedBy: string | null }[];
+  let requeued = 0;
+  for (const m of stranded) {
+    if (s.requeue.run({ id: m.id, now: at }).changes === 0) continue;
+    const detail = `Requeued: worker ${m.lockedBy ?? "?"} stopped mid-send`;
+    insertEvent(conn, { messageId: m.id, type: "recovered", status: "queued", detail }, at);
+    requeued++;
+  }
+  return requeued;
 }

@@ -3,12 +3,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { db, outboxOf } from "../db";
+import { db } from "../db";
 import { env } from "../env";
 import { closeAllTransports } from "../mail/transport-pool";
-import { claimMessages, recoverExpiredLeases } from "./claim-next-message";
+import { outbox } from "../outbox/open-outbox";
+import { claimMessages } from "./claim-messages";
 import { deliverMessage } from "./deliver-message";
-import { wakeEmitter } from "./wake-workers";
 
 export interface WorkerHandle {
   id: string;
@@ -19,6 +19,7 @@ export async function startWorker(
   options: { concurrency?: number; pollMs?: number; log?: (line: string) => void } = {},
 ): Promise<WorkerHandle> {
   const prisma = await db();
+  const store = await outbox();
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const concurrency = options.concurrency ?? env().WORKER_CONCURRENCY;
   const pollMs = options.pollMs ?? 1000;
@@ -37,9 +38,9 @@ export async function startWorker(
   }, 10_000);
   heartbeat.unref();
 
-  // The outbox's database thread is up before the first claim (it fails here if it cannot start).
-  await outboxOf(prisma).ready();
-  const recovered = await recoverExpiredLeases(prisma);
+  // The outbox is up before the first claim (it fails here if it cannot start).
+  await store.ready();
+  const recovered = await store.requeueExpired();
   if (recovered > 0)
     log(`worker ${id}: requeued ${recovered} message(s) left mid-send by a stopped worker`);
 
@@ -54,7 +55,7 @@ export async function startWorker(
   const fill = async () => {
     while (running && inFlight < concurrency) {
       const wanted = concurrency - inFlight;
-      const batch = await claimMessages(prisma, id, wanted);
+      const batch = await claimMessages(store, id, wanted);
       for (const message of batch) {
         inFlight++;
         let released = false;
@@ -67,7 +68,7 @@ export async function startWorker(
           if (concurrency - inFlight >= refillAt) void runFill();
         };
         recording++;
-        deliverMessage(prisma, message, release)
+        deliverMessage(store, message, release)
           .catch((error: Error) => log(`worker ${id}: ${error.message}`))
           .finally(() => {
             release();
@@ -103,8 +104,7 @@ export async function startWorker(
       void runFill();
     });
   }
-  const onWake = () => scheduleFill();
-  wakeEmitter.on("wake", onWake);
+  const stopListening = store.onDue(() => scheduleFill());
   const poll = setInterval(scheduleFill, pollMs);
   const drained = () =>
     new Promise<void>((resolve) => {
@@ -119,7 +119,7 @@ export async function startWorker(
     id,
     async stop() {
       running = false;
-      wakeEmitter.off("wake", onWake);
+      stopListening();
       clearInterval(poll);
       clearInterval(heartbeat);
       await drained();

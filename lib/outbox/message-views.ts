@@ -1,0 +1,39 @@
+// What the history and the API read of a message: one page of the list, or one message with
+// its timeline. The shapes are Prisma's, the schema every engine shares.
+import type { Prisma } from "../generated/prisma/client";
+
+export const PAGE_SIZE = 50;
+
+const waitingAccount = { select: { reconnectReason: true, pauseReason: true, nextSendAt: true } };
+
+export const listedMessage = {
+  id: true,
+  status: true,
+  to: true,
+  subject: true,
+  createdAt: true,
+  sentAt: true,
+  attempts: true,
+  nextAttemptAt: true,
+  scheduledAt: true,
+  account: waitingAccount,
+  lastSmtpCode: true,
+  lastSmtpReply: true,
+  lastError: true,
+} satisfies Prisma.MessageSelect;
+
+export const messageDetail = {
+  events: { orderBy: { createdAt: "asc" } },
+  account: waitingAccount,
+  content: { select: { textBody: true } },
+} satisfies Prisma.MessageInclude;
+
+export type ListedMessage = Prisma.MessageGetPayload<{ select: typeof listedMessage }>;
+export type MessageDetail = Prisma.MessageGetPayload<{ include: typeof messageDetail }>;
+
+export interface MessagePage {
+  messages: ListedMessage[];
+  nextCursor: string | undefined;
+  /** A cursor was given but is not one of the user's messages: this is the first page. */
+  cursorIgnored: boolean;
+}

@@ -1,0 +1,131 @@
+// The outbox seam: every change to a message, and its event row, goes through this interface.
+// One engine implements it per database (lib/outbox/sqlite); nothing else writes outbox rows.
+import type { LimitSettings } from "../sending/sending-limits";
+import type { MessageStatus } from "./message-status";
+import type { MessageDetail, MessagePage } from "./message-views";
+
+/** A message ready to be accepted: MIME built once, so every retry sends the same bytes. */
+export interface NewMessage {
+  userId: string;
+  accountId: string;
+  source: string;
+  messageIdHeader: string;
+  fromAddress: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  textBody: string;
+  mime: Buffer;
+  scheduledAt?: Date;
+  queuedDetail: string;
+  /** Refuse when the user already has this many messages waiting (queued, deferred, sending). */
+  maxWaiting?: number;
+}
+
+/** Accepted (durably, with its "queued" event), or refused because the user's backlog is full. */
+export type AcceptResult = { id: string } | { backlogFull: { waiting: number } };
+
+export interface ClaimRequest {
+  workerId: string;
+  max: number;
+  now: Date;
+  lockedUntil: Date;
+  limits: LimitSettings;
+}
+
+/** A claimed message as leased: everything but its MIME. */
+export interface LeasedMessage {
+  id: string;
+  accountId: string;
+  account: { id: string; email: string };
+  fromAddress: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  attempts: number;
+  createdAt: Date;
+  lockedBy: string;
+}
+
+/** A claimed message ready to send. */
+export interface ClaimedMessage extends LeasedMessage {
+  mime: Buffer;
+}
+
+export interface Lease {
+  messageId: string;
+  workerId: string;
+  until: Date;
+}
+
+/** Gmail's reply, when there was one. */
+export interface SmtpAnswer {
+  smtpCode?: number | null;
+  smtpReply?: string;
+  lastError?: string;
+}
+
+/** What became of an attempt; each is written with its event in one transaction. */
+export type Outcome =
+  | {
+      kind: "sent";
+      messageId: string;
+      reply: string;
+      code: number;
+      rejected: { recipient?: string; response?: string }[];
+      at: Date;
+    }
+  | ({ kind: "deferred"; messageId: string; nextAttemptAt: Date; detail: string } & SmtpAnswer)
+  | ({ kind: "failed"; messageId: string; detail: string } & SmtpAnswer)
+  /**
+   * Gmail's own daily quota is used up: the account pauses until its window (`windowMs`) frees
+   * a slot (or an hour) and the message waits for it, deferred, not failed.
+   */
+  | ({ kind: "quota"; messageId: string; accountId: string; windowMs: number } & SmtpAnswer)
+  /** The account needs reconnecting: the message goes back to the queue and waits for it. */
+  | ({ kind: "paused"; messageId: string; detail: string } & SmtpAnswer);
+
+/** What an outcome settled: for "quota", when the account may send again. */
+export type OutcomeResult = { resumeAt?: Date };
+
+/** The answer to cancel or retry: done, refused with the message's status, or no such message. */
+export type ControlResult =
+  { done: true } | { done: false; status: MessageStatus } | { done: false; missing: true };
+
+export interface ListOptions {
+  status?: MessageStatus;
+  cursor?: string;
+}
+
+export interface Outbox {
+  /** Resolves once the engine can take work (fails if it cannot start). */
+  ready(): Promise<void>;
+  /** The account a user sends from, or null when none is connected. */
+  senderOf(userId: string): Promise<{ id: string; email: string } | null>;
+  /** Durable before it resolves; the backlog is counted in the same transaction. */
+  accept(message: NewMessage): Promise<AcceptResult>;
+  /** Leases up to `max` due messages, oldest first, within each account's limits and pace. */
+  claim(request: ClaimRequest): Promise<ClaimedMessage[]>;
+  /** Extends a live lease; false when the worker no longer holds it. */
+  renew(lease: Lease): Promise<boolean>;
+  record(outcome: Outcome): Promise<OutcomeResult>;
+  /** Cancels a queued or deferred message of the user's. */
+  cancel(userId: string, messageId: string): Promise<ControlResult>;
+  /** Makes a deferred message of the user's due now. */
+  retryNow(userId: string, messageId: string): Promise<ControlResult>;
+  /** Messages whose worker died mid-send go back to the queue; returns how many. */
+  requeueExpired(now?: Date): Promise<number>;
+  /** One message of the user's, with its timeline; null when it is not theirs. */
+  get(userId: string, messageId: string): Promise<MessageDetail | null>;
+  /** A page of the user's messages, newest first. */
+  list(userId: string, options?: ListOptions): Promise<MessagePage>;
+  /** Calls `listener` when something may be due (an accept, a retry, a reconnect). */
+  onDue(listener: () => void): () => void;
+  /** Says something may be due now (e.g. an account was reconnected). */
+  signalDue(): void;
+  /** Lets calls already made finish, then releases the engine. */
+  close(): Promise<void>;
+}
+
+export type { MessageDetail, MessagePage };

@@ -1,0 +1,45 @@
+// The history's read queries, through Prisma (reads only; writes go through an engine). Every
+// query is scoped to the owner.
+import "server-only";
+import type { Db } from "../db";
+import {
+  listedMessage,
+  messageDetail,
+  PAGE_SIZE,
+  type MessageDetail,
+  type MessagePage,
+} from "./message-views";
+import type { ListOptions } from "./outbox";
+
+/** A page of the user's messages, newest first, after `cursor` when it is one of theirs. */
+export async function readMessagePage(
+  prisma: Db,
+  userId: string,
+  options: ListOptions = {},
+): Promise<MessagePage> {
+  // Prisma positions a cursor by whatever row has that id; only the owner's may place the page,
+  // or another user's message id would reveal where it sits among this user's.
+  const start = options.cursor
+    ? await prisma.message.findFirst({
+        where: { id: options.cursor, userId },
+        select: { id: true },
+      })
+    : null;
+  const rows = await prisma.message.findMany({
+    where: { userId, ...(options.status ? { status: options.status } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: PAGE_SIZE + 1,
+    ...(start ? { cursor: { id: start.id }, skip: 1 } : {}),
+    select: listedMessage,
+  });
+  const page = rows.slice(0, PAGE_SIZE);
+  return {
+    messages: page,
+    nextCursor: rows.length > PAGE_SIZE ? page.at(-1)?.id : undefined,
+    cursorIgnored: options.cursor !== undefined && !start,
+  };
+}
+
+export function readMessage(prisma: Db, userId: string, id: string): Promise<MessageDetail | null> {
+  return prisma.message.findFirst({ where: { id, userId }, include: messageDetail });
+}

@@ -1,0 +1,326 @@
+// The outbox's contract, written against the Outbox interface only: every engine runs this suite
+// (outboxContract(name, open)), so what the seam promises does not depend on the engine.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ClaimRequest, NewMessage, Outbox } from "../../../lib/outbox/outbox";
+
+/** An engine on a fresh database with two users, each with a connected account. */
+export interface ContractFixture {
+  outbox: Outbox;
+  users: { userId: string; accountId: string; email: string }[];
+  close(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+const UNLIMITED = {
+  dailyLimit: 1_000_000,
+  workspaceDailyLimit: 1_000_000,
+  workspaceRecipientLimit: 1_000_000,
+  windowMs: 24 * HOUR,
+  paceMs: 0,
+};
+
+export function outboxContract(engine: string, open: () => Promise<ContractFixture>): void {
+  describe(`the outbox contract on ${engine}`, () => {
+    let fx: ContractFixture;
+    let outbox: Outbox;
+    let n = 0;
+
+    beforeAll(async () => {
+      fx = await open();
+      outbox = fx.outbox;
+    });
+    afterAll(() => fx.close());
+
+    const user = (i = 0) => fx.users[i]!;
+    const message = (i = 0, extra: Partial<NewMessage> = {}): NewMessage => {
+      const u = user(i);
+      n++;
+      return {
+        userId: u.userId,
+        accountId: u.accountId,
+        source: "api",
+        messageIdHeader: `<contract-${n}@example.test>`,
+        fromAddress: u.email,
+        to: ["to@example.org"],
+        cc: [],
+        bcc: [],
+        subject: `contract ${n}`,
+        textBody: "hello",
+        mime: Buffer.from(`Subject: contract ${n}\r\n\r\nhello\r\n`),
+        queuedDetail: "Accepted into the outbox",
+        ...extra,
+      };
+    };
+    const accept = async (i = 0, extra: Partial<NewMessage> = {}) => {
+      const result = await outbox.accept(message(i, extra));
+      if (!("id" in result)) throw new Error("refused");
+      return result.id;
+    };
+    const claim = (now: Date, workerId = "w1", max = 100, limits = UNLIMITED) => {
+      const request: ClaimRequest = {
+        workerId,
+        max,
+        now,
+        lockedUntil: new Date(now.getTime() + 60_000),
+        limits,
+      };
+      return outbox.claim(request);
+    };
+    /** Claims until `id` is among the claimed (other tests' due messages may come first). */
+    const claimOne = async (id: string, now: Date, workerId = "w1") => {
+      const claimed = await claim(now, workerId);
+      const mine = claimed.find((m) => m.id === id);
+      // The others go back as if their worker had died, so later tests can claim them again.
+      return mine;
+    };
+    const timeline = async (id: string, i = 0) => {
+      const detail = await outbox.get(user(i).userId, id);
+      return { status: detail?.status, events: detail?.events.map((e) => e.type) ?? [] };
+    };
+
+    it("accepts a message with its queued event and answers its sender", async () => {
+      await expect(outbox.senderOf(user().userId)).resolves.toMatchObject({
+        id: user().accountId,
+        email: user().email,
+      });
+      await expect(outbox.senderOf("nobody")).resolves.toBeNull();
+      const id = await accept();
+      expect(await timeline(id)).toEqual({ status: "queued", events: ["queued"] });
+      // Another user cannot read it.
+      expect(await outbox.get(user(1).userId, id)).toBeNull();
+    });
+
+    it("claims with a lease and the MIME, then records a 250 with its event", async () => {
+      const id = await accept();
+      const claimed = await claimOne(id, new Date());
+      expect(claimed).toMatchObject({ id, attempts: 1, lockedBy: "w1" });
+      expect(claimed?.mime.toString()).toContain("Subject: contract");
+      expect(await timeline(id)).toEqual({ status: "sending", events: ["queued", "attempt"] });
+      // Leased: no other worker gets it while the lease lives.
+      expect((await claim(new Date(), "w2")).map((m) => m.id)).not.toContain(id);
+      await outbox.record({
+        kind: "sent",
+        messageId: id,
+        reply: "250 2.0.0 OK",
+        code: 250,
+        rejected: [{ recipient: "x@example.org", response: "550 5.1.1 no such user" }],
+        at: new Date(),
+      });
+      const detail = await outbox.get(user().userId, id);
+      expect(detail).toMatchObject({ status: "sent", lastSmtpCode: 250, lockedBy: null });
+      expect(detail?.events.map((e) => e.type)).toEqual([
+        "queued",
+        "attempt",
+        "sent",
+        "recipient_rejected",
+      ]);
+    });
+
+    it("defers with a next attempt, and claims again only when it is due", async () => {
+      const id = await accept();
+      const now = new Date();
+      await claimOne(id, now);
+      const nextAttemptAt = new Date(now.getTime() + HOUR);
+      await outbox.record({
+        kind: "deferred",
+        messageId: id,
+        nextAttemptAt,
+        detail: "try later",
+        smtpCode: 421,
+        smtpReply: "421 4.7.0 Try again later",
+        lastError: "Gmail is busy",
+      });
+      expect(await outbox.get(user().userId, id)).toMatchObject({
+        status: "deferred",
+        lastSmtpCode: 421,
+        lastError: "Gmail is busy",
+        lockedBy: null,
+      });
+      expect((await claim(now)).map((m) => m.id)).not.toContain(id);
+      const later = await claimOne(id, new Date(nextAttemptAt.getTime() + 1));
+      expect(later).toMatchObject({ id, attempts: 2 });
+    });
+
+    it("fails with Gmail's reply, and a failed message is never claimed", async () => {
+      const id = await accept();
+      await claimOne(id, new Date());
+      await outbox.record({
+        kind: "failed",
+        messageId: id,
+        detail: "Gmail refused the message.",
+        smtpCode: 552,
+        smtpReply: "552 5.3.4 Message too big",
+      });
+      expect(await timeline(id)).toEqual({
+        status: "failed",
+        events: ["queued", "attempt", "failed"],
+      });
+      expect((await claim(new Date(Date.now() + 48 * HOUR))).map((m) => m.id)).not.toContain(id);
+    });
+
+    it("puts a message back in the queue when its account needs reconnecting", async () => {
+      const id = await accept();
+      await claimOne(id, new Date());
+      await outbox.record({ kind: "paused", messageId: id, detail: "reconnect the account" });
+      expect(await timeline(id)).toEqual({
+        status: "queued",
+        events: ["queued", "attempt", "waiting"],
+      });
+      expect(await claimOne(id, new Date(Date.now() + 1))).toMatchObject({ id, attempts: 2 });
+    });
+
+    it("waits for Gmail's quota: the message is deferred and its account pauses until the slot", async () => {
+      const id = await accept(1);
+      await claimOne(id, new Date());
+      const { resumeAt } = await outbox.record({
+        kind: "quota",
+        messageId: id,
+        accountId: user(1).accountId,
+        windowMs: 24 * HOUR,
+        smtpCode: 550,
+        smtpReply: "550 5.4.5 Daily user sending limit exceeded",
+      });
+      expect(resumeAt).toBeInstanceOf(Date);
+      expect(resumeAt!.getTime()).toBeGreaterThan(Date.now());
+      expect(await outbox.get(user(1).userId, id)).toMatchObject({
+        status: "deferred",
+        nextAttemptAt: resumeAt,
+        account: { nextSendAt: resumeAt },
+      });
+      // Another message of the paused account waits too, until the slot.
+      const other = await accept(1);
+      expect((await claim(new Date())).map((m) => m.id)).not.toContain(other);
+      const after = await claim(new Date(resumeAt!.getTime() + 1));
+      expect(after.map((m) => m.id)).toEqual(expect.arrayContaining([id, other]));
+    });
+
+    it("renews a lease only for the worker that holds it", async () => {
+      const id = await accept();
+      const now = new Date();
+      await claimOne(id, now);
+      const until = new Date(now.getTime() + 10 * 60_000);
+      await expect(outbox.renew({ messageId: id, workerId: "w2", until })).resolves.toBe(false);
+      await expect(outbox.renew({ messageId: id, workerId: "w1", until })).resolves.toBe(true);
+      // Past the first lease but within the renewed one: still held.
+      const afterFirstLease = new Date(now.getTime() + 2 * 60_000);
+      expect((await claim(afterFirstLease, "w2")).map((m) => m.id)).not.toContain(id);
+    });
+
+    it("lets another worker claim a message whose lease expired, and requeues expired leases", async () => {
+      const stranded = await accept();
+      const now = new Date();
+      await claimOne(stranded, now, "dead-worker");
+      const expired = new Date(now.getTime() + 61_000);
+      expect(await claimOne(stranded, expired, "w2")).toMatchObject({ attempts: 2 });
+
+      const requeued = await accept();
+      const claimedAt = new Date();
+      expect(await claimOne(requeued, claimedAt, "dead-worker")).toMatchObject({ attempts: 1 });
+      expect(await outbox.requeueExpired(claimedAt)).toBe(0);
+      const afterLease = new Date(claimedAt.getTime() + 5 * 60_000);
+      expect(await outbox.requeueExpired(afterLease)).toBeGreaterThan(0);
+      expect(await timeline(requeued)).toEqual({
+        status: "queued",
+        events: ["queued", "attempt", "recovered"],
+      });
+    });
+
+    it("cancels only a message that has not been claimed, and only for its owner", async () => {
+      const queued = await accept();
+      await expect(outbox.cancel(user(1).userId, queued)).resolves.toEqual({
+        done: false,
+        missing: true,
+      });
+      await expect(outbox.cancel(user().userId, queued)).resolves.toEqual({ done: true });
+      expect(await timeline(queued)).toEqual({
+        status: "canceled",
+        events: ["queued", "canceled"],
+      });
+      expect((await claim(new Date())).map((m) => m.id)).not.toContain(queued);
+      await expect(outbox.cancel(user().userId, queued)).resolves.toEqual({
+        done: false,
+        status: "canceled",
+      });
+
+      // A worker that claimed first wins the race.
+      const claimed = await accept();
+      await claimOne(claimed, new Date());
+      await expect(outbox.cancel(user().userId, claimed)).resolves.toEqual({
+        done: false,
+        status: "sending",
+      });
+    });
+
+    it("cancel and claim racing on one message: exactly one wins", async () => {
+      for (let round = 0; round < 5; round++) {
+        const id = await accept();
+        const [claimed, canceled] = await Promise.all([
+          claim(new Date(), `racer-${round}`),
+          outbox.cancel(user().userId, id),
+        ]);
+        const won = claimed.some((m) => m.id === id);
+        expect(won).toBe(!canceled.done);
+        expect((await timeline(id)).status).toBe(won ? "sending" : "canceled");
+      }
+    });
+
+    it("retries a deferred message now, only for its owner, and refuses other statuses", async () => {
+      const id = await accept();
+      await claimOne(id, new Date());
+      const nextAttemptAt = new Date(Date.now() + HOUR);
+      await outbox.record({ kind: "deferred", messageId: id, nextAttemptAt, detail: "later" });
+      await expect(outbox.retryNow(user(1).userId, id)).resolves.toEqual({
+        done: false,
+        missing: true,
+      });
+      await expect(outbox.retryNow(user().userId, id)).resolves.toEqual({ done: true });
+      expect(await claimOne(id, new Date(Date.now() + 1))).toMatchObject({ id });
+      await expect(outbox.retryNow(user().userId, id)).resolves.toEqual({
+        done: false,
+        status: "sending",
+      });
+    });
+
+    it("refuses accepts beyond the backlog cap, counted in the accept's transaction", async () => {
+      // User 1's waiting messages so far, then a cap a few above it, raced by concurrent accepts.
+      const page = await outbox.list(user(1).userId);
+      const waiting = page.messages.filter((m) =>
+        ["queued", "deferred", "sending"].includes(m.status),
+      ).length;
+      const cap = waiting + 4;
+      const results = await Promise.all(
+        Array.from({ length: 12 }, () => outbox.accept(message(1, { maxWaiting: cap }))),
+      );
+      expect(results.filter((r) => "id" in r)).toHaveLength(4);
+      expect(results.filter((r) => "backlogFull" in r)).toEqual(
+        Array.from({ length: 8 }, () => ({ backlogFull: { waiting: cap } })),
+      );
+    });
+
+    it("lists a user's messages newest first, only theirs", async () => {
+      const first = await accept(1);
+      const second = await accept(1);
+      const page = await outbox.list(user(1).userId);
+      const ids = page.messages.map((m) => m.id);
+      expect(ids.indexOf(second)).toBeLessThan(ids.indexOf(first));
+      expect(ids.indexOf(first)).toBeGreaterThanOrEqual(0);
+      const others = await outbox.list(user().userId);
+      expect(others.messages.map((m) => m.id)).not.toContain(first);
+      expect((await outbox.list(user().userId, { cursor: first })).cursorIgnored).toBe(true);
+    });
+
+    it("says something is due when a message is accepted or retried", async () => {
+      let woken = 0;
+      const stop = outbox.onDue(() => woken++);
+      try {
+        await accept();
+        expect(woken).toBeGreaterThan(0);
+        const before = woken;
+        outbox.signalDue();
+        expect(woken).toBe(before + 1);
+      } finally {
+        stop();
+      }
+    });
+  });
+}
