@@ -4,14 +4,8 @@ import "server-only";
 import { db } from "../db";
 import { GMAIL_SCOPE } from "../google/scopes";
 import { MESSAGE_STATUSES, type MessageStatus } from "../outbox/message-status";
+import { limitSettings, sendingLimitsFor, type LimitSettings } from "../sending/sending-limits";
 import { findUserAccount } from "./find-user-account";
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
-/**
- * Gmail's daily sending limits (GMAIL.md): about 500 recipients for consumer Gmail, 2,000
- * messages for Workspace (which also caps recipients at 10,000).
- */
-export const DAILY_LIMIT = { gmail: 500, workspace: 2000 } as const;
 
 export interface AccountStatus {
   account: {
@@ -52,11 +46,14 @@ export interface AccountStatus {
 export async function getAccountStatus(
   userId: string,
   now = new Date(),
+  settings: LimitSettings = limitSettings(),
 ): Promise<AccountStatus | null> {
   const account = await findUserAccount(userId);
   if (!account) return null;
   const prisma = await db();
-  const windowStart = new Date(now.getTime() - DAY_MS);
+  // The limits the outbox enforces when it claims: the same settings, the same window.
+  const limits = sendingLimitsFor(account, settings);
+  const windowStart = new Date(now.getTime() - limits.windowMs);
   const mine = { userId, accountId: account.id };
   const sentInWindow = { ...mine, status: "sent", sentAt: { gt: windowStart, lte: now } };
 
@@ -79,7 +76,7 @@ export async function getAccountStatus(
     if (row.status in counts) counts[row.status as MessageStatus] = row._count._all;
   }
 
-  const dailyLimit = DAILY_LIMIT[kind];
+  const dailyLimit = limits.messageLimit ?? limits.recipientLimit;
   let nextSlotAt: Date | null = null;
   if (sentLast24h >= dailyLimit) {
     // A slot frees when enough of the oldest sends leave the window to bring usage under the limit.
@@ -92,7 +89,7 @@ export async function getAccountStatus(
     for (const m of oldestFirst) {
       freed += kind === "gmail" ? m.recipientCount : 1;
       if (sentLast24h - freed < dailyLimit) {
-        nextSlotAt = m.sentAt ? new Date(m.sentAt.getTime() + DAY_MS) : null;
+        nextSlotAt = m.sentAt ? new Date(m.sentAt.getTime() + limits.windowMs) : null;
         break;
       }
     }

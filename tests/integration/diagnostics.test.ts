@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import { createCertificateAuthority, issueServerCertificate } from "../../emulator/certs";
 import { db } from "../../lib/db";
-import { DAILY_LIMIT, getAccountStatus } from "../../lib/diagnostics/account-status";
+import { getAccountStatus } from "../../lib/diagnostics/account-status";
+import { limitSettings } from "../../lib/sending/sending-limits";
 import { runConnectionTest } from "../../lib/diagnostics/run-connection-test";
 import type { ConnectionTestResult, StepResult } from "../../lib/diagnostics/types";
 import { seedUser } from "../support/seed-user";
@@ -298,7 +299,7 @@ describe("getAccountStatus", () => {
     });
     expect(status?.usage).toMatchObject({
       sentLast24h: 2,
-      dailyLimit: DAILY_LIMIT.gmail,
+      dailyLimit: 500,
       remaining: 498,
       nextSlotAt: null,
     });
@@ -362,12 +363,25 @@ describe("getAccountStatus", () => {
     expect(status?.usage).toMatchObject({ sentLast24h: 1, dailyLimit: 2000, remaining: 1999 });
   });
 
+  it("shows the limits Mailroom is configured with, not Gmail's defaults", async () => {
+    const ivy = await seedUser(emu, "ivy@example.com");
+    await addMessage({ userId: ivy.user.id, accountId: ivy.account.id }, "sent", hoursAgo(2));
+    const settings = { ...limitSettings(), dailyLimit: 40, windowMs: 3_600_000 };
+    const status = await getAccountStatus(ivy.user.id, new Date(), settings);
+    expect(status?.usage).toMatchObject({ sentLast24h: 0, dailyLimit: 40, remaining: 40 });
+    const daily = await getAccountStatus(ivy.user.id, new Date(), {
+      ...settings,
+      windowMs: 86_400_000,
+    });
+    expect(daily?.usage).toMatchObject({ sentLast24h: 1, dailyLimit: 40, remaining: 39 });
+  });
+
   it("says when the next message may go once the limit is reached", async () => {
     const gus = await seedUser(emu, "gus@example.com");
     const prisma = await db();
     const oldest = hoursAgo(20);
     await prisma.message.createMany({
-      data: Array.from({ length: DAILY_LIMIT.gmail }, (_, i) => ({
+      data: Array.from({ length: 500 }, (_, i) => ({
         userId: gus.user.id,
         accountId: gus.account.id,
         status: "sent",
