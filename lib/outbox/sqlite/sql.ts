@@ -465,14 +465,16 @@ export function cancelMessage(
   messageId: string,
   now: Date,
 ): ControlRow {
-  inBatch(conn);
-  const at = sqlDate(now);
-  if (stmts(conn).cancel.run({ id: messageId, userId, now: at }).changes === 0) {
-    return refusal(conn, userId, messageId);
-  }
-  const detail = "Canceled by the sender";
-  insertEvent(conn, { messageId, type: "canceled", status: "canceled", detail }, at);
-  return { done: true };
+  return controlMessage(
+    conn,
+    stmts(conn).cancel,
+    { userId, messageId, now },
+    {
+      type: "canceled",
+      status: "canceled",
+      detail: "Canceled by the sender",
+    },
+  );
 }
 
 export function retryMessageNow(
@@ -481,13 +483,32 @@ export function retryMessageNow(
   messageId: string,
   now: Date,
 ): ControlRow {
+  return controlMessage(
+    conn,
+    stmts(conn).retryNow,
+    { userId, messageId, now },
+    {
+      type: "retry_requested",
+      status: "deferred",
+      detail: "Retry requested by the sender",
+    },
+  );
+}
+
+/** A sender's change to their message: the conditional update, then its event, or why not. */
+function controlMessage(
+  conn: Conn,
+  update: Statement,
+  target: { userId: string; messageId: string; now: Date },
+  event: { type: string; status: MessageStatus; detail: string },
+): ControlRow {
   inBatch(conn);
-  const at = sqlDate(now);
-  if (stmts(conn).retryNow.run({ id: messageId, userId, now: at }).changes === 0) {
+  const { userId, messageId } = target;
+  const at = sqlDate(target.now);
+  if (update.run({ id: messageId, userId, now: at }).changes === 0) {
     return refusal(conn, userId, messageId);
   }
-  const detail = "Retry requested by the sender";
-  insertEvent(conn, { messageId, type: "retry_requested", status: "deferred", detail }, at);
+  insertEvent(conn, { messageId, ...event }, at);
   return { done: true };
 }
 
