@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { z } from "zod";
+import { DataTable, EmptyState } from "../../components/data-table";
 import { LocalTime } from "../../components/local-time";
 import { AUDIT_KINDS, isAuditKind, type AuditKind } from "@/lib/audit/audit-kinds";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
@@ -45,55 +46,35 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         ))}
       </nav>
       {events.length === 0 ? (
-        <div className="rounded-xl border border-dashed border-zinc-300 p-10 text-center text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
-          {kind ? "No events of this kind." : "No security events yet."}
-        </div>
+        <EmptyState>{kind ? "No events of this kind." : "No security events yet."}</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Security events, newest first</caption>
-            <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase dark:border-zinc-800 dark:text-zinc-400">
-              <tr>
-                <th scope="col" className="px-4 py-3">
-                  Time
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Event
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Details
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  From
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {events.map((event) => (
-                <tr key={event.id} data-testid="audit-row" data-kind={event.kind}>
-                  <td className="px-4 py-3 whitespace-nowrap text-zinc-500 dark:text-zinc-400">
-                    <LocalTime iso={event.createdAt.toISOString()} />
-                  </td>
-                  <td className="px-4 py-3 font-medium whitespace-nowrap">
-                    {isAuditKind(event.kind) ? AUDIT_KINDS[event.kind] : event.kind}
-                  </td>
-                  <td className="px-4 py-3">
-                    {event.email && <span className="block font-mono text-xs">{event.email}</span>}
-                    {event.detail}
-                  </td>
-                  <td className="px-4 py-3 text-xs text-zinc-500 dark:text-zinc-400">
-                    <span className="block font-mono">{event.ip ?? "—"}</span>
-                    {event.userAgent && (
-                      <span className="block max-w-56 truncate" title={event.userAgent}>
-                        {event.userAgent}
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Security events, newest first"
+          columns={["Time", "Event", "Details", "From"]}
+        >
+          {events.map((event) => (
+            <tr key={event.id} data-testid="audit-row" data-kind={event.kind}>
+              <td className="px-4 py-3 whitespace-nowrap text-zinc-500 dark:text-zinc-400">
+                <LocalTime iso={event.createdAt.toISOString()} />
+              </td>
+              <td className="px-4 py-3 font-medium whitespace-nowrap">
+                {isAuditKind(event.kind) ? AUDIT_KINDS[event.kind] : event.kind}
+              </td>
+              <td className="px-4 py-3">
+                {event.email && <span className="block font-mono text-xs">{event.email}</span>}
+                {event.detail}
+              </td>
+              <td className="px-4 py-3 text-xs text-zinc-500 dark:text-zinc-400">
+                <span className="block font-mono">{event.ip ?? "—"}</span>
+                {event.userAgent && (
+                  <span className="block max-w-56 truncate" title={event.userAgent}>
+                    {event.userAgent}
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {nextCursor && (
         <Link

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AutoRefresh } from "../../components/auto-refresh";
+import { DataTable, EmptyState } from "../../components/data-table";
 import { LocalTime } from "../../components/local-time";
 import { StatusBadge } from "../../components/status-badge";
 import { requireUser } from "@/lib/auth/session";
@@ -46,79 +47,56 @@ export default async function HistoryPage({
         </p>
       )}
       {messages.length === 0 ? (
-        <div className="rounded-xl border border-dashed border-zinc-300 p-10 text-center text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
+        <EmptyState>
           No messages yet.{" "}
           <Link href="/compose" className="text-blue-600 underline dark:text-blue-400">
             Compose one
           </Link>
           .
-        </div>
+        </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Messages, newest first</caption>
-            <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase dark:border-zinc-800 dark:text-zinc-400">
-              <tr>
-                <th scope="col" className="px-4 py-3">
-                  Status
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  To
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Subject
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Time
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Gmail reply
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {messages.map((m) => (
-                <tr
-                  key={m.id}
-                  data-testid="history-row"
-                  className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50"
+        <DataTable
+          caption="Messages, newest first"
+          columns={["Status", "To", "Subject", "Time", "Gmail reply"]}
+        >
+          {messages.map((m) => (
+            <tr
+              key={m.id}
+              data-testid="history-row"
+              className="hover:bg-zinc-50 dark:hover:bg-zinc-800/50"
+            >
+              <td className="px-4 py-3">
+                <StatusBadge status={m.status} />
+              </td>
+              <td className="max-w-48 truncate px-4 py-3">{(m.to as string[]).join(", ")}</td>
+              <td className="px-4 py-3">
+                <Link
+                  href={`/history/${m.id}`}
+                  className="font-medium text-blue-700 hover:underline dark:text-blue-400"
                 >
-                  <td className="px-4 py-3">
-                    <StatusBadge status={m.status} />
-                  </td>
-                  <td className="max-w-48 truncate px-4 py-3">{(m.to as string[]).join(", ")}</td>
-                  <td className="px-4 py-3">
-                    <Link
-                      href={`/history/${m.id}`}
-                      className="font-medium text-blue-700 hover:underline dark:text-blue-400"
-                    >
-                      {m.subject || "(no subject)"}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-3 whitespace-nowrap text-zinc-500 dark:text-zinc-400">
-                    <LocalTime iso={(m.sentAt ?? m.createdAt).toISOString()} />
-                  </td>
-                  <td className="px-4 py-3 text-xs">
-                    {m.lastSmtpReply && (
-                      <span
-                        title={m.lastSmtpReply}
-                        className="block font-mono"
-                        data-testid="smtp-reply"
-                      >
-                        <strong>{m.lastSmtpCode}</strong>{" "}
-                        {m.lastSmtpReply.replace(/^\d{3}[ -]?/, "").slice(0, 60)}
-                      </span>
-                    )}
-                    {waiting.get(m.id) && <WaitingText reason={waiting.get(m.id)!} />}
-                    {!m.lastSmtpReply && !waiting.get(m.id) && (
-                      <span className="text-zinc-400">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                  {m.subject || "(no subject)"}
+                </Link>
+              </td>
+              <td className="px-4 py-3 whitespace-nowrap text-zinc-500 dark:text-zinc-400">
+                <LocalTime iso={(m.sentAt ?? m.createdAt).toISOString()} />
+              </td>
+              <td className="px-4 py-3 text-xs">
+                {m.lastSmtpReply && (
+                  <span
+                    title={m.lastSmtpReply}
+                    className="block font-mono"
+                    data-testid="smtp-reply"
+                  >
+                    <strong>{m.lastSmtpCode}</strong>{" "}
+                    {m.lastSmtpReply.replace(/^\d{3}[ -]?/, "").slice(0, 60)}
+                  </span>
+                )}
+                {waiting.get(m.id) && <WaitingText reason={waiting.get(m.id)!} />}
+                {!m.lastSmtpReply && !waiting.get(m.id) && <span className="text-zinc-400">—</span>}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {nextCursor && (
         <Link
