@@ -1,19 +1,35 @@
-// The database: Prisma over its better-sqlite3 adapter (WAL, synchronous=FULL, busy timeout).
-// The outbox's writes do not go through this client; they belong to lib/outbox's engine.
+// The database: Prisma over its better-sqlite3 adapter (WAL, synchronous=FULL, busy timeout),
+// or over @prisma/adapter-pg for PostgreSQL. The outbox's writes do not go through this client;
+// they belong to lib/outbox's engine.
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import type BetterSqlite3 from "better-sqlite3";
+import { databaseKind } from "./database-url";
 import { PrismaClient } from "./generated/prisma/client";
+import { PrismaClient as PostgresPrismaClient } from "./generated/prisma-postgres/client";
 import { env } from "./env";
 
+/**
+ * The client type the app codes against. Both engines' clients are generated from one schema
+ * (prisma/postgres/schema.prisma is made from prisma/schema.prisma), so they have the same models
+ * and methods; the schema-drift test keeps it so.
+ */
 export type Db = PrismaClient;
 
-/** Opens a client on the given database URL and applies Mailroom's SQLite settings. */
-export async function openDb(databaseUrl: string): Promise<PrismaClient> {
-  if (!databaseUrl.startsWith("file:")) {
-    const scheme = databaseUrl.split(":")[0] ?? "";
-    throw new Error(
-      `DATABASE_URL: "${scheme}:" databases are not supported yet; use a file: (SQLite) URL.`,
-    );
+/** Opens a client on the given database URL (`poolSize`: PostgreSQL connections, default 5). */
+export async function openDb(
+  databaseUrl: string,
+  options: { poolSize?: number } = {},
+): Promise<PrismaClient> {
+  if (databaseKind(databaseUrl) === "postgres") {
+    const adapter = new PrismaPg({
+      connectionString: databaseUrl,
+      max: options.poolSize ?? 5,
+      application_name: "mailroom",
+      connectionTimeoutMillis: 10_000,
+      allowExitOnIdle: true,
+    });
+    return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
   }
   const adapter = await new PrismaBetterSQLite3({ url: databaseUrl, timeout: 10_000 }).connect();
   // The adapter keeps its better-sqlite3 handle as `client`.
@@ -40,7 +56,7 @@ let opening: Promise<PrismaClient> | undefined;
 /** The process-wide client for the configured database. */
 export function db(): Promise<PrismaClient> {
   if (globalForDb.mailroomDb) return Promise.resolve(globalForDb.mailroomDb);
-  opening ??= openDb(env().DATABASE_URL).then((client) => {
+  opening ??= openDb(env().DATABASE_URL, { poolSize: env().DATABASE_POOL_SIZE }).then((client) => {
     globalForDb.mailroomDb = client;
     return client;
   });

@@ -137,6 +137,11 @@ export const envSchema = z
     USER_SEND_RATE_PER_MINUTE: count("a whole number of messages per minute")
       .min(1, { message: "must be at least 1" })
       .default(1_000),
+    // PostgreSQL only: connections per pool. Each process keeps two pools (the pages' queries and
+    // the outbox's) and one listening connection, so at most 2 × this + 1 connections.
+    DATABASE_POOL_SIZE: count("a whole number of connections")
+      .min(1, { message: "must be at least 1" })
+      .default(5),
     // Messages in flight per worker: enough to keep every account's 3 pooled connections busy.
     WORKER_CONCURRENCY: count("a whole number of parallel sends")
       .min(1, { message: "must be at least 1" })

@@ -5,6 +5,13 @@ import "dotenv/config";
 import { defineConfig } from "prisma/config";
 import { PrismaPg } from "@prisma/adapter-pg";
 
+// Generating the client needs no database, but the CLI still wants a PostgreSQL URL to parse.
+if (
+  process.argv.includes("generate") &&
+  !/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "")
+) {
+  process.env.DATABASE_URL = "postgresql://localhost:5432/unused";
+}
 const url = process.env.DATABASE_URL ?? "";
 // Without a usable URL the CLI does not say so: it falls back to the native engine and fails
 // on a download. Refuse here, with the reason.

@@ -2,7 +2,6 @@
 // schema is stale, or when either dialect's committed migrations do not build the tables and
 // columns its schema declares (a schema changed without `npm run db:migration`).
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -12,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { POSTGRES_SCHEMA, SQLITE_SCHEMA, toPostgresSchema } from "../../scripts/postgres-schema";
 import { postgresColumns, schemaColumns, sqliteColumns } from "../support/schema-columns";
 import { createTestDatabase } from "../support/test-app-env";
+import { createTestPostgresDatabase } from "../support/test-postgres";
 
 const root = path.join(import.meta.dirname, "..", "..");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -65,31 +65,21 @@ describe("schema drift", () => {
   );
 });
 
-/** Creates a database on TEST_POSTGRES_URL's server for one test and drops it afterwards. */
+/** Creates an empty database on TEST_POSTGRES_URL's server for one test and drops it afterwards. */
 async function withFreshPostgresDatabase(
   baseUrl: string,
   run: (url: string, client: Client) => Promise<void>,
 ): Promise<void> {
-  const name = `mailroom_test_${randomBytes(6).toString("hex")}`;
-  const at = (database: string) => {
-    const url = new URL(baseUrl);
-    url.pathname = `/${database}`;
-    return url.toString();
-  };
-  // The maintenance database: TEST_POSTGRES_URL's own database need not exist.
-  const admin = new Client({ connectionString: at("postgres") });
-  await admin.connect();
+  const database = await createTestPostgresDatabase({ baseUrl, migrate: false });
   try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-    const client = new Client({ connectionString: at(name) });
+    const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
-      await run(at(name), client);
+      await run(database.url, client);
     } finally {
       await client.end();
     }
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
