@@ -1,29 +1,13 @@
-// A pool of PostgreSQL connections for Mailroom's own SQL. Timestamps are stored as Prisma stores
-// them (timestamp(3) without time zone, in UTC), so they are written and read as UTC here too,
-// whatever the process's or the server's time zone.
+// A pool of PostgreSQL connections for Mailroom's own SQL (the outbox engine). Timestamps are
+// timestamptz columns (prisma/postgres/schema.prisma), so Dates go in and come out as instants,
+// whatever the time zone of the process or the server.
 import pg from "pg";
-
-const TIMESTAMP_OID = 1114;
-
-/** Reads `timestamp without time zone` as UTC. */
-const utcTypes = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === TIMESTAMP_OID && format !== "binary"
-      ? (value: string) => new Date(`${value.replace(" ", "T")}Z`)
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
-
-/** A Date as a `timestamp` parameter in UTC ("2026-12-01 23:33:17.123"). */
-export function pgTimestamp(date: Date): string {
-  return date.toISOString().replace("T", " ").replace("Z", "");
-}
 
 export function openPostgresPool(url: string, options: { max: number; name: string }): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max,
     application_name: options.name,
-    types: utcTypes,
     // A server that stops answering fails a query instead of holding a lane forever.
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,

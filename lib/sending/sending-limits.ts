@@ -77,3 +77,59 @@ export function quotaWaitReason(
 export function formatSlot(date: Date): string {
   return `${date.toISOString().slice(11, 16)} UTC`;
 }
+
+/** One send in the account's window, oldest first: what ages out of the window, and when. */
+export interface SentInWindow {
+  sentAt: Date;
+  recipients: number;
+}
+
+/** What the account may still start in its window, given what it used (sends and live claims). */
+export function allowanceLeft(limits: SendingLimits, used: Allowance): Allowance {
+  return {
+    messages: limits.messageLimit === null ? Infinity : limits.messageLimit - used.messages,
+    recipients: limits.recipientLimit - used.recipients,
+  };
+}
+
+export function fits(left: Allowance, recipients: number): boolean {
+  return left.messages >= 1 && left.recipients >= recipients;
+}
+
+/**
+ * When a message of `nextRecipients` that does not fit in `left` will: once enough of the
+ * oldest sends in `sentLog` (the window's, oldest first) age out; null when only messages in
+ * flight hold what it needs (their outcome decides).
+ */
+export function slotFor(
+  limits: SendingLimits,
+  left: Allowance,
+  nextRecipients: number,
+  now: Date,
+  sentLog: SentInWindow[],
+): Date | null {
+  let slot = now.getTime();
+  const messagesToFree = 1 - left.messages;
+  if (messagesToFree > 0) {
+    const freeing = sentLog[messagesToFree - 1];
+    if (!freeing) return null;
+    slot = Math.max(slot, freeing.sentAt.getTime() + limits.windowMs);
+  }
+  let recipientsToFree = nextRecipients - left.recipients;
+  if (recipientsToFree > 0) {
+    const freeing = sentLog.find((entry) => (recipientsToFree -= entry.recipients) <= 0);
+    if (!freeing) return null;
+    slot = Math.max(slot, freeing.sentAt.getTime() + limits.windowMs);
+  }
+  return new Date(slot);
+}
+
+/** Why a message with more recipients than the account's whole daily limit fails at once. */
+export function tooManyRecipientsReason(recipientCount: number, limits: SendingLimits): string {
+  const fmt = (n: number) => n.toLocaleString("en-US");
+  return (
+    `This message has ${fmt(recipientCount)} recipients, more than the account's ` +
+    `daily limit of ${fmt(limits.recipientLimit)}, so it can never be sent; ` +
+    `split it into smaller messages`
+  );
+}

@@ -6,7 +6,7 @@ import {
   formatSlot,
   quotaWaitReason,
   sendingLimitsFor,
-  type SendingLimits,
+  tooManyRecipientsReason,
 } from "../../sending/sending-limits";
 import type { ClaimRequest, LeasedMessage } from "../outbox";
 import { quotaAllowance, takeSendSlot } from "./quota";
@@ -61,7 +61,7 @@ function claimForAccount(
   // A message with more recipients than the whole limit could wait forever: fail it now.
   const sendable = candidates.filter((candidate) => {
     if (candidate.recipientCount <= limits.recipientLimit) return true;
-    failMessage(conn, candidate.id, tooManyRecipients(candidate, limits), now);
+    failMessage(conn, candidate.id, tooManyRecipientsReason(candidate.recipientCount, limits), now);
     return false;
   });
   const next = sendable[0];
@@ -101,13 +101,4 @@ function claimForAccount(
     recipients -= candidate.recipientCount;
   }
   return claimed;
-}
-
-function tooManyRecipients(candidate: Candidate, limits: SendingLimits): string {
-  const fmt = (n: number) => n.toLocaleString("en-US");
-  return (
-    `This message has ${fmt(candidate.recipientCount)} recipients, more than the account's ` +
-    `daily limit of ${fmt(limits.recipientLimit)}, so it can never be sent; ` +
-    `split it into smaller messages`
-  );
 }

@@ -5,9 +5,9 @@
 // piece whole or not at all. Rows are written exactly as Prisma writes them (ISO dates with
 // "+00:00", JSON text, cuid-like ids), so the history reads them through Prisma unchanged; the
 // schema-drift test checks these columns against Prisma's schema.
-import { randomBytes } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 import type { MessageStatus } from "../message-status";
+import { newId } from "../new-id";
 import type { AcceptResult, Lease, LeasedMessage, NewMessage, Outcome } from "../outbox";
 
 type Conn = BetterSqlite3.Database;
@@ -16,23 +16,6 @@ type Statement = BetterSqlite3.Statement;
 /** A DateTime column value in Prisma's SQLite format. */
 function sqlDate(date: Date): string {
   return date.toISOString().replace("Z", "+00:00");
-}
-
-// Random per process, so ids made in different processes in the same millisecond differ.
-const PROCESS_TAG = BigInt(`0x${randomBytes(8).toString("hex")}`)
-  .toString(36)
-  .padStart(11, "0")
-  .slice(0, 11);
-let idCounter = 0;
-/** Time-ordered, collision-resistant ids in the shape of Prisma's cuid(): "c" + 24 chars. */
-function newId(): string {
-  idCounter = (idCounter + 1) % 1_679_616;
-  return (
-    "c" +
-    Date.now().toString(36).padStart(9, "0") +
-    idCounter.toString(36).padStart(4, "0") +
-    PROCESS_TAG
-  );
 }
 
 function inBatch(conn: Conn): void {

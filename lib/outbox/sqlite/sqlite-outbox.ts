@@ -20,7 +20,7 @@ import type {
 } from "../outbox";
 import type { MessageDetail, MessagePage } from "../message-views";
 import { readMessage, readMessagePage } from "../read-messages";
-import { onDue, signalDue } from "./due-signal";
+import { onDue, signalDue } from "../due-signal";
 import type { ControlRow } from "./sql";
 import type { Envelope, OutboxReply, OutboxRequest, OutboxResults } from "./thread-protocol";
 

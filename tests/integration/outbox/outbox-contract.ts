@@ -3,7 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClaimRequest, NewMessage, Outbox } from "../../../lib/outbox/outbox";
 
-/** An engine on a fresh database with two users, each with a connected account. */
+/**
+ * An engine on a fresh database with five users, each with a connected account: the first two
+ * for the lifecycle, the others each for one limit test.
+ */
 export interface ContractFixture {
   outbox: Outbox;
   users: { userId: string; accountId: string; email: string }[];
@@ -321,6 +324,72 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
       } finally {
         stop();
       }
+    });
+
+    const ofAccount = <M extends { accountId: string }>(claimed: M[], i: number) =>
+      claimed.filter((m) => m.accountId === user(i).accountId);
+
+    it("holds a daily limit of N across parallel claims: N claimed, never N + 1", async () => {
+      const ids = [];
+      for (let k = 0; k < 12; k++) ids.push(await accept(2));
+      const limits = { ...UNLIMITED, dailyLimit: 5 };
+      const now = new Date(Date.now() + 10 * HOUR);
+      const claims = await Promise.all(
+        Array.from({ length: 6 }, (_, w) => claim(now, `limit-${w}`, 4, limits)),
+      );
+      const claimed = ofAccount(claims.flat(), 2);
+      expect(claimed).toHaveLength(5);
+      expect(new Set(claimed.map((m) => m.id)).size).toBe(5);
+      for (const m of claimed) {
+        await outbox.record({
+          kind: "sent",
+          messageId: m.id,
+          reply: "250 OK",
+          code: 250,
+          rejected: [],
+          at: now,
+        });
+      }
+      // The window is full: nothing more, and the account waits for its oldest send to age out.
+      const later = new Date(now.getTime() + 1_000);
+      expect(ofAccount(await claim(later, "limit-x", 100, limits), 2)).toEqual([]);
+      const waiting = ids.find((id) => !claimed.some((m) => m.id === id))!;
+      const detail = await outbox.get(user(2).userId, waiting);
+      expect(detail?.account.nextSendAt?.getTime()).toBe(now.getTime() + 24 * HOUR);
+      expect(detail?.account.pauseReason).toMatch(/Daily limit of 5 recipients reached/);
+      // Once the window frees, sending resumes.
+      const nextDay = new Date(now.getTime() + 24 * HOUR + 1_000);
+      expect(ofAccount(await claim(nextDay, "limit-y", 100, limits), 2)).toHaveLength(5);
+    });
+
+    it("paces an account across parallel claims: one send per slot", async () => {
+      for (let k = 0; k < 4; k++) await accept(3);
+      const limits = { ...UNLIMITED, paceMs: 60_000 };
+      const now = new Date(Date.now() + 10 * HOUR);
+      const claims = await Promise.all(
+        Array.from({ length: 4 }, (_, w) => claim(now, `pace-${w}`, 4, limits)),
+      );
+      expect(ofAccount(claims.flat(), 3)).toHaveLength(1);
+      expect(
+        ofAccount(await claim(new Date(now.getTime() + 1_000), "pace-x", 4, limits), 3),
+      ).toEqual([]);
+      const nextSlot = new Date(now.getTime() + 60_000);
+      expect(ofAccount(await claim(nextSlot, "pace-y", 4, limits), 3)).toHaveLength(1);
+    });
+
+    it("fails a message with more recipients than the whole daily limit, and sends the rest", async () => {
+      const big = await accept(4, { to: ["a@example.org", "b@example.org", "c@example.org"] });
+      const small = await accept(4);
+      const limits = { ...UNLIMITED, dailyLimit: 2 };
+      const claimed = ofAccount(
+        await claim(new Date(Date.now() + 10 * HOUR), "w1", 100, limits),
+        4,
+      );
+      expect(claimed.map((m) => m.id)).toEqual([small]);
+      const failed = await outbox.get(user(4).userId, big);
+      expect(failed?.status).toBe("failed");
+      expect(failed?.lastError).toMatch(/3 recipients, more than the account's daily limit of 2/);
+      expect(failed?.events.map((e) => e.type)).toEqual(["queued", "failed"]);
     });
   });
 }

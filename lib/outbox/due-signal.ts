@@ -1,5 +1,6 @@
 // "Something is due" within this process: an accept or a retry wakes the in-process worker at
-// once instead of at its next poll. (Workers in other processes find it by polling.)
+// once instead of at its next poll. (On SQLite, workers in other processes find it by polling;
+// on PostgreSQL, LISTEN/NOTIFY carries it to them: postgres/due-listener.ts.)
 import { EventEmitter } from "node:events";
 
 const globalForDue = globalThis as unknown as { mailroomDue?: EventEmitter };

@@ -1,0 +1,224 @@
+// How the PostgreSQL engine claims, in one transaction: the oldest due messages are locked with
+// FOR UPDATE SKIP LOCKED (two workers never wait for, or take, the same message); their accounts
+// are then locked in id order, so each account's usage is counted and its pace taken by one
+// claim at a time across every worker and machine: a daily limit of N never sends N + 1.
+import type pg from "pg";
+import {
+  allowanceLeft,
+  fits,
+  formatSlot,
+  quotaWaitReason,
+  sendingLimitsFor,
+  slotFor,
+  tooManyRecipientsReason,
+  type SentInWindow,
+} from "../../sending/sending-limits";
+import type { ClaimRequest, LeasedMessage } from "../outbox";
+import { insertEvents, type EventRow } from "./events";
+
+interface Candidate {
+  id: string;
+  status: string;
+  accountId: string;
+  recipientCount: number;
+}
+
+interface LockedAccount {
+  id: string;
+  email: string;
+  hostedDomain: string | null;
+  nextSendAt: Date | null;
+  reconnectReason: string | null;
+}
+
+interface Usage {
+  accountId: string;
+  messages: number;
+  recipients: number;
+}
+
+export async function claimDue(
+  client: pg.PoolClient,
+  request: ClaimRequest,
+): Promise<LeasedMessage[]> {
+  const { now, max } = request;
+  const candidates = (
+    await client.query<Candidate>(
+      `SELECT m.id, m.status, m."accountId", m."recipientCount"
+       FROM "Message" m JOIN "Account" a ON a.id = m."accountId"
+       WHERE ((m.status IN ('queued', 'deferred') AND m."nextAttemptAt" <= $1)
+              OR (m.status = 'sending' AND m."lockedUntil" < $1))
+         AND a."reconnectReason" IS NULL AND (a."nextSendAt" IS NULL OR a."nextSendAt" <= $1)
+       ORDER BY m."nextAttemptAt", m.id
+       LIMIT $2
+       FOR UPDATE OF m SKIP LOCKED`,
+      [now, max],
+    )
+  ).rows;
+  if (candidates.length === 0) return [];
+
+  const accountIds = [...new Set(candidates.map((c) => c.accountId))].sort();
+  // Locked in id order (no deadlock between claims); read after the lock, so a pace or pause
+  // another worker just committed is seen.
+  const accounts = (
+    await client.query<LockedAccount>(
+      `SELECT id, email, "hostedDomain", "nextSendAt", "reconnectReason" FROM "Account"
+       WHERE id = ANY($1) ORDER BY id FOR UPDATE`,
+      [accountIds],
+    )
+  ).rows;
+  const since = new Date(now.getTime() - request.limits.windowMs);
+  // Sent in the window plus live claims: one statement, so one snapshot, after the locks.
+  const usage = new Map(
+    (
+      await client.query<Usage>(
+        `SELECT "accountId", COUNT(*)::int AS messages,
+                COALESCE(SUM("recipientCount"), 0)::int AS recipients
+         FROM "Message"
+         WHERE "accountId" = ANY($1)
+           AND ("sentAt" > $2 OR (status = 'sending' AND "lockedUntil" >= $3))
+         GROUP BY "accountId"`,
+        [accountIds, since, now],
+      )
+    ).rows.map((u) => [u.accountId, u]),
+  );
+
+  const toClaim: { candidate: Candidate; account: LockedAccount }[] = [];
+  const toFail: { id: string; reason: string }[] = [];
+  const events: EventRow[] = [];
+  for (const account of accounts) {
+    if (account.reconnectReason || (account.nextSendAt && account.nextSendAt > now)) continue;
+    const limits = sendingLimitsFor(account, request.limits);
+    const mine = candidates.filter((c) => c.accountId === account.id);
+    // A message with more recipients than the whole limit could wait forever: fail it now.
+    const sendable = mine.filter((c) => {
+      if (c.recipientCount <= limits.recipientLimit) return true;
+      toFail.push({ id: c.id, reason: tooManyRecipientsReason(c.recipientCount, limits) });
+      return false;
+    });
+    const next = sendable[0];
+    if (!next) continue;
+    const used = usage.get(account.id) ?? { messages: 0, recipients: 0 };
+    let left = allowanceLeft(limits, used);
+    if (!fits(left, next.recipientCount)) {
+      // The account waits until its window frees enough; its messages stay queued. Messages
+      // being sent may hold what it needs instead: their outcome decides, at a later claim.
+      const log = await sentLog(client, account.id, since);
+      const slot = slotFor(limits, left, next.recipientCount, now, log);
+      if (!slot) continue;
+      const reason = quotaWaitReason(limits, used, next.recipientCount, slot);
+      await client.query(
+        `UPDATE "Account" SET "nextSendAt" = $2, "pauseReason" = $3, "updatedAt" = $4 WHERE id = $1`,
+        [account.id, slot, reason, now],
+      );
+      events.push({
+        messageId: next.id,
+        type: "waiting",
+        status: "queued",
+        detail: `Waiting for quota, next slot at ${formatSlot(slot)}`,
+      });
+      continue;
+    }
+    if (limits.paceMs > 0) {
+      await client.query(
+        `UPDATE "Account" SET "nextSendAt" = $2, "pauseReason" = NULL, "updatedAt" = $3 WHERE id = $1`,
+        [account.id, new Date(now.getTime() + limits.paceMs), now],
+      );
+    }
+    // A paced account starts one message per slot; oldest first, a message that does not fit
+    // waits, and so do the ones behind it.
+    for (const candidate of sendable.slice(0, limits.paceMs > 0 ? 1 : sendable.length)) {
+      if (left.messages < 1 || candidate.recipientCount > left.recipients) break;
+      toClaim.push({ candidate, account });
+      left = {
+        messages: left.messages - 1,
+        recipients: left.recipients - candidate.recipientCount,
+      };
+    }
+  }
+
+  if (toFail.length > 0) {
+    await client.query(
+      `UPDATE "Message" m SET status = 'failed', "lastError" = f.reason, "lockedUntil" = NULL,
+         "lockedBy" = NULL, "updatedAt" = $3
+       FROM unnest($1::text[], $2::text[]) AS f(id, reason) WHERE m.id = f.id`,
+      [toFail.map((f) => f.id), toFail.map((f) => f.reason), now],
+    );
+    events.push(
+      ...toFail.map((f) => ({
+        messageId: f.id,
+        type: "failed",
+        status: "failed",
+        detail: f.reason,
+      })),
+    );
+  }
+
+  const claimed = await lease(client, toClaim, request);
+  for (const { candidate, message } of claimed) {
+    events.push({
+      messageId: message.id,
+      type: "attempt",
+      status: "sending",
+      detail:
+        candidate.status === "sending"
+          ? `Attempt ${message.attempts} (the previous worker stopped mid-send)`
+          : `Attempt ${message.attempts}`,
+    });
+  }
+  await insertEvents(client, events, now);
+  return claimed.map((c) => c.message);
+}
+
+/** The account's sends in the window, oldest first (about a daily limit of rows at most). */
+async function sentLog(
+  client: pg.PoolClient,
+  accountId: string,
+  since: Date,
+): Promise<SentInWindow[]> {
+  const { rows } = await client.query<SentInWindow>(
+    `SELECT "sentAt", "recipientCount" AS recipients FROM "Message"
+     WHERE "accountId" = $1 AND "sentAt" > $2 ORDER BY "sentAt", id`,
+    [accountId, since],
+  );
+  return rows;
+}
+
+interface LeasedRow {
+  id: string;
+  accountId: string;
+  fromAddress: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  attempts: number;
+  createdAt: Date;
+}
+
+/** Leases the chosen messages in one statement (each still locked by this transaction). */
+async function lease(
+  client: pg.PoolClient,
+  chosen: { candidate: Candidate; account: LockedAccount }[],
+  request: ClaimRequest,
+): Promise<{ candidate: Candidate; message: LeasedMessage }[]> {
+  if (chosen.length === 0) return [];
+  const { rows } = await client.query<LeasedRow>(
+    `UPDATE "Message" SET status = 'sending', "lockedBy" = $2, "lockedUntil" = $3,
+       attempts = attempts + 1, "updatedAt" = $4
+     WHERE id = ANY($1)
+     RETURNING id, "accountId", "fromAddress", "to", cc, bcc, attempts, "createdAt"`,
+    [chosen.map((c) => c.candidate.id), request.workerId, request.lockedUntil, request.now],
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  // In the order chosen: oldest first.
+  return chosen.flatMap(({ candidate, account }) => {
+    const row = byId.get(candidate.id);
+    if (!row) return [];
+    const message: LeasedMessage = {
+      ...row,
+      account: { id: account.id, email: account.email },
+      lockedBy: request.workerId,
+    };
+    return [{ candidate, message }];
+  });
+}

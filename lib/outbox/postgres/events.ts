@@ -1,0 +1,36 @@
+// The MessageEvent rows the PostgreSQL engine writes beside each status change.
+import type pg from "pg";
+import { newId } from "../new-id";
+
+export interface EventRow {
+  messageId: string;
+  type: string;
+  status?: string | null;
+  smtpCode?: number | null;
+  smtpReply?: string | null;
+  detail?: string | null;
+}
+
+/** Inserts the events in one statement, all stamped `at`. */
+export async function insertEvents(
+  client: pg.Pool | pg.PoolClient,
+  events: EventRow[],
+  at: Date,
+): Promise<void> {
+  if (events.length === 0) return;
+  await client.query(
+    `INSERT INTO "MessageEvent" (id, "messageId", type, status, "smtpCode", "smtpReply", detail, "createdAt")
+     SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+                                           $5::int[], $6::text[], $7::text[])`,
+    [
+      events.map(() => newId()),
+      events.map((e) => e.messageId),
+      events.map((e) => e.type),
+      events.map((e) => e.status ?? null),
+      events.map((e) => e.smtpCode ?? null),
+      events.map((e) => e.smtpReply ?? null),
+      events.map((e) => e.detail ?? null),
+      at,
+    ],
+  );
+}

@@ -1,0 +1,55 @@
+// Transactions and retries on the PostgreSQL engine's pool. A connection that died (server
+// restart, pg_terminate_backend, network) is destroyed rather than returned to the pool.
+import type pg from "pg";
+
+/** Errors that say the connection or server went away, not that the statement was wrong. */
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") {
+    return (
+      error instanceof Error &&
+      /Connection terminated|connection.*(closed|ended)/i.test(error.message)
+    );
+  }
+  // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
+  return (
+    code.startsWith("08") ||
+    ["57P01", "57P02", "57P03", "ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"].includes(code)
+  );
+}
+
+/** Runs `work` in one transaction on one connection: all of it commits, or none of it. */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    if (isConnectionError(error)) broken = error as Error;
+    else await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * Runs `work` again after a connection failure (up to `attempts` times, with a short pause):
+ * for writes whose repeat changes nothing, such as recording an outcome.
+ */
+export async function retryOnConnectionError<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isConnectionError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (attempt - 1)));
+    }
+  }
+}
