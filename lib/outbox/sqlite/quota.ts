@@ -1,8 +1,14 @@
 // The daily limit and pace, applied on the SQLite engine's connection: what an account may still
 // start in its window, when Gmail's own quota frees a slot, and reserving a paced send.
 import type BetterSqlite3 from "better-sqlite3";
-import type { Allowance, SendingLimits } from "../../sending/sending-limits";
-import { nthSentSince, sentFreeing, takeSlot, usedInWindow } from "./sql";
+import {
+  allowanceLeft,
+  fits,
+  slotFor,
+  type Allowance,
+  type SendingLimits,
+} from "../../sending/sending-limits";
+import { nthSentSince, sentLog, takeSlot, usedInWindow } from "./sql";
 
 type Conn = BetterSqlite3.Database;
 
@@ -25,31 +31,10 @@ export function quotaAllowance(
     messages: sent.messages + inFlight.messages,
     recipients: sent.recipients + inFlight.recipients,
   };
-  const left = {
-    messages: limits.messageLimit === null ? Infinity : limits.messageLimit - used.messages,
-    recipients: limits.recipientLimit - used.recipients,
-  };
-  if (left.messages >= 1 && left.recipients >= nextRecipients) return left;
-
-  // How much has to age out of the window before the next message fits, and when that is.
-  let slot = now;
-  const messagesToFree = 1 - left.messages;
-  if (messagesToFree > 0) {
-    const freeing = nthSentSince(conn, accountId, since, messagesToFree - 1);
-    if (!freeing) return { slot: null, used };
-    slot = later(slot, new Date(freeing.getTime() + limits.windowMs));
-  }
-  const recipientsToFree = nextRecipients - left.recipients;
-  if (recipientsToFree > 0) {
-    const freeing = sentFreeing(conn, accountId, since, recipientsToFree);
-    if (!freeing) return { slot: null, used };
-    slot = later(slot, new Date(freeing.getTime() + limits.windowMs));
-  }
-  return { slot, used };
-}
-
-function later(a: Date, b: Date): Date {
-  return a > b ? a : b;
+  const left = allowanceLeft(limits, used);
+  if (fits(left, nextRecipients)) return left;
+  const log = sentLog(conn, accountId, since);
+  return { slot: slotFor(limits, left, nextRecipients, now, log), used };
 }
 
 /**

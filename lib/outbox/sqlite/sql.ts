@@ -6,6 +6,7 @@
 // "+00:00", JSON text, cuid-like ids), so the history reads them through Prisma unchanged; the
 // schema-drift test checks these columns against Prisma's schema.
 import type BetterSqlite3 from "better-sqlite3";
+import type { SentInWindow } from "../../sending/sending-limits";
 import type { MessageStatus } from "../message-status";
 import { newId } from "../new-id";
 import type { AcceptResult, Lease, LeasedMessage, NewMessage, Outcome } from "../outbox";
@@ -64,11 +65,9 @@ function prepare(conn: Conn) {
                  FROM Message WHERE accountId = ? AND status = 'sending' AND lockedUntil >= ?`),
     nthSentSince: s(`SELECT sentAt FROM Message WHERE accountId = ? AND sentAt > ?
                      ORDER BY sentAt LIMIT 1 OFFSET ?`),
-    // The send after which, oldest first, at least @recipients recipients have left the window.
-    sentFreeing: s(`SELECT sentAt FROM (
-                      SELECT sentAt, SUM(recipientCount) OVER (ORDER BY sentAt, id) AS freed
-                      FROM Message WHERE accountId = @accountId AND sentAt > @since)
-                    WHERE freed >= @recipients ORDER BY sentAt LIMIT 1`),
+    // The window's sends, oldest first: read only when the next message does not fit.
+    sentLog: s(`SELECT sentAt, recipientCount AS recipients FROM Message
+                WHERE accountId = ? AND sentAt > ? ORDER BY sentAt, id`),
     fail: s(`UPDATE Message SET status = 'failed', lastError = @reason, lockedUntil = NULL,
                lockedBy = NULL, updatedAt = @now
              WHERE id = @id AND (status IN ('queued', 'deferred')
@@ -239,11 +238,13 @@ export function usedInWindow(
   return { sent, inFlight };
 }
 
-/** The send after `since` whose aging out frees `recipients` recipients in all, or null. */
-export function sentFreeing(conn: Conn, accountId: string, since: Date, recipients: number) {
-  const row = stmts(conn).sentFreeing.get({ accountId, since: sqlDate(since), recipients }) as
-    { sentAt: string } | undefined;
-  return row ? new Date(row.sentAt) : null;
+/** The account's sends after `since`, oldest first (about a daily limit of rows at most). */
+export function sentLog(conn: Conn, accountId: string, since: Date): SentInWindow[] {
+  const rows = stmts(conn).sentLog.all(accountId, sqlDate(since)) as {
+    sentAt: string;
+    recipients: number;
+  }[];
+  return rows.map((row) => ({ sentAt: new Date(row.sentAt), recipients: row.recipients }));
 }
 
 /** The `offset`-th oldest send after `since` (0 = the oldest), or null. */
