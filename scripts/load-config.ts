@@ -14,7 +14,7 @@ export function loadConfigOrExit(): Env {
           "  • To try Mailroom without Google, run: npm run demo",
       );
     } else {
-      console.error(`${error.message}\n  See .env.example and README.md, "Configuration".`);
+      console.error(`${error.message}; see .env.example and README.md, "Configuration".`);
     }
     process.exit(1);
   }

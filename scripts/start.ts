@@ -1,16 +1,11 @@
-// `npm start`: validate configuration, apply migrations, then serve the production build.
-import { mkdirSync } from "node:fs";
-import path from "node:path";
+// `npm start`: validate configuration, wait for the database and apply migrations, then serve
+// the production build.
 import { loadConfigOrExit } from "./load-config";
-import { run, runOrExit } from "./run";
+import { databaseStepOrExit, prepareDatabase } from "./prepare-database";
+import { run } from "./run";
 
 const config = loadConfigOrExit();
-if (config.DATABASE_URL.startsWith("file:")) {
-  mkdirSync(path.dirname(config.DATABASE_URL.slice("file:".length)), { recursive: true });
-}
-await runOrExit("npx", ["prisma", "migrate", "deploy"], {
-  env: { ...process.env, CHECKPOINT_DISABLE: "1" },
-});
+await databaseStepOrExit(prepareDatabase(config.DATABASE_URL));
 const port = process.env.PORT ?? "3000";
 process.exit(
   await run("npx", ["next", "start", "-p", port], {

@@ -1,14 +1,24 @@
 // The outbox worker: claims due messages in batches and delivers them, up to `concurrency` at a
-// time, until stopped.
+// time, until stopped. The database going away (a restart, a killed connection) does not stop
+// it: starting is retried, claims pause with backoff, and each failing step is logged once and
+// then every 30 s until it works again.
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { db } from "../db";
 import { env } from "../env";
+import { doublingDelayMs } from "../errors/doubling-delay";
+import { oneLine } from "../errors/one-line";
+import { repeatedFailureLog } from "../errors/repeated-failure-log";
 import { closeAllTransports } from "../mail/transport-pool";
 import { outbox } from "../outbox/open-outbox";
 import { claimMessages } from "./claim-messages";
 import { deliverMessage } from "./deliver-message";
+
+/** Longest pause between attempts to start, and between claims while claiming fails. */
+const START_RETRY_MAX_MS = 30_000;
+const CLAIM_RETRY_MAX_MS = 10_000;
 
 export interface WorkerHandle {
   id: string;
@@ -26,21 +36,33 @@ export async function startWorker(
   const log = options.log ?? ((line: string) => console.log(line));
   let running = true;
 
-  await prisma.workerHeartbeat.upsert({
-    where: { id },
-    create: { id, host: hostname(), pid: process.pid },
-    update: { beatAt: new Date() },
-  });
+  // The outbox is up before the first claim. A database that is not (yet) usable is waited for.
+  let recovered: number;
+  for (let failures = 1; ; failures++) {
+    try {
+      await prisma.workerHeartbeat.upsert({
+        where: { id },
+        create: { id, host: hostname(), pid: process.pid },
+        update: { beatAt: new Date() },
+      });
+      await store.ready();
+      recovered = await store.requeueExpired();
+      break;
+    } catch (error) {
+      const delayMs = doublingDelayMs(failures, START_RETRY_MAX_MS);
+      log(`worker ${id}: cannot start yet (${oneLine(error)}); retrying in ${delayMs / 1000} s`);
+      await sleep(delayMs);
+    }
+  }
+  const heartbeatFailures = repeatedFailureLog(`worker ${id}: heartbeat`, log);
   const heartbeat = setInterval(() => {
-    prisma.workerHeartbeat
-      .update({ where: { id }, data: { beatAt: new Date() } })
-      .catch((e: Error) => log(`worker ${id}: heartbeat failed: ${e.message}`));
+    prisma.workerHeartbeat.update({ where: { id }, data: { beatAt: new Date() } }).then(
+      () => heartbeatFailures.succeeded(),
+      (error) => heartbeatFailures.failed(error),
+    );
   }, 10_000);
   heartbeat.unref();
 
-  // The outbox is up before the first claim (it fails here if it cannot start).
-  await store.ready();
-  const recovered = await store.requeueExpired();
   if (recovered > 0)
     log(`worker ${id}: requeued ${recovered} message(s) left mid-send by a stopped worker`);
 
@@ -52,6 +74,11 @@ export async function startWorker(
   let filling = false;
   let fillAgain = false;
   let refillScheduled = false;
+  // After a failed claim, claims wait for this timer (1 s, 2 s, 4 s … up to 10 s).
+  let claimRetry: NodeJS.Timeout | undefined;
+  let failedClaims = 0;
+  const claimFailures = repeatedFailureLog(`worker ${id}: claiming messages`, log);
+  const recordFailures = repeatedFailureLog(`worker ${id}: recording a delivery`, log);
   const fill = async () => {
     while (running && inFlight < concurrency) {
       const wanted = concurrency - inFlight;
@@ -69,7 +96,10 @@ export async function startWorker(
         };
         recording++;
         deliverMessage(store, message, release)
-          .catch((error: Error) => log(`worker ${id}: ${error.message}`))
+          .then(
+            () => recordFailures.succeeded(),
+            (error) => recordFailures.failed(error),
+          )
           .finally(() => {
             release();
             recording--;
@@ -80,6 +110,7 @@ export async function startWorker(
   };
   /** One fill at a time; a request during a fill runs another pass after it. */
   const runFill = async (): Promise<void> => {
+    if (claimRetry) return;
     if (filling) {
       fillAgain = true;
       return;
@@ -90,8 +121,18 @@ export async function startWorker(
         fillAgain = false;
         await fill();
       } while (fillAgain && running);
+      failedClaims = 0;
+      claimFailures.succeeded();
     } catch (error) {
-      log(`worker ${id}: ${(error as Error).message}`);
+      claimFailures.failed(error);
+      failedClaims++;
+      claimRetry = setTimeout(
+        () => {
+          claimRetry = undefined;
+          scheduleFill();
+        },
+        doublingDelayMs(failedClaims, CLAIM_RETRY_MAX_MS),
+      );
     } finally {
       filling = false;
     }
@@ -121,6 +162,7 @@ export async function startWorker(
       running = false;
       stopListening();
       clearInterval(poll);
+      clearTimeout(claimRetry);
       clearInterval(heartbeat);
       await drained();
       closeAllTransports();

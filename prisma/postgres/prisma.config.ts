@@ -26,5 +26,9 @@ export default defineConfig({
   engine: "js",
   schema: "schema.prisma",
   migrations: { path: "migrations" },
-  adapter: () => Promise.resolve(new PrismaPg({ connectionString: url })),
+  // migrate deploy holds a session-level advisory lock, so that processes starting together apply
+  // each migration once; it is let go only when its connection closes. One connection, closed as
+  // soon as the CLI is done, keeps the others from waiting on an idle pool (10 s) and timing out.
+  adapter: () =>
+    Promise.resolve(new PrismaPg({ connectionString: url, max: 1, allowExitOnIdle: true })),
 });
