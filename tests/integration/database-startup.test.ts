@@ -171,6 +171,8 @@ describe("npm run worker with PostgreSQL down", () => {
             .includes(`Mailroom: PostgreSQL at 127.0.0.1:${port}/${database.name} is reachable`),
         { timeoutMs: 40_000, intervalMs: 20, detail: worker.output },
       );
+      // Then it starts its lanes on the PostgreSQL outbox.
+      await worker.started;
       expect(worker.output()).not.toContain(PASSWORD);
     },
     90_000,
