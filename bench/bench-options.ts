@@ -1,6 +1,6 @@
 // Command-line flags of `npm run bench`.
 import { parseArgs } from "node:util";
-import type { EmulatorMode } from "./phase-types";
+import type { EmulatorMode, HistoryDb } from "./phase-types";
 
 export interface BenchOptions {
   messages: number;
@@ -14,7 +14,16 @@ export interface BenchOptions {
   json: boolean;
   /** Directory for a V8 CPU profile of each phase (node --cpu-prof), or undefined. */
   cpuProfDir?: string;
+  /** Run the history page's benchmark instead of the sending one. */
+  history: boolean;
+  /** The large history's messages (the baseline has HISTORY_BASELINE). */
+  historyMessages: number;
+  historySamples: number;
+  db: HistoryDb;
 }
+
+/** The small history the large one is compared with. */
+export const HISTORY_BASELINE = 1000;
 
 export const USAGE = `Usage: npm run bench -- [options]
 
@@ -30,6 +39,15 @@ export const USAGE = `Usage: npm run bench -- [options]
                     separate (its own process, so it does not compete for the event loop)
   --json            print the figures as JSON instead of a table
   --cpu-prof DIR    write a V8 CPU profile of every phase's process into DIR
+
+  --history         instead of sending, time the history page's server time with a history
+                    of --history-messages against one of ${HISTORY_BASELINE} (target ≤ 1.5×)
+  --history-messages N
+                    messages in the large history (default 1000000)
+  --history-samples N
+                    timed loads of each page of each history (default 300)
+  --db ENGINE       sqlite (default) or postgres, for --history: a database per history on
+                    BENCH_POSTGRES_URL's server (else TEST_POSTGRES_URL's), dropped afterwards
 `;
 
 function positiveInt(name: string, value: string): number {
@@ -42,6 +60,11 @@ function nonNegativeInt(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number ≥ 0`);
   return n;
+}
+
+function historyDb(value: string): HistoryDb {
+  if (value === "sqlite" || value === "postgres") return value;
+  throw new Error('--db must be "sqlite" or "postgres"');
 }
 
 function emulatorMode(value: string): EmulatorMode {
@@ -63,6 +86,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
       emulator: { type: "string", default: "in-process" },
       json: { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
+      history: { type: "boolean", default: false },
+      "history-messages": { type: "string", default: "1000000" },
+      "history-samples": { type: "string", default: "300" },
+      db: { type: "string", default: "sqlite" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -79,7 +106,17 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
     emulator: emulatorMode(values.emulator),
     json: values.json,
     cpuProfDir: values["cpu-prof"],
+    history: values.history,
+    historyMessages: positiveInt("history-messages", values["history-messages"]),
+    historySamples: positiveInt("history-samples", values["history-samples"]),
+    db: historyDb(values.db),
   };
   if (options.accounts > options.messages) throw new Error("--accounts must be ≤ --messages");
+  if (options.historyMessages < HISTORY_BASELINE) {
+    throw new Error(`--history-messages must be ≥ ${HISTORY_BASELINE}, the baseline`);
+  }
+  if (options.db === "postgres" && !options.history) {
+    throw new Error("--db postgres applies to --history only (the outbox runs on SQLite)");
+  }
   return options;
 }

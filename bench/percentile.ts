@@ -13,6 +13,7 @@ export function summarizeLatencies(samplesMs: number[]): LatencySummary {
   return {
     count: sorted.length,
     p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
     p99Ms: percentile(sorted, 99),
     maxMs: sorted.at(-1) ?? 0,
     meanMs: sorted.length ? total / sorted.length : 0,

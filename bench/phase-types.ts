@@ -37,6 +37,7 @@ export interface EmulatorDeltas {
 export interface LatencySummary {
   count: number;
   p50Ms: number;
+  p95Ms: number;
   p99Ms: number;
   maxMs: number;
   meanMs: number;
@@ -57,5 +58,39 @@ export interface PhaseResult {
   /** Share of the window the event loop was busy (1 = CPU-bound main thread). */
   eventLoopUtilization: number;
   mailbox: { received: number; distinctMessageIds: number; meanSizeBytes: number };
+  correctness: { ok: boolean; problems: string[] };
+}
+
+/** Where the history benchmark seeds and reads: SQLite files, or databases on a PostgreSQL server. */
+export type HistoryDb = "sqlite" | "postgres";
+
+/** The history page's benchmark (bench/history-phase.ts), passed like a PhaseSpec. */
+export interface HistorySpec {
+  kind: "history";
+  db: HistoryDb;
+  /** PostgreSQL only: the server's URL; each history gets a database of its own, dropped after. */
+  postgresUrl?: string;
+  /** The owner's messages in each history, smallest first: the baseline, then the large one. */
+  sizes: number[];
+  /** Timed loads of each page of each history. */
+  samples: number;
+}
+
+/** One history's figures: how long seeding took and what each page load cost. */
+export interface HistorySizeResult {
+  messages: number;
+  otherMessages: number;
+  seedSeconds: number;
+  databaseBytes: number;
+  /** The newest 50 messages. */
+  firstPage: LatencySummary;
+  /** The 50 after the message 90% of the way down the owner's history, through the cursor. */
+  deepPage: LatencySummary;
+  deepPosition: number;
+}
+
+export interface HistoryResult {
+  spec: HistorySpec;
+  sizes: HistorySizeResult[];
   correctness: { ok: boolean; problems: string[] };
 }

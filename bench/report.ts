@@ -1,6 +1,8 @@
-// Turns the phases' results into the printed table (or JSON) with ratios against the bare run.
+// Turns the phases' results into the printed table (or JSON) with ratios against the bare run,
+// and the history benchmark's into its table with the large history's time against the small's.
+import { postgresTarget } from "../lib/database-url";
 import type { BenchOptions } from "./bench-options";
-import type { PhaseResult } from "./phase-types";
+import type { HistoryResult, LatencySummary, PhaseResult } from "./phase-types";
 
 export interface RatioSummary {
   concurrency: number;
@@ -167,6 +169,83 @@ export function formatReport(report: BenchReport): string {
     for (const r of report.results.filter((x) => !x.correctness.ok)) {
       for (const p of r.correctness.problems) out.push(`  round ${r.spec.round} ${r.label}: ${p}`);
     }
+  }
+  return out.join("\n");
+}
+
+export interface HistoryReport {
+  /** The result, its spec without the PostgreSQL URL (which may hold a password). */
+  result: HistoryResult;
+  /** PostgreSQL only: host:port/database of the server the histories were on. */
+  server?: string;
+  /** Median page load of the large history ÷ the baseline's, for each page. */
+  ratios: { firstPage: number; deepPage: number };
+  target: number;
+  meetsTarget: boolean;
+  correct: boolean;
+}
+
+export const HISTORY_TARGET_RATIO = 1.5;
+
+export function buildHistoryReport(result: HistoryResult): HistoryReport {
+  const baseline = result.sizes[0];
+  const large = result.sizes.at(-1);
+  const ratio = (page: "firstPage" | "deepPage") =>
+    baseline && large ? large[page].p50Ms / baseline[page].p50Ms : 0;
+  const ratios = { firstPage: ratio("firstPage"), deepPage: ratio("deepPage") };
+  const { postgresUrl, ...spec } = result.spec;
+  return {
+    result: { ...result, spec },
+    server: postgresUrl ? postgresTarget(postgresUrl) : undefined,
+    ratios,
+    target: HISTORY_TARGET_RATIO,
+    meetsTarget: Math.max(ratios.firstPage, ratios.deepPage) <= HISTORY_TARGET_RATIO,
+    correct: result.correctness.ok,
+  };
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+const p50p95 = (s: LatencySummary) => `${s.p50Ms.toFixed(2)} / ${s.p95Ms.toFixed(2)}`;
+
+export function formatHistoryReport(report: HistoryReport): string {
+  const { spec, sizes } = report.result;
+  const out: string[] = [
+    `History page server time: readMessagePage (the history page's read), ` +
+      `${report.server ? `PostgreSQL on ${report.server}` : "SQLite"}; every history in a fresh database, ` +
+      `other users' messages (10% as many) interleaved with the owner's; ${spec.samples} timed ` +
+      `loads of each page, the histories taking turns ten at a time.`,
+    "",
+  ];
+  const header = [
+    "messages",
+    "others",
+    "seed s",
+    "database",
+    "first page p50 / p95 ms",
+    "deep page p50 / p95 ms",
+    "deep page after",
+  ];
+  const body = sizes.map((s) => [
+    count(s.messages),
+    count(s.otherMessages),
+    s.seedSeconds.toFixed(1),
+    mb(s.databaseBytes),
+    p50p95(s.firstPage),
+    p50p95(s.deepPage),
+    `message ${count(s.deepPosition)}`,
+  ]);
+  out.push(table(header, body), "");
+  const verdict = report.meetsTarget ? "meets target" : "misses target";
+  out.push(
+    `${count(sizes.at(-1)?.messages ?? 0)} ÷ ${count(sizes[0]?.messages ?? 0)} messages, ` +
+      `median (target ≤ ${report.target}): first page ${report.ratios.firstPage.toFixed(2)}, ` +
+      `deep page ${report.ratios.deepPage.toFixed(2)}  ${verdict}`,
+    "",
+  );
+  if (report.correct) {
+    out.push("Correctness: every page held the owner's messages it should, in order.");
+  } else {
+    out.push("Correctness FAILED:", ...report.result.correctness.problems.map((p) => `  ${p}`));
   }
   return out.join("\n");
 }

@@ -1,12 +1,14 @@
 // `npm run bench`: Mailroom's outbox (enqueue → worker → pooled XOAUTH2 SMTP) against a bare
-// nodemailer script, side by side against the Google emulator. This parent only plans and
-// reports; each phase runs in a child that trusts the emulator's CA through NODE_EXTRA_CA_CERTS.
+// nodemailer script, side by side against the Google emulator; or, with --history, the history
+// page's server time on a long history against a short one. This parent only plans and
+// reports; each phase runs in a child (the sending ones trust the emulator's CA through
+// NODE_EXTRA_CA_CERTS).
 import path from "node:path";
 import { loadOrCreateCa } from "../emulator/ca-store";
-import { parseBenchOptions, USAGE, type BenchOptions } from "./bench-options";
-import type { PhaseResult, PhaseSpec } from "./phase-types";
-import { buildReport, formatReport } from "./report";
-import { spawnPhase } from "./spawn-phase";
+import { HISTORY_BASELINE, parseBenchOptions, USAGE, type BenchOptions } from "./bench-options";
+import type { HistoryResult, HistorySpec, PhaseResult, PhaseSpec } from "./phase-types";
+import { buildHistoryReport, buildReport, formatHistoryReport, formatReport } from "./report";
+import { spawnHistoryPhase, spawnPhase } from "./spawn-phase";
 
 function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }): PhaseSpec[] {
   const specs: PhaseSpec[] = [];
@@ -34,6 +36,59 @@ function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }):
   return specs;
 }
 
+async function runHistory(options: BenchOptions): Promise<number> {
+  const postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
+  if (options.db === "postgres" && !postgresUrl) {
+    console.error(
+      "--db postgres needs a PostgreSQL server: set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL), " +
+        "e.g. postgresql://postgres@127.0.0.1:5432/postgres",
+    );
+    return 2;
+  }
+  const spec: HistorySpec = {
+    kind: "history",
+    db: options.db,
+    postgresUrl: options.db === "postgres" ? postgresUrl : undefined,
+    sizes: [HISTORY_BASELINE, options.historyMessages],
+    samples: options.historySamples,
+  };
+  let result: HistoryResult;
+  try {
+    result = await spawnHistoryPhase(spec, options.cpuProfDir);
+  } catch (error) {
+    console.error(`history: FAILED: ${(error as Error).message}`);
+    return 1;
+  }
+  const report = buildHistoryReport(result);
+  console.log(options.json ? JSON.stringify(report, null, 2) : formatHistoryReport(report));
+  return report.correct ? 0 : 1;
+}
+
+async function runSending(options: BenchOptions): Promise<number> {
+  const ca = await loadOrCreateCa(path.join(import.meta.dirname, "..", "data", "bench-ca"));
+  const results: PhaseResult[] = [];
+  const crashed: string[] = [];
+  for (const spec of plan(options, ca)) {
+    const name = spec.kind === "bare" ? "bare nodemailer" : `mailroom c=${spec.concurrency}`;
+    process.stderr.write(`round ${spec.round}: ${name}… `);
+    try {
+      const result = await spawnPhase(spec, options.cpuProfDir);
+      process.stderr.write(
+        `${result.messagesPerSecond.toFixed(0)} msg/s${result.correctness.ok ? "" : " (INCORRECT)"}\n`,
+      );
+      results.push(result);
+    } catch (error) {
+      // A phase that died proves nothing either way; the others still run and are reported.
+      process.stderr.write(`FAILED: ${(error as Error).message}\n`);
+      crashed.push(`round ${spec.round} ${name}: ${(error as Error).message}`);
+    }
+  }
+
+  const report = buildReport(options, results, crashed);
+  console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  return report.correct ? 0 : 1;
+}
+
 let options: BenchOptions | "help";
 try {
   options = parseBenchOptions(process.argv.slice(2));
@@ -46,25 +101,4 @@ if (options === "help") {
   process.exit(0);
 }
 
-const ca = await loadOrCreateCa(path.join(import.meta.dirname, "..", "data", "bench-ca"));
-const results: PhaseResult[] = [];
-const crashed: string[] = [];
-for (const spec of plan(options, ca)) {
-  const name = spec.kind === "bare" ? "bare nodemailer" : `mailroom c=${spec.concurrency}`;
-  process.stderr.write(`round ${spec.round}: ${name}… `);
-  try {
-    const result = await spawnPhase(spec, options.cpuProfDir);
-    process.stderr.write(
-      `${result.messagesPerSecond.toFixed(0)} msg/s${result.correctness.ok ? "" : " (INCORRECT)"}\n`,
-    );
-    results.push(result);
-  } catch (error) {
-    // A phase that died proves nothing either way; the others still run and are reported.
-    process.stderr.write(`FAILED: ${(error as Error).message}\n`);
-    crashed.push(`round ${spec.round} ${name}: ${(error as Error).message}`);
-  }
-}
-
-const report = buildReport(options, results, crashed);
-console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
-process.exitCode = report.correct ? 0 : 1;
+process.exitCode = options.history ? await runHistory(options) : await runSending(options);

@@ -17,19 +17,31 @@ export async function readMessagePage(
   userId: string,
   options: ListOptions = {},
 ): Promise<MessagePage> {
-  // Prisma positions a cursor by whatever row has that id; only the owner's may place the page,
-  // or another user's message id would reveal where it sits among this user's.
+  // Only the owner's message may place the page, or another user's message id would reveal
+  // where it sits among this user's.
   const start = options.cursor
     ? await prisma.message.findFirst({
         where: { id: options.cursor, userId },
-        select: { id: true },
+        select: { id: true, createdAt: true },
       })
     : null;
   const rows = await prisma.message.findMany({
-    where: { userId, ...(options.status ? { status: options.status } : {}) },
+    where: {
+      userId,
+      ...(options.status ? { status: options.status } : {}),
+      // After the cursor in (createdAt, id) order, with the bound on createdAt on its own so the
+      // (userId, createdAt) index starts the scan at the cursor. Prisma's `cursor` option puts an
+      // OR on top instead, which neither SQLite nor PostgreSQL can seek on: every page then
+      // walked all the newer rows, and a page deep in a long history took seconds.
+      ...(start
+        ? {
+            createdAt: { lte: start.createdAt },
+            OR: [{ createdAt: { lt: start.createdAt } }, { id: { lt: start.id } }],
+          }
+        : {}),
+    },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: PAGE_SIZE + 1,
-    ...(start ? { cursor: { id: start.id }, skip: 1 } : {}),
     select: listedMessage,
   });
   const page = rows.slice(0, PAGE_SIZE);
