@@ -19,14 +19,21 @@ export async function listAuditEvents(
   const cursor = options.cursor
     ? await prisma.auditEvent.findFirst({
         where: { ...where, id: options.cursor },
-        select: { id: true },
+        select: { id: true, createdAt: true },
       })
     : null;
   const rows = await prisma.auditEvent.findMany({
-    where,
+    // After the cursor in (createdAt, id) order, with the bound on createdAt on its own so an
+    // index on createdAt starts the scan at the cursor (as the history's pages do).
+    where: cursor
+      ? {
+          ...where,
+          createdAt: { lte: cursor.createdAt },
+          AND: [{ OR: [{ createdAt: { lt: cursor.createdAt } }, { id: { lt: cursor.id } }] }],
+        }
+      : where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: PAGE_SIZE + 1,
-    ...(cursor ? { cursor: { id: cursor.id }, skip: 1 } : {}),
     select: {
       id: true,
       kind: true,

@@ -47,6 +47,44 @@ describe("the audit page's events", () => {
     expect(viaCursor.events.map((e) => e.id)).toEqual(events.map((e) => e.id));
   });
 
+  it("pages through a long log exactly once, newest first, also when events share a time", async () => {
+    const prisma = await db();
+    const cyd = await seedUser(emu, "cyd.audit@example.com");
+    const dan = await seedUser(emu, "dan.audit@example.com");
+    const at = new Date("2026-11-30T12:00:00Z");
+    // 130 of Cyd's events, three to a millisecond, with Dan's in between.
+    await prisma.auditEvent.createMany({
+      data: Array.from({ length: 130 }, (_, i) => [
+        {
+          kind: "sign_in",
+          userId: cyd.user.id,
+          detail: `cyd ${i}`,
+          createdAt: new Date(at.getTime() + Math.floor(i / 3)),
+        },
+        {
+          kind: "sign_in",
+          userId: dan.user.id,
+          detail: `dan ${i}`,
+          createdAt: new Date(at.getTime() + i),
+        },
+      ]).flat(),
+    });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listAuditEvents(cyd.user.id, { kind: "sign_in", cursor });
+      seen.push(...page.events.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    const expected = await prisma.auditEvent.findMany({
+      where: { userId: cyd.user.id, kind: "sign_in" },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      select: { id: true },
+    });
+    expect(seen).toEqual(expected.map((e) => e.id));
+    expect(seen).toHaveLength(130);
+  });
+
   it("prunes events older than AUDIT_RETENTION_DAYS and keeps the rest", async () => {
     const prisma = await db();
     const old = await prisma.auditEvent.create({
