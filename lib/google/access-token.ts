@@ -1,30 +1,37 @@
 // A valid access token for a Google account: the cached one until shortly before expiry,
-// otherwise one refresh, shared by every concurrent caller in this process.
+// otherwise one refresh per account across every process and machine. In a process, concurrent
+// callers share one call; across processes, the refresh lease in the account's row lets one of
+// them call Google while the others wait for the token it stores.
 import "server-only";
 import { accountTokenPlace } from "../crypto/sealed-columns";
 import { tokenSealer } from "../crypto/sealer";
 import { SealError } from "../crypto/token-sealer";
 import { recordAuditEvent, type AuditEntry } from "../audit/record-audit-event";
-import { db } from "../db";
+import { db, type Db } from "../db";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
+import type { Account } from "../generated/prisma/client";
 import { discover } from "./discovery";
-import { InvalidGrantError, refreshAccessToken } from "./refresh-access-token";
+import { InvalidGrantError, refreshAccessToken, type RefreshedToken } from "./refresh-access-token";
+import { refreshLeaseOpen, releaseRefreshLease, takeRefreshLease } from "./refresh-lease";
 
 /** Refresh this long before Google's expiry so a token never dies mid-transaction. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 /**
- * A forced refresh right after another one is answered with the new token: connections that
- * were rejected with the old token while the first refresh ran must not each refresh again.
+ * A forced refresh soon after this process replaced its token is answered with the new one:
+ * Gmail does not say which token it refused, and this process's connections that were refused
+ * the old token while the replacement was under way must not each refresh again.
  */
-const RECENT_REFRESH_MS = 15_000;
+const RECENT_REPLACEMENT_MS = 15_000;
+/** How often a process waiting for another one's refresh reads the account again. */
+const LEASE_POLL_MS = 150;
 
 export interface AccessToken {
   accessToken: string;
   expiresAt: Date;
   email: string;
-  /** When this process obtained it by a refresh (undefined when read from the database). */
-  refreshedAt?: number;
+  /** When this process took it in place of a token it had handed out before. */
+  replacedAt?: number;
 }
 
 /** The account must be reconnected in the browser before it can send again. */
@@ -37,6 +44,15 @@ export class ReconnectNeededError extends AppError {
   }
 }
 
+/**
+ * Which stored token a caller takes: any fresh one, or after Gmail refused a token (forced),
+ * a fresh one other than the refused.
+ */
+interface Wanted {
+  forced: boolean;
+  refused?: string;
+}
+
 const cache = new Map<string, AccessToken>();
 const inFlight = new Map<string, Promise<AccessToken>>();
 
@@ -47,10 +63,10 @@ export async function getAccessToken(
   const cached = cache.get(accountId);
   if (cached && isFresh(cached.expiresAt)) {
     if (!options.forceRefresh) return cached;
-    if (cached.refreshedAt && Date.now() - cached.refreshedAt < RECENT_REFRESH_MS) return cached;
+    if (cached.replacedAt && Date.now() - cached.replacedAt < RECENT_REPLACEMENT_MS) return cached;
   }
 
-  // Concurrent callers, forced or not, share the refresh already under way.
+  // Concurrent callers, forced or not, share the call already under way.
   const pending = inFlight.get(accountId);
   if (pending) return pending;
 
@@ -66,104 +82,95 @@ export function forgetAccessToken(accountId: string): void {
   cache.delete(accountId);
 }
 
-async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessToken> {
+async function loadOrRefresh(accountId: string, forced: boolean): Promise<AccessToken> {
   const prisma = await db();
-  const sealer = tokenSealer();
-  const account = await prisma.account.findUnique({ where: { id: accountId } });
-  if (!account) throw new AppError("not_found", "Google account not found");
-  if (account.reconnectReason) throw new ReconnectNeededError(accountId, account.reconnectReason);
+  const account = await readAccount(prisma, accountId);
+  // Refused: the token this process handed out last or, if it has none, the one stored now.
+  const wanted: Wanted = {
+    forced,
+    refused: forced ? (cache.get(accountId)?.accessToken ?? openAccessToken(account)) : undefined,
+  };
+  const stored = storedToken(account, wanted);
+  if (stored) return remember(accountId, stored);
 
-  if (
-    account.accessTokenSealed &&
-    account.accessTokenExpiresAt &&
-    isFresh(account.accessTokenExpiresAt)
-  ) {
-    const stored = openOrNull(() =>
-      sealer.open(account.accessTokenSealed!, accountTokenPlace(accountId, "accessTokenSealed")),
-    );
-    // Forced: still take the stored token if another process refreshed it moments ago.
-    const refreshedElsewhere =
-      stored !== cache.get(accountId)?.accessToken &&
-      !!account.lastRefreshedAt &&
-      Date.now() - account.lastRefreshedAt.getTime() < RECENT_REFRESH_MS;
-    if (stored !== null && (!force || refreshedElsewhere)) {
-      const token = {
-        accessToken: stored,
-        expiresAt: account.accessTokenExpiresAt,
-        email: account.email,
-      };
-      cache.set(accountId, token);
-      return token;
+  for (;;) {
+    if (await takeRefreshLease(prisma, accountId)) {
+      return refreshHoldingLease(prisma, accountId, wanted);
     }
+    const storedElsewhere = await awaitLeaseHolder(prisma, accountId, wanted);
+    if (storedElsewhere) return remember(accountId, storedElsewhere);
   }
+}
 
-  if (!account.refreshTokenSealed) {
-    const reason = "Google did not return a refresh token; sign in again and grant offline access.";
-    await markReconnectNeeded(accountId, reason);
-    throw new ReconnectNeededError(accountId, reason);
+/**
+ * Another process holds the lease: reads the row until that process has stored a token this
+ * caller takes, or the lease is given back or runs out (null: try to take it).
+ */
+async function awaitLeaseHolder(
+  prisma: Db,
+  accountId: string,
+  wanted: Wanted,
+): Promise<AccessToken | null> {
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+    // A holder refused with invalid_grant marks the account first: this throws then.
+    const account = await readAccount(prisma, accountId);
+    const stored = storedToken(account, wanted);
+    if (stored) return stored;
+    if (refreshLeaseOpen(account)) return null;
   }
+}
 
-  const refreshToken = openOrNull(() =>
-    sealer.open(account.refreshTokenSealed!, accountTokenPlace(accountId, "refreshTokenSealed")),
-  );
-  if (refreshToken === null) {
-    // Sealed under a key this process lacks, altered, or copied from another row: only a new
-    // sign-in can replace it, so the account waits for one instead of retrying forever.
-    const reason =
-      "The stored Google token cannot be opened (sealed under a key Mailroom no longer has, or altered); sign in again to store a new one.";
-    await markReconnectNeeded(accountId, reason);
-    throw new ReconnectNeededError(accountId, reason);
+/**
+ * Holding the lease: the token another process stored meanwhile, or a refresh, stored together
+ * with the lease's release.
+ */
+async function refreshHoldingLease(
+  prisma: Db,
+  accountId: string,
+  wanted: Wanted,
+): Promise<AccessToken> {
+  try {
+    // Read again: the holder before this one may have stored a token since the first read.
+    const account = await readAccount(prisma, accountId);
+    const stored = storedToken(account, wanted);
+    if (stored) {
+      await releaseRefreshLease(prisma, accountId);
+      return remember(accountId, stored);
+    }
+    const refreshed = await refreshAndStore(prisma, account, wanted.forced);
+    return remember(accountId, refreshed, { replaced: true });
+  } catch (error) {
+    // Let the waiting processes go on now (a lease that cannot be given back runs out).
+    await releaseRefreshLease(prisma, accountId).catch((releaseError: unknown) =>
+      console.error(
+        `access-token: the refresh lease was not given back: ${(releaseError as Error).message}`,
+      ),
+    );
+    throw error;
   }
+}
 
+/** Calls Google's token endpoint; stores the token and gives the lease back in one transaction. */
+async function refreshAndStore(
+  prisma: Db,
+  account: Account,
+  forced: boolean,
+): Promise<AccessToken> {
+  const accountId = account.id;
+  const refreshToken = await openRefreshTokenOrPause(account);
   const config = env();
   const { token_endpoint } = await discover(config.GOOGLE_ISSUER);
+  let refreshed: RefreshedToken;
   try {
-    const refreshed = await refreshAccessToken({
+    refreshed = await refreshAccessToken({
       tokenEndpoint: token_endpoint,
       clientId: config.GOOGLE_CLIENT_ID,
       clientSecret: config.GOOGLE_CLIENT_SECRET,
       refreshToken,
     });
-    await prisma.$transaction(async (tx) => {
-      await tx.account.update({
-        where: { id: accountId },
-        data: {
-          accessTokenSealed: sealer.seal(
-            refreshed.accessToken,
-            accountTokenPlace(accountId, "accessTokenSealed"),
-          ),
-          accessTokenExpiresAt: refreshed.expiresAt,
-          lastRefreshedAt: new Date(),
-          ...(refreshed.scope ? { scope: refreshed.scope } : {}),
-          // Google usually omits the refresh token on refresh: keep the stored one then.
-          ...(refreshed.refreshToken
-            ? {
-                refreshTokenSealed: sealer.seal(
-                  refreshed.refreshToken,
-                  accountTokenPlace(accountId, "refreshTokenSealed"),
-                ),
-              }
-            : {}),
-        },
-      });
-      await recordAuditEvent(tx, {
-        kind: "token_refreshed",
-        userId: account.userId,
-        email: account.email,
-        detail: `Access token refreshed${force ? " after Gmail refused the old one" : ""}; valid until ${refreshed.expiresAt.toISOString()}`,
-      });
-    });
-    const token = {
-      accessToken: refreshed.accessToken,
-      expiresAt: refreshed.expiresAt,
-      email: account.email,
-      refreshedAt: Date.now(),
-    };
-    cache.set(accountId, token);
-    return token;
   } catch (error) {
     if (error instanceof InvalidGrantError) {
-      cache.delete(accountId);
       await markReconnectNeeded(accountId, error.reason, {
         kind: "refresh_refused",
         userId: account.userId,
@@ -174,6 +181,104 @@ async function loadOrRefresh(accountId: string, force: boolean): Promise<AccessT
     }
     throw error;
   }
+
+  const sealer = tokenSealer();
+  await prisma.$transaction(async (tx) => {
+    await tx.account.update({
+      where: { id: accountId },
+      data: {
+        accessTokenSealed: sealer.seal(
+          refreshed.accessToken,
+          accountTokenPlace(accountId, "accessTokenSealed"),
+        ),
+        accessTokenExpiresAt: refreshed.expiresAt,
+        lastRefreshedAt: new Date(),
+        ...(refreshed.scope ? { scope: refreshed.scope } : {}),
+        // Google usually omits the refresh token on refresh: keep the stored one then.
+        ...(refreshed.refreshToken
+          ? {
+              refreshTokenSealed: sealer.seal(
+                refreshed.refreshToken,
+                accountTokenPlace(accountId, "refreshTokenSealed"),
+              ),
+            }
+          : {}),
+      },
+    });
+    await releaseRefreshLease(tx, accountId);
+    await recordAuditEvent(tx, {
+      kind: "token_refreshed",
+      userId: account.userId,
+      email: account.email,
+      detail: `Access token refreshed${forced ? " after Gmail refused the old one" : ""}; valid until ${refreshed.expiresAt.toISOString()}`,
+    });
+  });
+  return {
+    accessToken: refreshed.accessToken,
+    expiresAt: refreshed.expiresAt,
+    email: account.email,
+  };
+}
+
+/** The refresh token in plaintext; with none that opens, pauses the account for a sign-in. */
+async function openRefreshTokenOrPause(account: Account): Promise<string> {
+  if (!account.refreshTokenSealed) {
+    const reason = "Google did not return a refresh token; sign in again and grant offline access.";
+    await markReconnectNeeded(account.id, reason);
+    throw new ReconnectNeededError(account.id, reason);
+  }
+  const sealed = account.refreshTokenSealed;
+  const refreshToken = openOrNull(() =>
+    tokenSealer().open(sealed, accountTokenPlace(account.id, "refreshTokenSealed")),
+  );
+  if (refreshToken === null) {
+    // Sealed under a key this process lacks, altered, or copied from another row: only a new
+    // sign-in can replace it, so the account waits for one instead of retrying forever.
+    const reason =
+      "The stored Google token cannot be opened (sealed under a key Mailroom no longer has, or altered); sign in again to store a new one.";
+    await markReconnectNeeded(account.id, reason);
+    throw new ReconnectNeededError(account.id, reason);
+  }
+  return refreshToken;
+}
+
+async function readAccount(prisma: Db, accountId: string): Promise<Account> {
+  const account = await prisma.account.findUnique({ where: { id: accountId } });
+  if (!account) throw new AppError("not_found", "Google account not found");
+  if (account.reconnectReason) throw new ReconnectNeededError(accountId, account.reconnectReason);
+  return account;
+}
+
+/** The row's access token if this caller takes it: fresh, it opens, and it is not the refused. */
+function storedToken(account: Account, wanted: Wanted): AccessToken | null {
+  const expiresAt = account.accessTokenExpiresAt;
+  if (!expiresAt || !isFresh(expiresAt)) return null;
+  const accessToken = openAccessToken(account);
+  if (accessToken === undefined || (wanted.forced && accessToken === wanted.refused)) return null;
+  return { accessToken, expiresAt, email: account.email };
+}
+
+function openAccessToken(account: Account): string | undefined {
+  const sealed = account.accessTokenSealed;
+  if (!sealed) return undefined;
+  const place = accountTokenPlace(account.id, "accessTokenSealed");
+  return openOrNull(() => tokenSealer().open(sealed, place)) ?? undefined;
+}
+
+/**
+ * Caches the token. `replaced`, or a token other than the one cached before, marks it as
+ * replacing what this process handed out, for the forced calls that follow.
+ */
+function remember(
+  accountId: string,
+  token: AccessToken,
+  options: { replaced?: boolean } = {},
+): AccessToken {
+  const previous = cache.get(accountId);
+  const replaced = options.replaced || (!!previous && previous.accessToken !== token.accessToken);
+  const entry = replaced ? { ...token, replacedAt: Date.now() } : token;
+  cache.set(accountId, entry);
+  return entry;
 }
 
 /** Pauses the account until its owner reconnects; `audit` is recorded with the change. */
