@@ -34,18 +34,26 @@ export async function refreshAccessToken(options: {
   now?: () => number;
 }): Promise<RefreshedToken> {
   const now = options.now ?? Date.now;
-  let response: Response;
-  try {
-    response = await fetch(options.tokenEndpoint, {
+  const body = new URLSearchParams({
+    grant_type: "refresh_token",
+    refresh_token: options.refreshToken,
+    client_id: options.clientId,
+    client_secret: options.clientSecret,
+  });
+  const post = () =>
+    fetch(options.tokenEndpoint, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "refresh_token",
-        refresh_token: options.refreshToken,
-        client_id: options.clientId,
-        client_secret: options.clientSecret,
-      }),
+      body,
       signal: AbortSignal.timeout(15_000),
+    });
+  let response: Response;
+  try {
+    // A kept-alive connection the server closed just as it was reused fails before any answer;
+    // the grant is safe to ask again (at worst Google issues one more access token).
+    response = await post().catch((error: Error) => {
+      if (error.name === "TimeoutError") throw error;
+      return post();
     });
   } catch (error) {
     throw new AppError(
@@ -53,9 +61,9 @@ export async function refreshAccessToken(options: {
       `Token endpoint unreachable: ${(error as Error).message}`,
     );
   }
-  const body: unknown = await response.json().catch(() => ({}));
+  const answer: unknown = await response.json().catch(() => ({}));
   if (response.ok) {
-    const ok = successSchema.parse(body);
+    const ok = successSchema.parse(answer);
     return {
       accessToken: ok.access_token,
       expiresAt: new Date(now() + ok.expires_in * 1000),
@@ -63,7 +71,7 @@ export async function refreshAccessToken(options: {
       refreshToken: ok.refresh_token,
     };
   }
-  const failure = errorSchema.safeParse(body);
+  const failure = errorSchema.safeParse(answer);
   if (failure.success && failure.data.error === "invalid_grant") {
     throw new InvalidGrantError(failure.data.error_description ?? "invalid_grant");
   }
