@@ -1,6 +1,12 @@
-import { expect, test } from "@playwright/test";
-import { startMailroomServer, type MailroomServer } from "./support/mailroom-server";
+// The whole send flow in Chromium: sign in on the consent page, compose, send, history, the
+// emulator's mailbox, the status page; revocation and reconnect; one user's messages and tokens
+// hidden from everyone else. The "postgres" project runs it on PostgreSQL too.
+import { expect } from "@playwright/test";
+import { skipWithoutDatabase, test } from "./support/app-database";
+import { startMailroomServer, type MailroomApp } from "./support/mailroom-server";
 import { signInWithGoogle } from "./support/sign-in";
+
+skipWithoutDatabase();
 
 interface AccountRow {
   id: string;
@@ -10,9 +16,9 @@ interface AccountRow {
 
 for (const smtp of ["465", "587"] as const) {
   test.describe(`sending through the emulator on ${smtp === "465" ? "implicit TLS" : "STARTTLS"}`, () => {
-    let app: MailroomServer;
-    test.beforeAll(async () => {
-      app = await startMailroomServer({ smtp });
+    let app: MailroomApp;
+    test.beforeAll(async ({ database }) => {
+      app = await startMailroomServer({ smtp, database });
     });
     test.afterAll(async () => {
       await app.stop();
@@ -75,9 +81,9 @@ for (const smtp of ["465", "587"] as const) {
 }
 
 test.describe("a revoked Google account", () => {
-  let app: MailroomServer;
-  test.beforeAll(async () => {
-    app = await startMailroomServer();
+  let app: MailroomApp;
+  test.beforeAll(async ({ database }) => {
+    app = await startMailroomServer({ database });
   });
   test.afterAll(async () => {
     await app.stop();
@@ -121,9 +127,9 @@ test.describe("a revoked Google account", () => {
 });
 
 test.describe("security", () => {
-  let app: MailroomServer;
-  test.beforeAll(async () => {
-    app = await startMailroomServer();
+  let app: MailroomApp;
+  test.beforeAll(async ({ database }) => {
+    app = await startMailroomServer({ database });
   });
   test.afterAll(async () => {
     await app.stop();
@@ -143,8 +149,8 @@ test.describe("security", () => {
     const detailUrl = first.url();
 
     // Tokens as the app stored them, opened with the app's key.
-    const [account] = app.query<AccountRow>(
-      "SELECT id, refreshTokenSealed, accessTokenSealed FROM Account",
+    const [account] = await app.select<AccountRow>(
+      'SELECT "id", "refreshTokenSealed", "accessTokenSealed" FROM "Account"',
     );
     const tokens = [
       app.openSealed(account!.refreshTokenSealed, account!.id, "refreshTokenSealed"),
