@@ -23,7 +23,9 @@ export const listedMessage = {
 } satisfies Prisma.MessageSelect;
 
 export const messageDetail = {
-  events: { orderBy: { createdAt: "asc" } },
+  // Events written together share a time; their ids (time-ordered, lib/outbox/new-id.ts) keep
+  // the order they were written in.
+  events: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
   account: waitingAccount,
   content: { select: { textBody: true } },
 } satisfies Prisma.MessageInclude;
