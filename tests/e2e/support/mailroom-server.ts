@@ -111,7 +111,17 @@ async function startApp(
   };
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)],
+    // Idle connections kept well past the test client's own 4 s: on a loaded machine a server
+    // that closes at Node's default 5 s can race a request reusing the connection, which the
+    // client sees as a dropped socket although the server did nothing wrong.
+    [
+      path.join("node_modules", "next", "dist", "bin", "next"),
+      "start",
+      "-p",
+      String(port),
+      "--keepAliveTimeout",
+      "30000",
+    ],
     {
       env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...appEnv },
       stdio: ["ignore", "pipe", "pipe"],
