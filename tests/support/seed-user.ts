@@ -2,14 +2,15 @@
 import type { Emulator } from "../../emulator";
 import { accountTokenPlace } from "../../lib/crypto/sealed-columns";
 import { tokenSealer } from "../../lib/crypto/sealer";
-import { db } from "../../lib/db";
+import { db, type Db } from "../../lib/db";
 import { TEST_CLIENT } from "./test-app-env";
 
 const SCOPE = "openid email profile https://mail.google.com/";
 
-export async function seedUser(emu: Emulator, email: string) {
+/** `prisma`: the database to write to (the process-wide one unless given). */
+export async function seedUser(emu: Emulator, email: string, prisma?: Db) {
   const tokens = emu.control.issueTokens(email, { clientId: TEST_CLIENT.clientId, scope: SCOPE });
-  return { ...(await insertConnectedUser(email, tokens, SCOPE)), tokens };
+  return { ...(await insertConnectedUser(email, tokens, SCOPE, prisma)), tokens };
 }
 
 /** The user and account rows for tokens an emulator issued (in this process or another). */
@@ -17,8 +18,9 @@ export async function insertConnectedUser(
   email: string,
   tokens: { refreshToken: string; accessToken: string; expiresIn: number },
   scope: string,
+  client?: Db,
 ) {
-  const prisma = await db();
+  const prisma = client ?? (await db());
   const sealer = tokenSealer();
   const user = await prisma.user.create({ data: { email } });
   // As at sign-in: the row exists first, and its tokens are sealed to its id.
