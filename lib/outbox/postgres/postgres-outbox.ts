@@ -26,7 +26,7 @@ import type {
 import { readMessage, readMessagePage } from "../read-messages";
 import { claimDue } from "./claim";
 import { DueListener, DUE_CHANNEL, PROCESS_TAG } from "./due-listener";
-import { insertEvents, type EventRow } from "./events";
+import { insertEvents, stableEventIds, type EventIds, type EventRow } from "./events";
 import { inTransaction, retryOnConnectionError } from "./transaction";
 
 export class PostgresOutbox implements Outbox {
@@ -118,9 +118,12 @@ export class PostgresOutbox implements Outbox {
     if (request.max < 1) return [];
     const leased = await inTransaction(this.pool, (client) => claimDue(client, request));
     if (leased.length === 0) return [];
-    const { rows } = await this.pool.query<{ messageId: string; mime: Buffer }>(
-      `SELECT "messageId", mime FROM "MessageContent" WHERE "messageId" = ANY($1)`,
-      [leased.map((m) => m.id)],
+    // The leases are committed: a lost connection must not leave them to run out unsent.
+    const { rows } = await retryOnConnectionError(() =>
+      this.pool.query<{ messageId: string; mime: Buffer }>(
+        `SELECT "messageId", mime FROM "MessageContent" WHERE "messageId" = ANY($1)`,
+        [leased.map((m) => m.id)],
+      ),
     );
     const mimes = new Map(rows.map((row) => [row.messageId, row.mime]));
     return leased.map((m) => {
@@ -142,11 +145,14 @@ export class PostgresOutbox implements Outbox {
 
   /**
    * The outcome and its event(s) in one transaction. Retried when the connection fails: a 250
-   * not recorded would otherwise be sent again once its lease ran out.
+   * not recorded would otherwise be sent again once its lease ran out. Every try writes the same
+   * rows (one time, the same event ids), so a first try that committed unheard is not doubled.
    */
   record(outcome: Outcome): Promise<OutcomeResult> {
+    const now = new Date();
+    const eventIds = stableEventIds();
     return retryOnConnectionError(() =>
-      inTransaction(this.pool, (client) => recordOutcome(client, outcome, new Date())),
+      inTransaction(this.pool, (client) => recordOutcome(client, outcome, now, eventIds)),
     );
   }
 
@@ -261,6 +267,7 @@ async function recordOutcome(
   client: pg.PoolClient,
   outcome: Outcome,
   now: Date,
+  eventIds: EventIds,
 ): Promise<OutcomeResult> {
   const { messageId } = outcome;
   if (outcome.kind === "sent") {
@@ -281,7 +288,7 @@ async function recordOutcome(
         detail: `Gmail refused ${rejected.recipient ?? "a recipient"}`,
       })),
     ];
-    await insertEvents(client, events, outcome.at);
+    await insertEvents(client, events, outcome.at, eventIds);
     return {};
   }
 
@@ -323,6 +330,7 @@ async function recordOutcome(
         },
       ],
       now,
+      eventIds,
     );
   };
 

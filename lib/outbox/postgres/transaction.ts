@@ -8,7 +8,7 @@ export function isConnectionError(error: unknown): boolean {
   if (typeof code !== "string") {
     return (
       error instanceof Error &&
-      /Connection terminated|connection.*(closed|ended)/i.test(error.message)
+      /Connection terminated|connection.*(closed|ended)|not queryable/i.test(error.message)
     );
   }
   // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
@@ -25,16 +25,23 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection that dies between two statements (its FATAL read with the previous reply)
+  // says so with an "error" event, which would crash the process unheard; the next statement
+  // then fails with "not queryable", and the cause is what the caller gets.
+  const onError = (error: Error) => (broken ??= error);
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await work(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
+    if (broken) throw broken;
     if (isConnectionError(error)) broken = error as Error;
     else await client.query("ROLLBACK").catch((e: Error) => (broken = e));
     throw error;
   } finally {
+    client.off("error", onError);
     client.release(broken);
   }
 }
