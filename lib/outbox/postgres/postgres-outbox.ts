@@ -60,8 +60,11 @@ export class PostgresOutbox implements Outbox {
   async accept(message: NewMessage): Promise<AcceptResult> {
     const result = await inTransaction(this.pool, async (client) => {
       if (message.maxWaiting !== undefined) {
-        // The user's row serialises their accepts, so concurrent ones cannot overshoot the cap.
-        await client.query(`SELECT 1 FROM "User" WHERE id = $1 FOR UPDATE`, [message.userId]);
+        // The user's row serialises their accepts, so concurrent ones cannot overshoot the cap
+        // (NO KEY UPDATE: rows that only reference the user, such as sessions, do not wait).
+        await client.query(`SELECT 1 FROM "User" WHERE id = $1 FOR NO KEY UPDATE`, [
+          message.userId,
+        ]);
         const { rows } = await client.query<{ waiting: number }>(
           `SELECT COUNT(*)::int AS waiting FROM (SELECT 1 FROM "Message"
              WHERE "userId" = $1 AND status IN ('queued', 'deferred', 'sending') LIMIT $2) w`,
@@ -116,7 +119,12 @@ export class PostgresOutbox implements Outbox {
 
   async claim(request: ClaimRequest): Promise<ClaimedMessage[]> {
     if (request.max < 1) return [];
-    const leased = await inTransaction(this.pool, (client) => claimDue(client, request));
+    // The lease need not reach the disk first: if a server crash undoes it, the message is
+    // simply claimable again, as after any crash. Nor does the claim hold its accounts' locks
+    // through a disk flush.
+    const leased = await inTransaction(this.pool, (client) => claimDue(client, request), {
+      durable: false,
+    });
     if (leased.length === 0) return [];
     const { rows } = await this.pool.query<{ messageId: string; mime: Buffer }>(
       `SELECT "messageId", mime FROM "MessageContent" WHERE "messageId" = ANY($1)`,
@@ -142,11 +150,16 @@ export class PostgresOutbox implements Outbox {
 
   /**
    * The outcome and its event(s) in one transaction. Retried when the connection fails: a 250
-   * not recorded would otherwise be sent again once its lease ran out.
+   * not recorded would otherwise be sent again once its lease ran out. A 250 is committed at
+   * once but not flushed on its own: a server crash before the next durable commit can only
+   * undo the record, and the message is sent again (at least once). Every other outcome is
+   * durable.
    */
   record(outcome: Outcome): Promise<OutcomeResult> {
     return retryOnConnectionError(() =>
-      inTransaction(this.pool, (client) => recordOutcome(client, outcome, new Date())),
+      inTransaction(this.pool, (client) => recordOutcome(client, outcome, new Date()), {
+        durable: outcome.kind !== "sent",
+      }),
     );
   }
 
