@@ -56,7 +56,11 @@ export class PostgresOutbox implements Outbox {
     return rows[0] ?? null;
   }
 
-  /** Message, MIME and "queued" event in one commit, which also notifies every worker. */
+  /**
+   * Message, MIME and "queued" event in one commit; every worker is notified just after it.
+   * (A NOTIFY inside the transaction would hold PostgreSQL's notification lock through the
+   * commit's disk flush, so every accept on the server would flush one after another.)
+   */
   async accept(message: NewMessage): Promise<AcceptResult> {
     const result = await inTransaction(this.pool, async (client) => {
       if (message.maxWaiting !== undefined) {
@@ -110,10 +114,12 @@ export class PostgresOutbox implements Outbox {
         [{ messageId: id, type: "queued", status: "queued", detail: message.queuedDetail }],
         now,
       );
-      await notifyDue(client);
       return { id };
     });
-    if ("id" in result) signalDue();
+    if ("id" in result) {
+      signalDue();
+      await this.notifyOtherProcesses();
+    }
     return result;
   }
 
@@ -179,9 +185,11 @@ export class PostgresOutbox implements Outbox {
        WHERE id = $1 AND "userId" = $2 AND status = 'deferred'`,
       { userId, messageId },
       { type: "retry_requested", status: "deferred", detail: "Retry requested by the sender" },
-      true,
     );
-    if (result.done) signalDue();
+    if (result.done) {
+      signalDue();
+      await this.notifyOtherProcesses();
+    }
     return result;
   }
 
@@ -190,7 +198,6 @@ export class PostgresOutbox implements Outbox {
     update: string,
     target: { userId: string; messageId: string },
     event: { type: string; status: MessageStatus; detail: string },
-    notify = false,
   ): Promise<ControlResult> {
     return inTransaction(this.pool, async (client) => {
       const now = new Date();
@@ -204,7 +211,6 @@ export class PostgresOutbox implements Outbox {
         return status ? { done: false, status } : { done: false, missing: true };
       }
       await insertEvents(client, [{ messageId: target.messageId, ...event }], now);
-      if (notify) await notifyDue(client);
       return { done: true };
     });
   }
@@ -251,7 +257,15 @@ export class PostgresOutbox implements Outbox {
   /** Wakes this process's worker at once and every other process's through NOTIFY. */
   signalDue(): void {
     signalDue();
-    this.pool
+    void this.notifyOtherProcesses();
+  }
+
+  /**
+   * NOTIFY on its own, after the change it announces has committed (it writes nothing, so it
+   * waits for no disk flush). A lost notification costs at most a poll interval.
+   */
+  private async notifyOtherProcesses(): Promise<void> {
+    await this.pool
       .query(`SELECT pg_notify($1, $2)`, [DUE_CHANNEL, PROCESS_TAG])
       .catch((error: Error) => console.error(`outbox: could not notify workers: ${error.message}`));
   }
@@ -263,10 +277,6 @@ export class PostgresOutbox implements Outbox {
     })();
     return this.closing;
   }
-}
-
-async function notifyDue(client: pg.PoolClient): Promise<void> {
-  await client.query(`SELECT pg_notify($1, $2)`, [DUE_CHANNEL, PROCESS_TAG]);
 }
 
 /** The message's status and its event, written together (and, for quota, the account's pause). */
