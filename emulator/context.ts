@@ -1,6 +1,6 @@
 // The state one running emulator shares between its HTTP and SMTP sides.
 import { ownHosts, type OwnHosts } from "./http/request-guards";
-import { Mailbox } from "./mailbox";
+import { DEFAULT_MAILBOX_LIMIT, Mailbox } from "./mailbox";
 import { ClientRegistry, DEFAULT_CLIENT } from "./oauth/clients";
 import { IdTokenSigner } from "./oauth/id-token";
 import { PendingAuthorizations } from "./oauth/pending-authorizations";
@@ -75,7 +75,7 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
     pendingAuthorizations: new PendingAuthorizations(now),
     stats: new Stats(),
     quota: new SendingQuota(now, quotaWindowMs),
-    mailbox: new Mailbox(),
+    mailbox: new Mailbox(positive("mailboxLimit", options.mailboxLimit, DEFAULT_MAILBOX_LIMIT)),
     faults: new FaultQueue(),
     hosts: ownHosts(options.host ?? "127.0.0.1", options.allowedHosts),
     issuer: "",

@@ -57,6 +57,8 @@ export interface EmulatorOptions {
   quotaWindowMs?: number;
   /** Largest accepted message; default 35882577 (what Gmail advertises in SIZE). */
   maxMessageBytes?: number;
+  /** Messages the mailbox keeps (the oldest go first); default 1000. */
+  mailboxLimit?: number;
   /** An SMTP connection idle this long is closed with 421 4.4.2; default 60000. */
   smtpIdleTimeoutMs?: number;
   /** Sign the SMTP certificate with this CA; else a fresh CA is generated. */
