@@ -1,6 +1,6 @@
 // The state one running emulator shares between its HTTP and SMTP sides.
 import { ownHosts, type OwnHosts } from "./http/request-guards";
-import { Mailbox } from "./mailbox";
+import { DEFAULT_MAILBOX_LIMIT, Mailbox } from "./mailbox";
 import { ClientRegistry, DEFAULT_CLIENT } from "./oauth/clients";
 import { IdTokenSigner } from "./oauth/id-token";
 import { PendingAuthorizations } from "./oauth/pending-authorizations";
@@ -14,12 +14,17 @@ import type { EmulatorOptions } from "./types";
 export const GMAIL_MAX_MESSAGE_BYTES = 35_882_577;
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;
 export const DEFAULT_QUOTA_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** smtp-server's own default. */
+export const DEFAULT_SMTP_IDLE_TIMEOUT_MS = 60_000;
 
 export interface EmulatorContext {
   now: () => number;
   log: (line: string) => void;
   accessTokenTtlSeconds: number;
   maxMessageBytes: number;
+  smtpIdleTimeoutMs: number;
+  /** SMTP connections open now (a gauge: reset() leaves it alone). */
+  openSmtpConnections: number;
   clients: ClientRegistry;
   accounts: AccountRegistry;
   tokens: TokenStore;
@@ -57,6 +62,12 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
     log: options.log ?? (() => undefined),
     accessTokenTtlSeconds,
     maxMessageBytes: positive("maxMessageBytes", options.maxMessageBytes, GMAIL_MAX_MESSAGE_BYTES),
+    smtpIdleTimeoutMs: positive(
+      "smtpIdleTimeoutMs",
+      options.smtpIdleTimeoutMs,
+      DEFAULT_SMTP_IDLE_TIMEOUT_MS,
+    ),
+    openSmtpConnections: 0,
     clients: new ClientRegistry(clients, options.redirectUris),
     accounts: new AccountRegistry(options.accounts),
     tokens: new TokenStore(now, accessTokenTtlSeconds),
@@ -64,7 +75,7 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
     pendingAuthorizations: new PendingAuthorizations(now),
     stats: new Stats(),
     quota: new SendingQuota(now, quotaWindowMs),
-    mailbox: new Mailbox(),
+    mailbox: new Mailbox(positive("mailboxLimit", options.mailboxLimit, DEFAULT_MAILBOX_LIMIT)),
     faults: new FaultQueue(),
     hosts: ownHosts(options.host ?? "127.0.0.1", options.allowedHosts),
     issuer: "",

@@ -96,6 +96,10 @@ export class Control implements EmulatorControl {
     return email === undefined ? this.ctx.stats.snapshot() : this.ctx.stats.forAccount(email);
   }
 
+  openSmtpConnections(): number {
+    return this.ctx.openSmtpConnections;
+  }
+
   /** Copies, so a test that edits what it got cannot change the mailbox. */
   messages(filter: { email?: string } = {}): StoredMessage[] {
     return this.ctx.mailbox.list(filter).map((message) => structuredClone(message));

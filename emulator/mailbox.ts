@@ -5,7 +5,7 @@ import { normalizeEmail } from "./state/accounts";
 import type { SmtpListener, StoredMessage, StoredMessageSummary } from "./types";
 
 // A long demo session must not grow memory forever; the oldest messages go first.
-export const MAILBOX_LIMIT = 1000;
+export const DEFAULT_MAILBOX_LIMIT = 1000;
 
 export interface IncomingMessageInput {
   account: string;
@@ -93,9 +93,11 @@ export class Mailbox {
   // Gmail's historyId only ever grows, whatever is deleted.
   private history = 1000;
 
+  constructor(private readonly limit = DEFAULT_MAILBOX_LIMIT) {}
+
   add(message: StoredMessage): void {
     this.messages.push(message);
-    if (this.messages.length > MAILBOX_LIMIT) this.messages.shift();
+    if (this.messages.length > this.limit) this.messages.shift();
     this.history += 1;
   }
 

@@ -57,6 +57,10 @@ export interface EmulatorOptions {
   quotaWindowMs?: number;
   /** Largest accepted message; default 35882577 (what Gmail advertises in SIZE). */
   maxMessageBytes?: number;
+  /** Messages the mailbox keeps (the oldest go first); default 1000. */
+  mailboxLimit?: number;
+  /** An SMTP connection idle this long is closed with 421 4.4.2; default 60000. */
+  smtpIdleTimeoutMs?: number;
   /** Sign the SMTP certificate with this CA; else a fresh CA is generated. */
   ca?: { certPem: string; keyPem: string };
   /** Where to write the CA certificate PEM; default a file in a temporary directory. */
@@ -187,6 +191,8 @@ export interface EmulatorControl {
   issueTokens(email: string, options?: { clientId?: string; scope?: string }): IssuedTokens;
   stats(): StatsSnapshot;
   stats(email: string): Counters;
+  /** SMTP connections open right now, on both listeners (a client's idle pool shows here). */
+  openSmtpConnections(): number;
   /** Newest first; each with envelope, parsed headers and raw MIME. */
   messages(filter?: { email?: string }): StoredMessage[];
   message(id: string): StoredMessage | undefined;

@@ -40,6 +40,7 @@ function serverOptions(
     name: SERVER_NAME,
     authMethods: ["XOAUTH2"],
     size: ctx.maxMessageBytes,
+    socketTimeout: ctx.smtpIdleTimeoutMs,
     // Gmail does not look the client up, and a reverse lookup would stall offline machines.
     disableReverseLookup: true,
     // smtp-server's own address check answers 501; the emulator checks recipients itself so it
@@ -75,7 +76,11 @@ function listen(
   const sockets = new Set<Socket>();
   server.server.on("connection", (socket: Socket) => {
     sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+    ctx.openSmtpConnections += 1;
+    socket.once("close", () => {
+      sockets.delete(socket);
+      ctx.openSmtpConnections -= 1;
+    });
   });
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);

@@ -137,3 +137,25 @@ describe("the messages API", () => {
     expect(emu.control.messages()).toHaveLength(0);
   });
 });
+
+describe("the mailbox limit", () => {
+  it("keeps the newest mailboxLimit messages", async () => {
+    const small = await startTestEmulator({ mailboxLimit: 2 });
+    try {
+      const { accessToken } = small.control.issueTokens("ada@example.com");
+      const mailer = transport(small, "ada@example.com", accessToken);
+      for (const subject of ["one", "two", "three"]) {
+        await mailer.sendMail({
+          from: "ada@example.com",
+          to: "bob@example.org",
+          subject,
+          text: "x",
+        });
+      }
+      mailer.close();
+      expect(small.control.messages().map((m) => m.subject)).toEqual(["three", "two"]);
+    } finally {
+      await small.stop();
+    }
+  });
+});

@@ -59,11 +59,13 @@ export async function claimDue(
 
   const accountIds = [...new Set(candidates.map((c) => c.accountId))].sort();
   // Locked in id order (no deadlock between claims); read after the lock, so a pace or pause
-  // another worker just committed is seen.
+  // another worker just committed is seen. NO KEY UPDATE: claims still take an account one at a
+  // time, but accepting a message (whose foreign key takes KEY SHARE on its account) never
+  // waits for a claim.
   const accounts = (
     await client.query<LockedAccount>(
       `SELECT id, email, "hostedDomain", "nextSendAt", "reconnectReason" FROM "Account"
-       WHERE id = ANY($1) ORDER BY id FOR UPDATE`,
+       WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`,
       [accountIds],
     )
   ).rows;

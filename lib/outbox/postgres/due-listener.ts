@@ -1,6 +1,6 @@
 // "Something is due" across processes and machines: LISTEN/NOTIFY on one channel. Accepting or
-// retrying a message notifies in its own transaction (delivered at commit); every process with a
-// worker listens on a connection of its own and wakes its worker. Polling stays the fallback:
+// retrying a message notifies right after its commit; every process with a worker listens on a
+// connection of its own and wakes its worker. Polling stays the fallback:
 // a lost connection is reopened with backoff, and the worker is woken once it is back in case
 // it missed something meanwhile.
 import pg from "pg";

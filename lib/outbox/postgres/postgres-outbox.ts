@@ -56,12 +56,19 @@ export class PostgresOutbox implements Outbox {
     return rows[0] ?? null;
   }
 
-  /** Message, MIME and "queued" event in one commit, which also notifies every worker. */
+  /**
+   * Message, MIME and "queued" event in one commit; every worker is notified just after it.
+   * (A NOTIFY inside the transaction would hold PostgreSQL's notification lock through the
+   * commit's disk flush, so every accept on the server would flush one after another.)
+   */
   async accept(message: NewMessage): Promise<AcceptResult> {
     const result = await inTransaction(this.pool, async (client) => {
       if (message.maxWaiting !== undefined) {
-        // The user's row serialises their accepts, so concurrent ones cannot overshoot the cap.
-        await client.query(`SELECT 1 FROM "User" WHERE id = $1 FOR UPDATE`, [message.userId]);
+        // The user's row serialises their accepts, so concurrent ones cannot overshoot the cap
+        // (NO KEY UPDATE: rows that only reference the user, such as sessions, do not wait).
+        await client.query(`SELECT 1 FROM "User" WHERE id = $1 FOR NO KEY UPDATE`, [
+          message.userId,
+        ]);
         const { rows } = await client.query<{ waiting: number }>(
           `SELECT COUNT(*)::int AS waiting FROM (SELECT 1 FROM "Message"
              WHERE "userId" = $1 AND status IN ('queued', 'deferred', 'sending') LIMIT $2) w`,
@@ -107,16 +114,23 @@ export class PostgresOutbox implements Outbox {
         [{ messageId: id, type: "queued", status: "queued", detail: message.queuedDetail }],
         now,
       );
-      await notifyDue(client);
       return { id };
     });
-    if ("id" in result) signalDue();
+    if ("id" in result) {
+      signalDue();
+      await this.notifyOtherProcesses();
+    }
     return result;
   }
 
   async claim(request: ClaimRequest): Promise<ClaimedMessage[]> {
     if (request.max < 1) return [];
-    const leased = await inTransaction(this.pool, (client) => claimDue(client, request));
+    // The lease need not reach the disk first: if a server crash undoes it, the message is
+    // simply claimable again, as after any crash. Nor does the claim hold its accounts' locks
+    // through a disk flush.
+    const leased = await inTransaction(this.pool, (client) => claimDue(client, request), {
+      durable: false,
+    });
     if (leased.length === 0) return [];
     // The leases are committed: a lost connection must not leave them to run out unsent.
     const { rows } = await retryOnConnectionError(() =>
@@ -147,12 +161,17 @@ export class PostgresOutbox implements Outbox {
    * The outcome and its event(s) in one transaction. Retried when the connection fails: a 250
    * not recorded would otherwise be sent again once its lease ran out. Every try writes the same
    * rows (one time, the same event ids), so a first try that committed unheard is not doubled.
+   * A 250 is committed at once but not flushed on its own: a server crash before the next
+   * durable commit can only undo the record, and the message is sent again (at least once).
+   * Every other outcome is durable.
    */
   record(outcome: Outcome): Promise<OutcomeResult> {
     const now = new Date();
     const eventIds = stableEventIds();
     return retryOnConnectionError(() =>
-      inTransaction(this.pool, (client) => recordOutcome(client, outcome, now, eventIds)),
+      inTransaction(this.pool, (client) => recordOutcome(client, outcome, now, eventIds), {
+        durable: outcome.kind !== "sent",
+      }),
     );
   }
 
@@ -172,9 +191,11 @@ export class PostgresOutbox implements Outbox {
        WHERE id = $1 AND "userId" = $2 AND status = 'deferred'`,
       { userId, messageId },
       { type: "retry_requested", status: "deferred", detail: "Retry requested by the sender" },
-      true,
     );
-    if (result.done) signalDue();
+    if (result.done) {
+      signalDue();
+      await this.notifyOtherProcesses();
+    }
     return result;
   }
 
@@ -183,7 +204,6 @@ export class PostgresOutbox implements Outbox {
     update: string,
     target: { userId: string; messageId: string },
     event: { type: string; status: MessageStatus; detail: string },
-    notify = false,
   ): Promise<ControlResult> {
     return inTransaction(this.pool, async (client) => {
       const now = new Date();
@@ -197,7 +217,6 @@ export class PostgresOutbox implements Outbox {
         return status ? { done: false, status } : { done: false, missing: true };
       }
       await insertEvents(client, [{ messageId: target.messageId, ...event }], now);
-      if (notify) await notifyDue(client);
       return { done: true };
     });
   }
@@ -244,7 +263,15 @@ export class PostgresOutbox implements Outbox {
   /** Wakes this process's worker at once and every other process's through NOTIFY. */
   signalDue(): void {
     signalDue();
-    this.pool
+    void this.notifyOtherProcesses();
+  }
+
+  /**
+   * NOTIFY on its own, after the change it announces has committed (it writes nothing, so it
+   * waits for no disk flush). A lost notification costs at most a poll interval.
+   */
+  private async notifyOtherProcesses(): Promise<void> {
+    await this.pool
       .query(`SELECT pg_notify($1, $2)`, [DUE_CHANNEL, PROCESS_TAG])
       .catch((error: Error) => console.error(`outbox: could not notify workers: ${error.message}`));
   }
@@ -256,10 +283,6 @@ export class PostgresOutbox implements Outbox {
     })();
     return this.closing;
   }
-}
-
-async function notifyDue(client: pg.PoolClient): Promise<void> {
-  await client.query(`SELECT pg_notify($1, $2)`, [DUE_CHANNEL, PROCESS_TAG]);
 }
 
 /** The message's status and its event, written together (and, for quota, the account's pause). */

@@ -18,10 +18,23 @@ export function isConnectionError(error: unknown): boolean {
   );
 }
 
+export interface TransactionOptions {
+  /**
+   * false: COMMIT returns before the server has flushed the commit to disk (synchronous_commit
+   * off for this transaction). It is still atomic and visible to every other connection at once,
+   * and reaches the disk with the next durable commit or within a fraction of a second; only a
+   * crash of the database server can undo it. As in the SQLite engine, only for writes whose
+   * loss can at worst cause a resend, never a lost message: a claim's lease, the record of a
+   * 250. Default true.
+   */
+  durable?: boolean;
+}
+
 /** Runs `work` in one transaction on one connection: all of it commits, or none of it. */
 export async function inTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
+  options: TransactionOptions = {},
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -31,7 +44,10 @@ export async function inTransaction<T>(
   const onError = (error: Error) => (broken ??= error);
   client.on("error", onError);
   try {
-    await client.query("BEGIN");
+    // One round trip either way (no parameters: the simple protocol takes both statements).
+    await client.query(
+      options.durable === false ? "BEGIN; SET LOCAL synchronous_commit = off" : "BEGIN",
+    );
     const result = await work(client);
     await client.query("COMMIT");
     return result;
