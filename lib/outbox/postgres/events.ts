@@ -1,15 +1,9 @@
 // The MessageEvent rows the PostgreSQL engine writes beside each status change.
 import type pg from "pg";
+import type { EventRow } from "../event-row";
 import { newId } from "../new-id";
 
-export interface EventRow {
-  messageId: string;
-  type: string;
-  status?: string | null;
-  smtpCode?: number | null;
-  smtpReply?: string | null;
-  detail?: string | null;
-}
+export type { EventRow };
 
 /** The id of the `index`-th event of a write: a new one each time, unless the write is redone. */
 export type EventIds = (index: number) => string;

@@ -8,6 +8,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { SentInWindow } from "../../sending/sending-limits";
 import type { MessageStatus } from "../message-status";
+import type { EventRow } from "../event-row";
 import { newId } from "../new-id";
 import type { AcceptResult, Lease, LeasedMessage, NewMessage, Outcome } from "../outbox";
 
@@ -117,15 +118,6 @@ function stmts(conn: Conn) {
     statements.set(conn, prepared);
   }
   return prepared;
-}
-
-export interface EventRow {
-  messageId: string;
-  type: string;
-  status?: string | null;
-  smtpCode?: number | null;
-  smtpReply?: string | null;
-  detail?: string | null;
 }
 
 /** `at` is a DateTime column value (sqlDate). */
