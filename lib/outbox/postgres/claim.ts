@@ -13,7 +13,8 @@ import {
   tooManyRecipientsReason,
   type SentInWindow,
 } from "../../sending/sending-limits";
-import type { ClaimRequest, LeasedMessage } from "../outbox";
+import { newId } from "../new-id";
+import type { ClaimedMessage, ClaimRequest } from "../outbox";
 import { insertEvents, type EventRow } from "./events";
 
 interface Candidate {
@@ -40,7 +41,7 @@ interface Usage {
 export async function claimDue(
   client: pg.PoolClient,
   request: ClaimRequest,
-): Promise<LeasedMessage[]> {
+): Promise<ClaimedMessage[]> {
   const { now, max } = request;
   const candidates = (
     await client.query<Candidate>(
@@ -156,20 +157,8 @@ export async function claimDue(
     );
   }
 
-  const claimed = await lease(client, toClaim, request);
-  for (const { candidate, message } of claimed) {
-    events.push({
-      messageId: message.id,
-      type: "attempt",
-      status: "sending",
-      detail:
-        candidate.status === "sending"
-          ? `Attempt ${message.attempts} (the previous worker stopped mid-send)`
-          : `Attempt ${message.attempts}`,
-    });
-  }
   await insertEvents(client, events, now);
-  return claimed.map((c) => c.message);
+  return lease(client, toClaim, request);
 }
 
 /** The account's sends in the window, oldest first (about a daily limit of rows at most). */
@@ -195,32 +184,53 @@ interface LeasedRow {
   bcc: string[];
   attempts: number;
   createdAt: Date;
+  mime: Buffer;
 }
 
-/** Leases the chosen messages in one statement (each still locked by this transaction). */
+/**
+ * Leases the chosen messages (each still locked by this transaction), writes their "attempt"
+ * events and reads their MIME, in one statement.
+ */
 async function lease(
   client: pg.PoolClient,
   chosen: { candidate: Candidate; account: LockedAccount }[],
   request: ClaimRequest,
-): Promise<{ candidate: Candidate; message: LeasedMessage }[]> {
+): Promise<ClaimedMessage[]> {
   if (chosen.length === 0) return [];
   const { rows } = await client.query<LeasedRow>(
-    `UPDATE "Message" SET status = 'sending', "lockedBy" = $2, "lockedUntil" = $3,
-       attempts = attempts + 1, "updatedAt" = $4
-     WHERE id = ANY($1)
-     RETURNING id, "accountId", "fromAddress", "to", cc, bcc, attempts, "createdAt"`,
-    [chosen.map((c) => c.candidate.id), request.workerId, request.lockedUntil, request.now],
+    `WITH leased AS (
+       UPDATE "Message" SET status = 'sending', "lockedBy" = $2, "lockedUntil" = $3,
+         attempts = attempts + 1, "updatedAt" = $4
+       WHERE id = ANY($1)
+       RETURNING id, "accountId", "fromAddress", "to", cc, bcc, attempts, "createdAt"),
+     attempt AS (
+       INSERT INTO "MessageEvent" (id, "messageId", type, status, detail, "createdAt")
+       SELECT e.id, leased.id, 'attempt', 'sending',
+         'Attempt ' || leased.attempts ||
+           CASE WHEN e.recovered THEN ' (the previous worker stopped mid-send)' ELSE '' END,
+         $4
+       FROM leased JOIN unnest($1::text[], $5::text[], $6::bool[]) AS e("messageId", id, recovered)
+         ON e."messageId" = leased.id)
+     SELECT leased.*, c.mime FROM leased JOIN "MessageContent" c ON c."messageId" = leased.id`,
+    [
+      chosen.map((c) => c.candidate.id),
+      request.workerId,
+      request.lockedUntil,
+      request.now,
+      chosen.map(() => newId()),
+      chosen.map((c) => c.candidate.status === "sending"),
+    ],
   );
   const byId = new Map(rows.map((row) => [row.id, row]));
-  // In the order chosen: oldest first.
-  return chosen.flatMap(({ candidate, account }) => {
+  // In the order chosen: oldest first. Accepting writes message and MIME in one transaction, so
+  // a message without its MIME means a damaged database: the claim is undone.
+  return chosen.map(({ candidate, account }) => {
     const row = byId.get(candidate.id);
-    if (!row) return [];
-    const message: LeasedMessage = {
+    if (!row) throw new Error(`Message ${candidate.id} has no stored MIME.`);
+    return {
       ...row,
       account: { id: account.id, email: account.email },
       lockedBy: request.workerId,
     };
-    return [{ candidate, message }];
   });
 }

@@ -17,28 +17,45 @@ export function stableEventIds(): EventIds {
   return (index) => (ids[index] ??= newId());
 }
 
-/** Inserts the events in one statement, all stamped `at`; an id already there is skipped. */
+/**
+ * Inserts the events in one statement, stamped `at` (one time for all, or one per event); an id
+ * already there is skipped.
+ */
 export async function insertEvents(
   client: pg.Pool | pg.PoolClient,
   events: EventRow[],
-  at: Date,
+  at: Date | Date[],
   ids: EventIds = () => newId(),
 ): Promise<void> {
   if (events.length === 0) return;
-  await client.query(
-    `INSERT INTO "MessageEvent" (id, "messageId", type, status, "smtpCode", "smtpReply", detail, "createdAt")
-     SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
-                                           $5::int[], $6::text[], $7::text[])
-     ON CONFLICT (id) DO NOTHING`,
-    [
-      events.map((_, index) => ids(index)),
-      events.map((e) => e.messageId),
-      events.map((e) => e.type),
-      events.map((e) => e.status ?? null),
-      events.map((e) => e.smtpCode ?? null),
-      events.map((e) => e.smtpReply ?? null),
-      events.map((e) => e.detail ?? null),
-      at,
-    ],
-  );
+  await client.query(eventsInsert(1), eventParams(events, at, ids));
+}
+
+/**
+ * The INSERT of events whose eight arrays (eventParams) are parameters `first`…`first + 7`: to
+ * end a statement that writes their messages' rows in its WITH clause, in the same round trip.
+ */
+export function eventsInsert(first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO "MessageEvent" (id, "messageId", type, status, "smtpCode", "smtpReply", detail, "createdAt")
+     SELECT * FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[],
+                          ${p(4)}::int[], ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::timestamptz[])
+     ON CONFLICT (id) DO NOTHING`;
+}
+
+export function eventParams(
+  events: EventRow[],
+  at: Date | Date[],
+  ids: EventIds = () => newId(),
+): unknown[] {
+  return [
+    events.map((_, index) => ids(index)),
+    events.map((e) => e.messageId),
+    events.map((e) => e.type),
+    events.map((e) => e.status ?? null),
+    events.map((e) => e.smtpCode ?? null),
+    events.map((e) => e.smtpReply ?? null),
+    events.map((e) => e.detail ?? null),
+    Array.isArray(at) ? at : events.map(() => at),
+  ];
 }

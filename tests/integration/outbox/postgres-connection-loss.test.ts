@@ -127,23 +127,33 @@ describe.skipIf(!postgresUrl)("the PostgreSQL outbox losing connections", () => 
     }
   });
 
-  it("hands over what it leased when the connection dies between the leases' commit and the MIME read", async () => {
-    const id = await acceptOne("mime-read");
+  it("leases nothing when the connection dies in the middle of a claim: the next claim takes the message", async () => {
+    const id = await acceptOne("mid-claim");
 
-    // The connection is lost on the first MIME read, after the claim has committed its leases.
-    let mimeReads = 0;
-    const query = interceptQueries(pg.Pool.prototype, (real, args) =>
-      String(args[0]).includes('FROM "MessageContent"') && mimeReads++ === 0
+    // The connection is lost on the claim's last statement (lease, events and MIME), before
+    // its COMMIT: the server rolls the whole claim back.
+    let leaseStatements = 0;
+    const query = interceptQueries(pg.Client.prototype, (real, args) =>
+      String(args[0]).includes('JOIN "MessageContent"') && leaseStatements++ === 0
         ? Promise.reject(connectionLost())
         : real(),
     );
-    const claimed = await claimAll("w1").finally(() => query.mockRestore());
-    // Read again once the connection was replaced.
-    expect(mimeReads).toBe(2);
-    expect(claimed.map((m) => ({ id: m.id, lockedBy: m.lockedBy }))).toEqual([
-      { id, lockedBy: "w1" },
+    const failure = await claimAll("w1")
+      .catch((error: unknown) => error)
+      .finally(() => query.mockRestore());
+    expect(isConnectionError(failure)).toBe(true);
+    expect(leaseStatements).toBe(1);
+
+    const claimed = await claimAll("w2");
+    expect(claimed.map((m) => ({ id: m.id, lockedBy: m.lockedBy, attempts: m.attempts }))).toEqual([
+      { id, lockedBy: "w2", attempts: 1 },
     ]);
-    expect(claimed[0]!.mime.toString()).toContain("Subject: mime-read");
+    expect(claimed[0]!.mime.toString()).toContain("Subject: mid-claim");
+    const events = await admin.query<{ type: string }>(
+      `SELECT type FROM "MessageEvent" WHERE "messageId" = $1 ORDER BY "createdAt", id`,
+      [id],
+    );
+    expect(events.rows.map((e) => e.type)).toEqual(["queued", "attempt"]);
   });
 
   it("records an outcome once when its commit landed but the reply was lost and it is retried", async () => {

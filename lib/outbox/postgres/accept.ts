@@ -1,0 +1,119 @@
+// Accepting messages on the PostgreSQL engine: a batch of new messages (one, or a burst that
+// arrived together) with their MIME and "queued" events, in the caller's transaction. Each
+// sender's backlog is counted after their user row is locked, so concurrent accepts, in this
+// process or any other, cannot take a backlog past its cap.
+import type pg from "pg";
+import { newId } from "../new-id";
+import type { AcceptResult, NewMessage } from "../outbox";
+import { eventParams, eventsInsert } from "./events";
+
+const WAITING = `('queued', 'deferred', 'sending')`;
+
+export async function acceptMessages(
+  client: pg.PoolClient,
+  messages: NewMessage[],
+  now: Date,
+): Promise<AcceptResult[]> {
+  const waiting = await lockBacklogs(client, messages);
+  const results: AcceptResult[] = [];
+  const accepted: { id: string; message: NewMessage }[] = [];
+  for (const message of messages) {
+    if (message.maxWaiting !== undefined) {
+      const count = waiting.get(message.userId) ?? 0;
+      if (count >= message.maxWaiting) {
+        results.push({ backlogFull: { waiting: count } });
+        continue;
+      }
+      waiting.set(message.userId, count + 1);
+    }
+    const id = newId();
+    accepted.push({ id, message });
+    results.push({ id });
+  }
+  if (accepted.length === 0) return results;
+
+  // Messages, MIME and events in one statement (one round trip); multi-row VALUES with
+  // parameters, not array literals, so the MIME goes as binary.
+  const params: unknown[] = [now];
+  const messageRows = accepted.map(({ id, message: m }) => {
+    const p = placeholders(params, [
+      id,
+      m.userId,
+      m.accountId,
+      m.source,
+      m.messageIdHeader,
+      m.fromAddress,
+      JSON.stringify(m.to),
+      JSON.stringify(m.cc),
+      JSON.stringify(m.bcc),
+      m.subject,
+      m.mime.length,
+      m.to.length + m.cc.length + m.bcc.length,
+      m.scheduledAt ?? null,
+    ]);
+    return `(${p[0]}, ${p[1]}, ${p[2]}, 'queued', ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}::jsonb,
+      ${p[7]}::jsonb, ${p[8]}::jsonb, ${p[9]}, ${p[10]}::int, ${p[11]}::int, 0,
+      COALESCE(${p[12]}::timestamptz, $1::timestamptz), ${p[12]}::timestamptz, $1::timestamptz,
+      $1::timestamptz)`;
+  });
+  const contentRows = accepted.map(
+    ({ id, message }) =>
+      `(${placeholders(params, [id, message.textBody, message.mime]).join(", ")})`,
+  );
+  const events = accepted.map(({ id, message }) => ({
+    messageId: id,
+    type: "queued",
+    status: "queued",
+    detail: message.queuedDetail,
+  }));
+  const first = params.length + 1;
+  params.push(...eventParams(events, now));
+  await client.query(
+    `WITH m AS (
+       INSERT INTO "Message" (id, "userId", "accountId", status, source, "messageIdHeader",
+         "fromAddress", "to", cc, bcc, subject, "sizeBytes", "recipientCount", attempts,
+         "nextAttemptAt", "scheduledAt", "createdAt", "updatedAt")
+       VALUES ${messageRows.join(", ")}),
+     c AS (
+       INSERT INTO "MessageContent" ("messageId", "textBody", mime)
+       VALUES ${contentRows.join(", ")})
+     ${eventsInsert(first)}`,
+    params,
+  );
+  return results;
+}
+
+/**
+ * Locks the senders' user rows that have a cap (in id order: two batches never deadlock) and
+ * returns how many messages each already has waiting, counted only as far as their cap.
+ * NO KEY UPDATE: rows that only reference the user, such as sessions, do not wait.
+ */
+async function lockBacklogs(
+  client: pg.PoolClient,
+  messages: NewMessage[],
+): Promise<Map<string, number>> {
+  const caps = messages.flatMap((m) => (m.maxWaiting === undefined ? [] : [m.maxWaiting]));
+  if (caps.length === 0) return new Map();
+  const userIds = [
+    ...new Set(messages.filter((m) => m.maxWaiting !== undefined).map((m) => m.userId)),
+  ].sort();
+  await client.query(`SELECT 1 FROM "User" WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, [
+    userIds,
+  ]);
+  const { rows } = await client.query<{ userId: string; waiting: number }>(
+    `SELECT u.id AS "userId",
+       (SELECT COUNT(*)::int FROM (SELECT 1 FROM "Message" m
+          WHERE m."userId" = u.id AND m.status IN ${WAITING} LIMIT $2) w) AS waiting
+     FROM unnest($1::text[]) AS u(id)`,
+    [userIds, Math.max(...caps)],
+  );
+  return new Map(rows.map((r) => [r.userId, r.waiting]));
+}
+
+/** Appends `values` to `params` and returns their placeholders ($n). */
+function placeholders(params: unknown[], values: unknown[]): string[] {
+  return values.map((value) => {
+    params.push(value);
+    return `$${params.length}`;
+  });
+}
