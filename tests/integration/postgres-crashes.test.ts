@@ -175,6 +175,9 @@ describe.skipIf(!postgresUrl)("crash safety on PostgreSQL", () => {
         { timeoutMs: 120_000, intervalMs: 200, detail: run.output },
       );
       const totalMs = Date.now() - startedAt;
+      // A worker started after the last kill may still be booting (on a loaded machine, for
+      // seconds): its graceful stop is only there once it has started.
+      await Promise.all(slots.map((s) => s.worker.started));
       for (const slot of slots) {
         expect(await slot.worker.stop(), slot.worker.output()).toEqual({ code: 0, signal: null });
       }

@@ -2,6 +2,7 @@
 // (outboxContract(name, open)), so what the seam promises does not depend on the engine.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClaimRequest, NewMessage, Outbox } from "../../../lib/outbox/outbox";
+import { UNLIMITED } from "../../support/outbox-fixtures";
 
 /**
  * An engine on a fresh database with five users, each with a connected account: the first two
@@ -14,13 +15,6 @@ export interface ContractFixture {
 }
 
 const HOUR = 3_600_000;
-const UNLIMITED = {
-  dailyLimit: 1_000_000,
-  workspaceDailyLimit: 1_000_000,
-  workspaceRecipientLimit: 1_000_000,
-  windowMs: 24 * HOUR,
-  paceMs: 0,
-};
 
 export function outboxContract(engine: string, open: () => Promise<ContractFixture>): void {
   describe(`the outbox contract on ${engine}`, () => {

@@ -12,14 +12,7 @@ import {
   warnWithoutPostgres,
   type TestPostgresDatabase,
 } from "../../support/test-postgres";
-
-const UNLIMITED = {
-  dailyLimit: 1_000_000,
-  workspaceDailyLimit: 1_000_000,
-  workspaceRecipientLimit: 1_000_000,
-  windowMs: 24 * 3_600_000,
-  paceMs: 0,
-};
+import { createSender, UNLIMITED, type TestSender } from "../../support/outbox-fixtures";
 
 type Query = (...args: unknown[]) => unknown;
 
@@ -54,16 +47,8 @@ describe.skipIf(!postgresUrl)("the PostgreSQL outbox's group commit", () => {
     await database?.drop();
   });
 
-  async function newSender(email: string) {
-    const user = await prisma.user.create({ data: { email } });
-    const account = await prisma.account.create({
-      data: { userId: user.id, provider: "google", providerAccountId: email, email },
-    });
-    return { userId: user.id, accountId: account.id, email };
-  }
-
   function message(
-    sender: { userId: string; accountId: string; email: string },
+    sender: TestSender,
     subject: string,
     extra: Partial<NewMessage> = {},
   ): NewMessage {
@@ -85,8 +70,8 @@ describe.skipIf(!postgresUrl)("the PostgreSQL outbox's group commit", () => {
   }
 
   it("accepts a burst in a few transactions, each message with its MIME and event, within the backlog cap", async () => {
-    const capped = await newSender("capped@batch.test");
-    const free = await newSender("free@batch.test");
+    const capped = await createSender(prisma, "capped@batch.test");
+    const free = await createSender(prisma, "free@batch.test");
     const transactions = countTransactions();
     const results = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
@@ -118,7 +103,7 @@ describe.skipIf(!postgresUrl)("the PostgreSQL outbox's group commit", () => {
   });
 
   it("refuses only the message that cannot be stored when a batch fails", async () => {
-    const sender = await newSender("one-bad@batch.test");
+    const sender = await createSender(prisma, "one-bad@batch.test");
     const first = outbox.accept(message(sender, "lone"));
     // These arrive while the first commits, so they form one batch with a bad one in it.
     const batch = [0, 1, 2, 3].map((i) =>
@@ -140,7 +125,7 @@ describe.skipIf(!postgresUrl)("the PostgreSQL outbox's group commit", () => {
   });
 
   it("records 250s that arrive together in a few transactions, each with its event", async () => {
-    const sender = await newSender("sent@batch.test");
+    const sender = await createSender(prisma, "sent@batch.test");
     for (let i = 0; i < 12; i++) await outbox.accept(message(sender, `sent-${i}`));
     const now = new Date();
     const claimed = (

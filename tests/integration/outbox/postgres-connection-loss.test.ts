@@ -15,14 +15,7 @@ import {
   warnWithoutPostgres,
   type TestPostgresDatabase,
 } from "../../support/test-postgres";
-
-const UNLIMITED = {
-  dailyLimit: 1_000_000,
-  workspaceDailyLimit: 1_000_000,
-  workspaceRecipientLimit: 1_000_000,
-  windowMs: 24 * 3_600_000,
-  paceMs: 0,
-};
+import { createSender, UNLIMITED } from "../../support/outbox-fixtures";
 
 /** What pg reports when the server ends the connection (pg_terminate_backend, a restart). */
 function connectionLost(): Error {
@@ -60,12 +53,7 @@ describe.skipIf(!postgresUrl)("the PostgreSQL outbox losing connections", () => 
     outbox = openOutbox(database.url, () => Promise.resolve(prisma));
     admin = new Client({ connectionString: database.url });
     await admin.connect();
-    const email = "lost@connection.test";
-    const user = await prisma.user.create({ data: { email } });
-    const account = await prisma.account.create({
-      data: { userId: user.id, provider: "google", providerAccountId: "lost", email },
-    });
-    sender = { userId: user.id, accountId: account.id, email };
+    sender = await createSender(prisma, "lost@connection.test");
   });
 
   afterAll(async () => {
