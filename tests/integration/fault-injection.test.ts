@@ -1,26 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator } from "../../emulator";
-import { enqueueRoundRobin, seedSenders, startLoadEnvironment } from "../support/bulk-load";
+import { describe, expect, it } from "vitest";
+import { enqueueRoundRobin, seedSenders, loadEnvironmentSuite } from "../support/bulk-load";
 import { db } from "../../lib/db";
-import { closeAllTransports } from "../../lib/mail/transport-pool";
 import { startWorker } from "../../lib/sending/worker";
 
-let emu: Emulator;
-
-beforeAll(async () => {
-  emu = await startLoadEnvironment();
-});
-
-afterAll(async () => {
-  closeAllTransports();
-  await emu.stop();
-});
+const load = loadEnvironmentSuite();
 
 describe("fault injection", () => {
   it("with 30% of transactions refused (421/451/454) or dropped, 500 messages all end sent", async () => {
-    const senders = await seedSenders(emu, ["chaos-a@example.com", "chaos-b@example.com"]);
+    const senders = await seedSenders(load.emulator(), [
+      "chaos-a@example.com",
+      "chaos-b@example.com",
+    ]);
     let seed = 20261128;
-    emu.control.setFaultRate({
+    load.emulator().control.setFaultRate({
       rate: 0.3,
       dropShare: 0.25,
       random: () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646,
@@ -70,7 +62,7 @@ describe("fault injection", () => {
     expect(deferrals / attempts).toBeGreaterThan(0.15);
     expect(deferrals / attempts).toBeLessThan(0.45);
 
-    const inbox = emu.control.messages();
+    const inbox = load.emulator().control.messages();
     expect(inbox).toHaveLength(500);
     expect(new Set(inbox.map((m) => m.messageId))).toEqual(
       new Set(messages.map((m) => m.messageIdHeader)),

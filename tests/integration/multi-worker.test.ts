@@ -1,30 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator } from "../../emulator";
-import { enqueueRoundRobin, seedSenders, startLoadEnvironment } from "../support/bulk-load";
+import { describe, expect, it } from "vitest";
+import { enqueueRoundRobin, seedSenders, loadEnvironmentSuite } from "../support/bulk-load";
 import { db } from "../../lib/db";
-import { closeAllTransports } from "../../lib/mail/transport-pool";
 import { startWorker } from "../../lib/sending/worker";
 import { spawnWorker } from "../support/worker-process";
 
-let emu: Emulator;
-
-beforeAll(async () => {
-  emu = await startLoadEnvironment();
-});
-
-afterAll(async () => {
-  closeAllTransports();
-  await emu.stop();
-});
+const load = loadEnvironmentSuite();
 
 describe("several workers on one database", () => {
   it("two `npm run worker` processes plus the in-process worker send 1,000 messages exactly once", async () => {
-    const senders = await seedSenders(emu, [
+    const senders = await seedSenders(load.emulator(), [
       "multi-a@example.com",
       "multi-b@example.com",
       "multi-c@example.com",
     ]);
-    emu.control.reset();
+    load.emulator().control.reset();
     const prisma = await db();
     await enqueueRoundRobin(senders, 1000, "Multi");
 
@@ -57,7 +46,7 @@ describe("several workers on one database", () => {
       await Promise.all(processes.map((p) => p.stop()));
     }
 
-    const inbox = emu.control.messages();
+    const inbox = load.emulator().control.messages();
     const ids = inbox.map((m) => m.messageId);
     expect(ids).toHaveLength(1000);
     expect(new Set(ids).size).toBe(1000);

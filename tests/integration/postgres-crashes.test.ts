@@ -3,38 +3,20 @@
 // terminated mid-run. Nothing may be lost; a message may reach Gmail twice only when Gmail had
 // accepted it and its worker died before recording so (DESIGN.md, "Sending semantics").
 import { Client } from "pg";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../emulator";
+import { describe, expect, it } from "vitest";
 import { sleep, waitUntil } from "../support/crash-probes";
 import {
-  closeWorkerRuns,
-  configurePostgresWorkerEnvironment,
   startWorkerRun,
   type Sender,
   type WorkerRun,
+  workerRunSuite,
 } from "../support/postgres-worker-run";
-import { testCa } from "../support/test-ca";
 import { postgresUrl, warnWithoutPostgres } from "../support/test-postgres";
 import type { WorkerProcess } from "../support/worker-process";
 
-let emu: Emulator;
-
 warnWithoutPostgres("crash safety on PostgreSQL");
 describe.skipIf(!postgresUrl)("crash safety on PostgreSQL", () => {
-  beforeAll(async () => {
-    emu = await startEmulator({ ca: testCa() });
-    configurePostgresWorkerEnvironment(emu);
-  });
-
-  afterAll(async () => {
-    await emu?.stop();
-  });
-
-  beforeEach(() => {
-    emu.control.reset();
-  });
-
-  afterEach(closeWorkerRuns);
+  const suite = workerRunSuite();
 
   const SENDERS = ["a", "b", "c", "d"];
 
@@ -87,7 +69,7 @@ describe.skipIf(!postgresUrl)("crash safety on PostgreSQL", () => {
     { timeout: 600_000 },
     async () => {
       const KILLS = 25;
-      const run = await startWorkerRun(emu);
+      const run = await startWorkerRun(suite.emulator());
       const { mailbox } = run;
       const senders = await run.seedSenders(SENDERS.map((name) => `pg-crash-${name}@example.com`));
       await run.hold();
@@ -235,7 +217,7 @@ describe.skipIf(!postgresUrl)("crash safety on PostgreSQL", () => {
     { timeout: 400_000 },
     async () => {
       const MESSAGES = 600;
-      const run = await startWorkerRun(emu);
+      const run = await startWorkerRun(suite.emulator());
       const { mailbox } = run;
       const admin = new Client({ connectionString: run.url });
       await admin.connect();

@@ -1,36 +1,14 @@
 // Several `npm run worker` processes on one PostgreSQL database, each test on a fresh one: they
 // share the queue without sending anything twice (FOR UPDATE SKIP LOCKED), and a daily limit
 // holds across all of them (the account's row is locked while its usage is counted).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../emulator";
+import { describe, expect, it } from "vitest";
 import { sleep, waitUntil } from "../support/crash-probes";
-import {
-  closeWorkerRuns,
-  configurePostgresWorkerEnvironment,
-  startWorkerRun,
-  type WorkerRun,
-} from "../support/postgres-worker-run";
-import { testCa } from "../support/test-ca";
+import { startWorkerRun, type WorkerRun, workerRunSuite } from "../support/postgres-worker-run";
 import { postgresUrl, warnWithoutPostgres } from "../support/test-postgres";
-
-let emu: Emulator;
 
 warnWithoutPostgres("worker processes on PostgreSQL");
 describe.skipIf(!postgresUrl)("worker processes on PostgreSQL", () => {
-  beforeAll(async () => {
-    emu = await startEmulator({ ca: testCa() });
-    configurePostgresWorkerEnvironment(emu);
-  });
-
-  afterAll(async () => {
-    await emu?.stop();
-  });
-
-  beforeEach(() => {
-    emu.control.reset();
-  });
-
-  afterEach(closeWorkerRuns);
+  const suite = workerRunSuite();
 
   /** Four workers on the run's database, each started and polling. */
   async function startFour(run: WorkerRun, env: Record<string, string> = {}) {
@@ -40,7 +18,7 @@ describe.skipIf(!postgresUrl)("worker processes on PostgreSQL", () => {
   }
 
   it("four `npm run worker` processes send 2,000 messages exactly once, and each sends some", async () => {
-    const run = await startWorkerRun(emu);
+    const run = await startWorkerRun(suite.emulator());
     const senders = await run.seedSenders(
       ["a", "b", "c", "d"].map((name) => `pg-multi-${name}@example.com`),
     );
@@ -110,7 +88,7 @@ describe.skipIf(!postgresUrl)("worker processes on PostgreSQL", () => {
   }, 600_000);
 
   it("a daily limit of 50 holds across four workers: 50 sent, never 51, the rest wait", async () => {
-    const run = await startWorkerRun(emu);
+    const run = await startWorkerRun(suite.emulator());
     const [sender] = await run.seedSenders(["pg-limited@example.com"]);
     await run.hold();
     await run.enqueue([sender!], 200, "Limited");

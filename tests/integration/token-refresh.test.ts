@@ -1,37 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator } from "../../emulator";
-import { enqueueRoundRobin, seedSenders, startLoadEnvironment } from "../support/bulk-load";
+import { describe, expect, it } from "vitest";
+import { enqueueRoundRobin, seedSenders, loadEnvironmentSuite } from "../support/bulk-load";
 import { seedUser } from "../support/seed-user";
 import { db } from "../../lib/db";
 import { getAccessToken } from "../../lib/google/access-token";
-import { closeAllTransports } from "../../lib/mail/transport-pool";
 import { startWorker } from "../../lib/sending/worker";
 
-let emu: Emulator;
-
-beforeAll(async () => {
-  emu = await startLoadEnvironment();
-});
-
-afterAll(async () => {
-  closeAllTransports();
-  await emu.stop();
-});
+const load = loadEnvironmentSuite();
 
 describe("access tokens under load", () => {
   it("concurrent callers share one refresh", async () => {
-    const { account } = await seedUser(emu, "concurrent@example.com");
-    emu.control.reset();
+    const { account } = await seedUser(load.emulator(), "concurrent@example.com");
+    load.emulator().control.reset();
     const tokens = await Promise.all(
       Array.from({ length: 20 }, () => getAccessToken(account.id, { forceRefresh: true })),
     );
     expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
-    expect(emu.control.stats(account.email).refreshes).toBe(1);
+    expect(load.emulator().control.stats(account.email).refreshes).toBe(1);
   });
 
   it("an expiry during a 1,000-message run costs one refresh per account, not one per message", async () => {
-    const senders = await seedSenders(emu, ["load-a@example.com", "load-b@example.com"]);
-    emu.control.reset();
+    const senders = await seedSenders(load.emulator(), [
+      "load-a@example.com",
+      "load-b@example.com",
+    ]);
+    load.emulator().control.reset();
     const prisma = await db();
     const worker = await startWorker({ concurrency: 8, pollMs: 20, log: () => undefined });
     try {
@@ -41,7 +33,7 @@ describe("access tokens under load", () => {
         await expect
           .poll(() => prisma.message.count({ where: { status: "sent" } }), { timeout: 30_000 })
           .toBeGreaterThan(200);
-        emu.control.expireAccessTokens();
+        load.emulator().control.expireAccessTokens();
       });
       await expect
         .poll(() => prisma.message.count({ where: { status: "sent" } }), {
@@ -53,7 +45,7 @@ describe("access tokens under load", () => {
       await worker.stop();
     }
     for (const s of senders) {
-      const stats = emu.control.stats(s.account.email);
+      const stats = load.emulator().control.stats(s.account.email);
       expect(stats.messages).toBe(500);
       expect(stats.refreshes).toBe(1);
     }

@@ -2,13 +2,11 @@
 // with backoff (not on every poll), sending resumes when they work again, and a database that is
 // not usable while the worker starts is waited for. The failures are injected where the worker
 // meets the database (its claim, the outbox's start), on SQLite, which cannot be taken down.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Emulator } from "../../emulator";
+import { describe, expect, it, vi } from "vitest";
 import { outbox } from "../../lib/outbox/open-outbox";
-import { closeAllTransports } from "../../lib/mail/transport-pool";
 import type * as ClaimMessages from "../../lib/sending/claim-messages";
 import { startWorker } from "../../lib/sending/worker";
-import { enqueueRoundRobin, seedSenders, startLoadEnvironment } from "../support/bulk-load";
+import { enqueueRoundRobin, seedSenders, loadEnvironmentSuite } from "../support/bulk-load";
 import { sleep, waitUntil } from "../support/crash-probes";
 
 const claimFault = vi.hoisted(() => ({ error: undefined as Error | undefined, calls: 0 }));
@@ -24,21 +22,12 @@ vi.mock("../../lib/sending/claim-messages", async (importOriginal) => {
   };
 });
 
-let emu: Emulator;
-
-beforeAll(async () => {
-  emu = await startLoadEnvironment();
-});
-
-afterAll(async () => {
-  closeAllTransports();
-  await emu.stop();
-});
+const load = loadEnvironmentSuite();
 
 describe("the worker when the database fails", () => {
   it("logs failing claims once, backs off, and sends what waited once claims work again", async () => {
-    const [sender] = await seedSenders(emu, ["db-faults@example.com"]);
-    emu.control.reset();
+    const [sender] = await seedSenders(load.emulator(), ["db-faults@example.com"]);
+    load.emulator().control.reset();
     const log: string[] = [];
     const worker = await startWorker({ pollMs: 20, log: (line) => log.push(line) });
     try {
@@ -54,12 +43,12 @@ describe("the worker when the database fails", () => {
       expect(log.filter((line) => line.includes("claiming messages"))).toEqual([
         `worker ${worker.id}: claiming messages failed: connect ECONNREFUSED 127.0.0.1:5432`,
       ]);
-      expect(emu.control.messages()).toHaveLength(0);
+      expect(load.emulator().control.messages()).toHaveLength(0);
 
       claimFault.error = undefined;
       await waitUntil(
         "the messages that waited are sent",
-        () => emu.control.messages().length === 3,
+        () => load.emulator().control.messages().length === 3,
         {
           timeoutMs: 20_000,
           intervalMs: 50,

@@ -2,11 +2,13 @@
 // tokens, messages accepted through the outbox, and `npm run worker` processes started with
 // DATABASE_URL naming that database. This process opens its own clients on each run's database
 // (lib/'s process-wide ones stay unused), so every test can have a database of its own.
-import type { Emulator } from "../../emulator";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { startEmulator, type Emulator } from "../../emulator";
 import { openDb, type Db } from "../../lib/db";
 import { buildMime } from "../../lib/mail/build-mime";
 import { openOutbox } from "../../lib/outbox/open-outbox";
 import { seedUser } from "./seed-user";
+import { testCa } from "./test-ca";
 import { emulatorEnv } from "./test-app-env";
 import { createTestPostgresDatabase, postgresUrl } from "./test-postgres";
 import { spawnWorker, type WorkerProcess } from "./worker-process";
@@ -16,7 +18,7 @@ import { spawnWorker, type WorkerProcess } from "./worker-process";
  * secrets, no pacing, room under Mailroom's daily limit, and a sensible number of lanes for
  * four workers sharing two cores with the emulator and PostgreSQL.
  */
-export function configurePostgresWorkerEnvironment(emu: Emulator): void {
+function configurePostgresWorkerEnvironment(emu: Emulator): void {
   Object.assign(process.env, {
     // Each run's workers are given the run's database; this process opens no lib/ client.
     ...emulatorEnv(emu, { starttls: false, databaseUrl: postgresUrl ?? "postgresql://unset" }),
@@ -60,8 +62,33 @@ export interface WorkerRun {
 const openRuns = new Set<WorkerRun>();
 
 /** For afterEach: a test that failed or timed out leaves no worker process or database behind. */
-export async function closeWorkerRuns(): Promise<void> {
+async function closeWorkerRuns(): Promise<void> {
   await Promise.all([...openRuns].map((run) => run.close()));
+}
+
+/**
+ * For a suite of worker runs: one emulator for the suite (its counters and mailbox reset before
+ * each test), the workers' environment pointing at it, and every run closed after each test.
+ */
+export function workerRunSuite(): { emulator(): Emulator } {
+  let emu: Emulator | undefined;
+  beforeAll(async () => {
+    emu = await startEmulator({ ca: testCa() });
+    configurePostgresWorkerEnvironment(emu);
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+  beforeEach(() => {
+    emu?.control.reset();
+  });
+  afterEach(closeWorkerRuns);
+  return {
+    emulator() {
+      if (!emu) throw new Error("the suite's emulator has not started");
+      return emu;
+    },
+  };
 }
 
 export async function startWorkerRun(emu: Emulator): Promise<WorkerRun> {
