@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { DataTable } from "../../components/data-table";
+import { InlineCode } from "./inline-code";
 import { resolve, typeText, type JsonSchema } from "./schema-text";
 import { API_ERRORS } from "@/lib/api/api-errors";
 import { openApiDocument } from "@/lib/api/openapi-document";
@@ -49,7 +50,8 @@ export default async function ApiReferencePage() {
       <header className="space-y-2">
         <h1 className="text-2xl font-semibold tracking-tight">API reference</h1>
         <p className="max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
-          {document.info.description} The machine-readable OpenAPI {document.openapi} document is at{" "}
+          <InlineCode text={document.info.description} /> The machine-readable OpenAPI{" "}
+          {document.openapi} document is at{" "}
           <a
             href="/api/v1/openapi.json"
             className="font-mono text-blue-600 underline dark:text-blue-400"
@@ -99,7 +101,11 @@ export default async function ApiReferencePage() {
                 {operation.summary}
               </span>
             </h2>
-            {operation.description && <p className="text-sm">{operation.description}</p>}
+            {operation.description && (
+              <p className="text-sm">
+                <InlineCode text={operation.description} />
+              </p>
+            )}
             {operation.parameters && operation.parameters.length > 0 && (
               <DataTable caption="Parameters" columns={["Parameter", "In", "Type", "Description"]}>
                 {operation.parameters.map((p) => (
@@ -110,7 +116,9 @@ export default async function ApiReferencePage() {
                     </td>
                     <td className="px-4 py-2">{p.in}</td>
                     <td className="px-4 py-2">{typeText(p.schema)}</td>
-                    <td className="px-4 py-2">{p.description ?? p.schema?.description}</td>
+                    <td className="px-4 py-2">
+                      <InlineCode text={p.description ?? p.schema?.description} />
+                    </td>
                   </tr>
                 ))}
               </DataTable>
@@ -131,7 +139,9 @@ export default async function ApiReferencePage() {
                   <td className="px-4 py-2">
                     {typeText(response.content?.["application/json"]?.schema)}
                   </td>
-                  <td className="px-4 py-2">{response.description}</td>
+                  <td className="px-4 py-2">
+                    <InlineCode text={response.description} />
+                  </td>
                 </tr>
               ))}
             </DataTable>
@@ -152,7 +162,9 @@ export default async function ApiReferencePage() {
             <tr key={e.code}>
               <td className="px-4 py-2 font-mono">{e.status}</td>
               <td className="px-4 py-2 font-mono">{e.code}</td>
-              <td className="px-4 py-2">{e.when}</td>
+              <td className="px-4 py-2">
+                <InlineCode text={e.when} />
+              </td>
             </tr>
           ))}
         </DataTable>
@@ -171,7 +183,11 @@ export default async function ApiReferencePage() {
             <h2 id={`schema-${name}-heading`} className="text-lg font-semibold">
               <span className="font-mono">{name}</span>
             </h2>
-            {schema.description && <p className="text-sm">{schema.description}</p>}
+            {schema.description && (
+              <p className="text-sm">
+                <InlineCode text={schema.description} />
+              </p>
+            )}
             <DataTable caption={`Fields of ${name}`} columns={["Field", "Type", "Description"]}>
               {Object.entries(schema.properties).map(([field, property]) => (
                 <tr key={field}>
@@ -183,7 +199,7 @@ export default async function ApiReferencePage() {
                   </td>
                   <td className="px-4 py-2">{typeText(property)}</td>
                   <td className="px-4 py-2">
-                    {property.description}
+                    <InlineCode text={property.description} />
                     {property.default !== undefined &&
                       ` Default: ${JSON.stringify(property.default)}.`}
                   </td>
