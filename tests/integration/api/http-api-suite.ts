@@ -483,6 +483,66 @@ export function httpApiSuite(engine: string, setup: { databaseUrl?: () => Promis
         expect(await messageCount(user.id)).toBe(1);
       });
 
+      it("recovers a request that died before or after its accept, with one message", async () => {
+        const { user, key: apiKey, auth } = await owner();
+        const prisma = await db();
+        const { requestHash } = await import("../../../lib/api/idempotency");
+        const { enqueueMessage } = await import("../../../lib/outbox/enqueue-message");
+        const { messageInputSchema } = await import("../../../lib/mail/message-input");
+        const stale = new Date(Date.now() - 60_000);
+        const record = (key: string, header: string) =>
+          prisma.idempotencyRecord.create({
+            data: {
+              apiKeyId: apiKey.id,
+              key,
+              requestHash: requestHash(simple),
+              messageIdHeader: header,
+              claimedAt: stale,
+            },
+          });
+
+        // Died before its accept: the next request takes the record over and sends, once, with
+        // the Message-ID the record chose.
+        await record("died-before", `<died-before-${n}@example.com>`);
+        const taken = await send(auth, simple, { "Idempotency-Key": "died-before" });
+        expect(taken.status).toBe(202);
+        const message = await prisma.message.findUniqueOrThrow({
+          where: { id: taken.body.id as string },
+        });
+        expect(message.messageIdHeader).toBe(`<died-before-${n}@example.com>`);
+
+        // Died after its accept, before recording the answer: the message is the answer.
+        const header = `<died-after-${n}@example.com>`;
+        await record("died-after", header);
+        const input = messageInputSchema.parse({ ...simple, from: user.email });
+        const accepted = await enqueueMessage({ userId: user.id, input, messageIdHeader: header });
+        const replayed = await send(auth, simple, { "Idempotency-Key": "died-after" });
+        expect(replayed.status).toBe(202);
+        expect(replayed.body).toEqual({ id: accepted.id, status: "queued" });
+        expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+        expect(await messageCount(user.id)).toBe(2);
+      });
+
+      it("waits for an identical request in flight, and answers 409 if it does not finish", async () => {
+        const { user, key: apiKey, auth } = await owner();
+        const prisma = await db();
+        const { requestHash } = await import("../../../lib/api/idempotency");
+        await prisma.idempotencyRecord.create({
+          data: {
+            apiKeyId: apiKey.id,
+            key: "in-flight",
+            requestHash: requestHash(simple),
+            messageIdHeader: `<in-flight-${n}@example.com>`,
+          },
+        });
+        const started = Date.now();
+        const refused = await send(auth, simple, { "Idempotency-Key": "in-flight" });
+        expect(refused.status).toBe(409);
+        expect(errorOf(refused).code).toBe("idempotency_in_progress");
+        expect(Date.now() - started).toBeGreaterThanOrEqual(9_000);
+        expect(await messageCount(user.id)).toBe(0);
+      }, 30_000);
+
       it("remembers a key for 24 hours, then takes it as new", async () => {
         const { user, key: apiKey, auth } = await owner();
         const key = { "Idempotency-Key": "daily" };
