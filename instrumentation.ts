@@ -1,5 +1,6 @@
-// Runs once when the server starts: validates configuration, starts pruning the audit log, then
-// starts the in-process outbox worker (unless MAILROOM_WORKER=off leaves sending to `npm run worker`).
+// Runs once when the server starts: validates configuration, starts pruning the audit log and the
+// HTTP API's expired idempotency keys, then starts the in-process outbox worker (unless
+// MAILROOM_WORKER=off leaves sending to `npm run worker`).
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { env } = await import("./lib/env");
@@ -12,6 +13,8 @@ export async function register(): Promise<void> {
     started.mailroomAuditPruning = true;
     const { startAuditPruning } = await import("./lib/audit/prune-audit-events");
     startAuditPruning();
+    const { startIdempotencyPruning } = await import("./lib/api/idempotency");
+    startIdempotencyPruning();
   }
   if (config.MAILROOM_WORKER !== "inline") return;
   if (started.mailroomWorkerStarted) return;

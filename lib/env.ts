@@ -137,6 +137,10 @@ export const envSchema = z
     USER_SEND_RATE_PER_MINUTE: count("a whole number of messages per minute")
       .min(1, { message: "must be at least 1" })
       .default(1_000),
+    // Requests per minute each API key may make (counted per process).
+    API_KEY_RATE_PER_MINUTE: count("a whole number of requests per minute")
+      .min(1, { message: "must be at least 1" })
+      .default(600),
     // PostgreSQL only: connections per pool. Each process keeps two pools (the pages' queries and
     // the outbox's) and one listening connection, so at most 2 × this + 1 connections.
     DATABASE_POOL_SIZE: count("a whole number of connections")

@@ -20,6 +20,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <NavLink href="/history">History</NavLink>
             <NavLink href="/status">Status</NavLink>
             <NavLink href="/audit">Audit log</NavLink>
+            <NavLink href="/settings/api-keys">API keys</NavLink>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span className="text-zinc-500 dark:text-zinc-400" data-testid="signed-in-as">

@@ -9,6 +9,8 @@ export const AUDIT_KINDS = {
   refresh_refused: "Refresh refused by Google",
   reconnected: "Reconnected",
   keys_rotated: "Encryption key rotated",
+  api_key_created: "API key created",
+  api_key_revoked: "API key revoked",
 } as const;
 
 export type AuditKind = keyof typeof AUDIT_KINDS;

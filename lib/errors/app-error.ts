@@ -4,6 +4,11 @@ export type AppErrorCode =
   | "forbidden"
   | "not_found"
   | "invalid_input"
+  | "bad_request"
+  | "too_large"
+  | "unsupported_media_type"
+  | "idempotency_key_reused"
+  | "idempotency_in_progress"
   | "conflict"
   | "reconnect_needed"
   | "google_unavailable"
@@ -15,6 +20,11 @@ const STATUS: Record<AppErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   invalid_input: 422,
+  bad_request: 400,
+  too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_key_reused: 422,
+  idempotency_in_progress: 409,
   conflict: 409,
   reconnect_needed: 409,
   google_unavailable: 502,

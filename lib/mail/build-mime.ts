@@ -2,12 +2,18 @@
 // the same bytes.
 import { randomUUID } from "node:crypto";
 import MailComposer from "nodemailer/lib/mail-composer";
-import type { Mailbox } from "./message-input";
+import type { Attachment, Mailbox } from "./message-input";
 
 export interface BuiltMessage {
   mime: Buffer;
   messageId: string;
   envelope: { from: string; to: string[] };
+}
+
+/** A fresh Message-ID header value on the sender's domain. */
+export function newMessageIdHeader(fromAddress: string): string {
+  const domain = fromAddress.split("@")[1] ?? "mailroom.local";
+  return `<${randomUUID()}@${domain}>`;
 }
 
 export async function buildMime(options: {
@@ -17,20 +23,36 @@ export async function buildMime(options: {
   bcc: Mailbox[];
   subject: string;
   text: string;
+  html?: string;
+  replyTo?: Mailbox[];
+  attachments?: Attachment[];
+  /** Extra headers (the HTTP API's allowlist: In-Reply-To, References, List-Unsubscribe…, X-*). */
+  headers?: Record<string, string>;
+  /** The Message-ID to use (chosen before the build, e.g. for an idempotent request). */
+  messageId?: string;
   date?: Date;
 }): Promise<BuiltMessage> {
-  const domain = options.from.address.split("@")[1] ?? "mailroom.local";
-  const messageId = `<${randomUUID()}@${domain}>`;
+  const messageId = options.messageId ?? newMessageIdHeader(options.from.address);
   const composer = new MailComposer({
     from: options.from,
     to: options.to,
     cc: options.cc.length ? options.cc : undefined,
     // Bcc stays in the envelope only: it must not appear in the headers recipients see.
+    replyTo: options.replyTo?.length ? options.replyTo : undefined,
     subject: options.subject,
-    text: options.text,
+    // An HTML-only message has no text part.
+    text: options.html !== undefined && options.text === "" ? undefined : options.text,
+    html: options.html,
+    attachments: options.attachments?.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: a.content,
+      // Always base64: the bytes arrive exactly as sent, whatever they are.
+      contentTransferEncoding: "base64",
+    })),
     messageId,
     date: options.date ?? new Date(),
-    headers: { "X-Mailer": "Mailroom" },
+    headers: { "X-Mailer": "Mailroom", ...options.headers },
   });
   const mime = await composer.compile().build();
   return {

@@ -10,7 +10,7 @@ export interface Mailbox {
   address: string;
 }
 
-const CRLF = /[\r\n]/;
+export const CRLF = /[\r\n]/;
 // Deliberately plain: Gmail itself rejects addresses outside this (553-5.1.2).
 const ADDRESS =
   /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -48,6 +48,32 @@ const addressList = (label: string) =>
     })
     .describe(label);
 
+export const subjectSchema = z
+  .string()
+  .max(998, "The subject is too long (998 characters at most).")
+  .refine((v) => !CRLF.test(v), "Line breaks are not allowed in the subject.");
+
+export const bodyTextSchema = z
+  .string()
+  .max(MAX_MESSAGE_BYTES, "The message is larger than 25 MB.");
+
+/** Compose's and the API's rule for a message's recipients: at least one To, at most 100 in all. */
+export function checkRecipients(
+  m: { to: Mailbox[]; cc: Mailbox[]; bcc: Mailbox[] },
+  ctx: z.RefinementCtx,
+): void {
+  const count = m.to.length + m.cc.length + m.bcc.length;
+  if (m.to.length === 0)
+    ctx.addIssue({ code: "custom", path: ["to"], message: "Add at least one recipient." });
+  if (count > MAX_RECIPIENTS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["to"],
+      message: `Gmail takes at most ${MAX_RECIPIENTS} recipients per message (this one has ${count}).`,
+    });
+  }
+}
+
 export const messageInputSchema = z
   .object({
     from: z
@@ -58,26 +84,28 @@ export const messageInputSchema = z
     to: addressList("To"),
     cc: addressList("Cc").default([]),
     bcc: addressList("Bcc").default([]),
-    subject: z
-      .string()
-      .max(998, "The subject is too long (998 characters at most).")
-      .refine((v) => !CRLF.test(v), "Line breaks are not allowed in the subject."),
-    text: z.string().max(MAX_MESSAGE_BYTES, "The message is larger than 25 MB."),
+    subject: subjectSchema,
+    text: bodyTextSchema,
   })
-  .superRefine((m, ctx) => {
-    const count = m.to.length + m.cc.length + m.bcc.length;
-    if (m.to.length === 0)
-      ctx.addIssue({ code: "custom", path: ["to"], message: "Add at least one recipient." });
-    if (count > MAX_RECIPIENTS) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["to"],
-        message: `Gmail takes at most ${MAX_RECIPIENTS} recipients per message (this one has ${count}).`,
-      });
-    }
-  });
+  .superRefine(checkRecipients);
 
-export type MessageInput = z.output<typeof messageInputSchema>;
+/** A file sent with a message (the HTTP API's `attachments`). */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** A message to send: the compose form's fields, and what the HTTP API may add to them. */
+export interface MessageInput extends z.output<typeof messageInputSchema> {
+  /** The From header's display name (the address is `from`). */
+  fromName?: string;
+  replyTo?: Mailbox[];
+  html?: string;
+  attachments?: Attachment[];
+  /** Extra headers, already checked against the API's allowlist. */
+  headers?: Record<string, string>;
+}
 export type MessageInputFields = z.input<typeof messageInputSchema>;
 
 /** Field → first error message, for showing errors beside form fields. */

@@ -1,20 +1,25 @@
 // Accepts a message into the outbox: MIME built once, message and "queued" event in one durable
-// commit before the caller hears "accepted". Every way in (web, API, relay) comes through here,
-// so each gets the per-user limits (user-limits.ts).
+// commit before the caller hears "accepted". Every way in (web, API) comes through here, so each
+// gets the per-user limits (user-limits.ts).
 import "server-only";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
 import { buildMime } from "../mail/build-mime";
 import { MAX_MESSAGE_BYTES, type MessageInput } from "../mail/message-input";
+import { formatMegabytes } from "../mail/message-limits";
+import { encodeSource, type MessageSource } from "./message-source";
 import { outbox } from "./open-outbox";
 import { backlogFullError, takeSendRate } from "./user-limits";
 
 export async function enqueueMessage(options: {
   userId: string;
   input: MessageInput;
-  source?: "web" | "api" | "relay";
+  /** Where it came from (default: the web's compose form). */
+  source?: MessageSource;
   /** Send later: the message waits in the queue until this time. */
   scheduledAt?: Date;
+  /** The Message-ID header to give it (default: a new one). Unique: a second accept fails. */
+  messageIdHeader?: string;
 }): Promise<{ id: string; status: string }> {
   const { userId, input, scheduledAt } = options;
   const store = await outbox();
@@ -29,23 +34,27 @@ export async function enqueueMessage(options: {
   await takeSendRate(userId);
 
   const built = await buildMime({
-    from: { name: "", address: account.email },
+    from: { name: input.fromName ?? "", address: account.email },
     to: input.to,
     cc: input.cc,
     bcc: input.bcc,
+    replyTo: input.replyTo,
     subject: input.subject,
     text: input.text,
+    html: input.html,
+    attachments: input.attachments,
+    headers: input.headers,
+    messageId: options.messageIdHeader,
   });
   if (built.mime.length > MAX_MESSAGE_BYTES) {
-    throw new AppError("invalid_input", "The message is larger than Gmail's 25 MB limit.", {
-      text: "The message is larger than Gmail's 25 MB limit.",
-    });
+    const sentence = `The message is ${formatMegabytes(built.mime.length)}, larger than Gmail's ${formatMegabytes(MAX_MESSAGE_BYTES)} limit.`;
+    throw new AppError("too_large", sentence, { text: sentence });
   }
 
   const accepted = await store.accept({
     userId,
     accountId: account.id,
-    source: options.source ?? "web",
+    source: encodeSource(options.source ?? { kind: "web" }),
     messageIdHeader: built.messageId,
     fromAddress: account.email,
     to: input.to.map((m) => m.address),

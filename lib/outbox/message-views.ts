@@ -9,6 +9,7 @@ const waitingAccount = { select: { reconnectReason: true, pauseReason: true, nex
 export const listedMessage = {
   id: true,
   status: true,
+  source: true,
   to: true,
   subject: true,
   createdAt: true,

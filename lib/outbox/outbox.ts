@@ -2,12 +2,14 @@
 // One engine implements it per database (lib/outbox/sqlite); nothing else writes outbox rows.
 import type { LimitSettings } from "../sending/sending-limits";
 import type { MessageStatus } from "./message-status";
+import type { SourceKind } from "./message-source";
 import type { MessageDetail, MessagePage } from "./message-views";
 
 /** A message ready to be accepted: MIME built once, so every retry sends the same bytes. */
 export interface NewMessage {
   userId: string;
   accountId: string;
+  /** encodeSource(): "web", or "api:<key id>". */
   source: string;
   messageIdHeader: string;
   fromAddress: string;
@@ -95,7 +97,11 @@ export type ControlResult =
 
 export interface ListOptions {
   status?: MessageStatus;
+  /** Only messages from this kind of source (web, api). */
+  source?: SourceKind;
   cursor?: string;
+  /** Messages per page (default PAGE_SIZE). */
+  limit?: number;
 }
 
 export interface Outbox {

@@ -9,6 +9,7 @@ import {
   type MessageDetail,
   type MessagePage,
 } from "./message-views";
+import { sourceWhere } from "./message-source";
 import type { ListOptions } from "./outbox";
 
 /** A page of the user's messages, newest first, after `cursor` when it is one of theirs. */
@@ -17,6 +18,7 @@ export async function readMessagePage(
   userId: string,
   options: ListOptions = {},
 ): Promise<MessagePage> {
+  const size = options.limit ?? PAGE_SIZE;
   // Only the owner's message may place the page, or another user's message id would reveal
   // where it sits among this user's.
   const start = options.cursor
@@ -29,6 +31,7 @@ export async function readMessagePage(
     where: {
       userId,
       ...(options.status ? { status: options.status } : {}),
+      ...(options.source ? sourceWhere(options.source) : {}),
       // After the cursor in (createdAt, id) order, with the bound on createdAt on its own so the
       // (userId, createdAt) index starts the scan at the cursor. Prisma's `cursor` option puts an
       // OR on top instead, which neither SQLite nor PostgreSQL can seek on: every page then
@@ -41,13 +44,13 @@ export async function readMessagePage(
         : {}),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: PAGE_SIZE + 1,
+    take: size + 1,
     select: listedMessage,
   });
-  const page = rows.slice(0, PAGE_SIZE);
+  const page = rows.slice(0, size);
   return {
     messages: page,
-    nextCursor: rows.length > PAGE_SIZE ? page.at(-1)?.id : undefined,
+    nextCursor: rows.length > size ? page.at(-1)?.id : undefined,
     cursorIgnored: options.cursor !== undefined && !start,
   };
 }

@@ -5,6 +5,7 @@ import { formFieldsSchema } from "@/lib/http/form-fields";
 import { safeAction } from "@/lib/http/safe-action";
 import { fieldErrors, messageInputSchema } from "@/lib/mail/message-input";
 import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
+import { scheduleTimeProblem } from "@/lib/mail/schedule-time";
 import { enqueueMessage } from "@/lib/outbox/enqueue-message";
 
 export interface ComposeState {
@@ -48,7 +49,7 @@ export const sendMessageAction = safeAction({
     const { id } = await enqueueMessage({
       userId: user.id,
       input: parsed.data,
-      source: "web",
+      source: { kind: "web" },
       scheduledAt: schedule.at,
     });
     return { ok: { id } };
@@ -63,9 +64,6 @@ export const sendMessageAction = safeAction({
 function parseSchedule(raw: string): { at?: Date } | { error: string } {
   if (!raw) return {};
   const at = new Date(raw);
-  if (Number.isNaN(at.getTime())) return { error: "Choose a valid date and time." };
-  if (at.getTime() < Date.now() - 60_000) return { error: "Choose a time in the future." };
-  if (at.getTime() > Date.now() + 365 * 24 * 3_600_000)
-    return { error: "Choose a time within a year." };
-  return { at };
+  const problem = scheduleTimeProblem(at);
+  return problem ? { error: problem } : { at };
 }

@@ -11,6 +11,16 @@ import { WaitingText } from "../../components/waiting-text";
 import { IN_FLIGHT_STATUSES, isMessageStatus } from "@/lib/outbox/message-status";
 import { recordIdSchema } from "@/lib/http/record-id";
 import { searchParam, type SearchParams } from "@/lib/http/search-params";
+import { keyNamesFor } from "@/lib/api-keys/key-names";
+import { SOURCE_KINDS } from "@/lib/outbox/message-source";
+import { SourceText } from "../../components/source-text";
+import { z } from "zod";
+
+const SOURCE_FILTERS = [
+  { label: "All", value: undefined },
+  { label: "Web", value: "web" },
+  { label: "API", value: "api" },
+] as const;
 
 export const metadata: Metadata = { title: "History" };
 export const dynamic = "force-dynamic";
@@ -23,7 +33,12 @@ export default async function HistoryPage({
   const user = await requireUser();
   const params = await searchParams;
   const cursor = searchParam(params, "cursor", recordIdSchema);
-  const { messages, nextCursor, cursorIgnored } = await listMessages(user.id, { cursor });
+  const source = searchParam(params, "source", z.enum(SOURCE_KINDS));
+  const { messages, nextCursor, cursorIgnored } = await listMessages(user.id, { cursor, source });
+  const keyNames = await keyNamesFor(
+    user.id,
+    messages.map((m) => m.source),
+  );
   const staleLink = params.cursor !== undefined && (cursor === undefined || cursorIgnored);
   const waiting = new Map(messages.map((m) => [m.id, waitingReason(m, m.account)]));
   const inFlight = messages.some(
@@ -41,6 +56,18 @@ export default async function HistoryPage({
           </p>
         )}
       </div>
+      <nav aria-label="Filter by source" className="flex gap-2 text-sm">
+        {SOURCE_FILTERS.map((filter) => (
+          <Link
+            key={filter.label}
+            href={filter.value ? `/history?source=${filter.value}` : "/history"}
+            aria-current={source === filter.value ? "true" : undefined}
+            className="rounded-md px-2 py-1 text-zinc-600 hover:bg-zinc-100 aria-[current=true]:bg-zinc-100 aria-[current=true]:font-medium aria-[current=true]:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:aria-[current=true]:bg-zinc-800 dark:aria-[current=true]:text-zinc-100"
+          >
+            {filter.label}
+          </Link>
+        ))}
+      </nav>
       {staleLink && (
         <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
           That link does not point to a page of your history; showing your newest messages.
@@ -48,7 +75,7 @@ export default async function HistoryPage({
       )}
       {messages.length === 0 ? (
         <EmptyState>
-          No messages yet.{" "}
+          {source ? "No messages from this source" : "No messages yet"}.{" "}
           <Link href="/compose" className="text-blue-600 underline dark:text-blue-400">
             Compose one
           </Link>
@@ -57,7 +84,7 @@ export default async function HistoryPage({
       ) : (
         <DataTable
           caption="Messages, newest first"
-          columns={["Status", "To", "Subject", "Time", "Gmail reply"]}
+          columns={["Status", "To", "Subject", "Source", "Time", "Gmail reply"]}
         >
           {messages.map((m) => (
             <tr
@@ -76,6 +103,9 @@ export default async function HistoryPage({
                 >
                   {m.subject || "(no subject)"}
                 </Link>
+              </td>
+              <td className="px-4 py-3 text-zinc-500 dark:text-zinc-400" data-testid="source">
+                <SourceText source={m.source} keyNames={keyNames} />
               </td>
               <td className="px-4 py-3 whitespace-nowrap text-zinc-500 dark:text-zinc-400">
                 <LocalTime iso={(m.sentAt ?? m.createdAt).toISOString()} />
@@ -100,7 +130,7 @@ export default async function HistoryPage({
       )}
       {nextCursor && (
         <Link
-          href={`/history?cursor=${nextCursor}`}
+          href={`/history?cursor=${nextCursor}${source ? `&source=${source}` : ""}`}
           className="text-sm text-blue-600 underline dark:text-blue-400"
         >
           Older messages →

@@ -5,6 +5,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { startEmulator, type Emulator } from "../../../emulator";
+import { createApiKey } from "../../../lib/api-keys/create-api-key";
 import { db } from "../../../lib/db";
 import { messageInputSchema } from "../../../lib/mail/message-input";
 import { closeAllTransports } from "../../../lib/mail/transport-pool";
@@ -25,11 +26,14 @@ type Fn = (...args: unknown[]) => Promise<unknown>;
 const history = await import("../../../app/(dashboard)/history/actions");
 const compose = await import("../../../app/(dashboard)/compose/actions");
 const status = await import("../../../app/(dashboard)/status/actions");
+const apiKeys = await import("../../../app/(dashboard)/settings/api-keys/actions");
 const actions: Record<string, Fn> = {
   cancelMessageAction: history.cancelMessageAction as Fn,
   retryMessageNowAction: history.retryMessageNowAction as Fn,
   sendMessageAction: compose.sendMessageAction as Fn,
   testConnectionAction: status.testConnectionAction as Fn,
+  createApiKeyAction: apiKeys.createApiKeyAction as Fn,
+  revokeApiKeyAction: apiKeys.revokeApiKeyAction as Fn,
 };
 const pages: Record<string, (props: unknown) => Promise<unknown>> = {
   "/": (await import("../../../app/page")).default as never,
@@ -38,6 +42,8 @@ const pages: Record<string, (props: unknown) => Promise<unknown>> = {
   "/compose": (await import("../../../app/(dashboard)/compose/page")).default,
   "/status": (await import("../../../app/(dashboard)/status/page")).default,
   "/audit": (await import("../../../app/(dashboard)/audit/page")).default as never,
+  "/settings/api-keys": (await import("../../../app/(dashboard)/settings/api-keys/page")).default,
+  "/api-reference": (await import("../../../app/(dashboard)/api-reference/page")).default,
 };
 
 let emu: Emulator;
@@ -70,7 +76,17 @@ beforeAll(async () => {
       data: { status: "deferred", nextAttemptAt: new Date(Date.now() + 86_400_000) },
     });
   }
+  // A key of the victim's, whose id the fuzzer tries on the revoke action.
+  victimKeyId = (
+    await createApiKey(users.victim.id, {
+      name: "Victim's key",
+      permission: "send",
+      allowedFrom: [users.victim.email],
+    })
+  ).id;
 });
+
+let victimKeyId = "";
 
 afterAll(async () => {
   closeAllTransports();
@@ -83,6 +99,7 @@ async function snapshot(userId: string, only?: string[]) {
     where: { id: userId },
     include: {
       accounts: true,
+      apiKeys: true,
       messages: {
         where: only ? { id: { in: only } } : {},
         include: { events: true, content: true },
@@ -103,7 +120,7 @@ it(`${RUNS} malformed calls to every action and page: no throw, no other user's 
     victim: await snapshot(users.victim.id),
     fuzzer: await snapshot(users.fuzzer.id, users.fuzzer.messages),
   };
-  const ids = [...users.victim.messages, users.victim.id];
+  const ids = [...users.victim.messages, users.victim.id, victimKeyId];
   const text = fc.oneof(
     { weight: 4, arbitrary: fc.string({ maxLength: 30 }) },
     { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 30 }) },
@@ -147,7 +164,20 @@ it(`${RUNS} malformed calls to every action and page: no throw, no other user's 
       arbitrary: fc
         .array(
           fc.tuple(
-            fc.oneof(fc.constantFrom("from", "to", "subject", "text", "mode", "scheduledAt"), text),
+            fc.oneof(
+              fc.constantFrom(
+                "from",
+                "to",
+                "subject",
+                "text",
+                "mode",
+                "scheduledAt",
+                "name",
+                "permission",
+                "allowedFrom",
+              ),
+              text,
+            ),
             fc.oneof(text, fc.constant(new Blob(["x"]))),
           ),
           { maxLength: 6 },
@@ -160,7 +190,7 @@ it(`${RUNS} malformed calls to every action and page: no throw, no other user's 
     },
   );
   const searchParams = fc.dictionary(
-    fc.oneof(fc.constantFrom("cursor", "error", "status", "kind"), text),
+    fc.oneof(fc.constantFrom("cursor", "error", "status", "kind", "source"), text),
     fc.oneof(text, fc.array(text, { maxLength: 3 })),
     { maxKeys: 3 },
   );

@@ -11,6 +11,8 @@ import { getMessage } from "@/lib/outbox/list-messages";
 import { waitingReason } from "@/lib/outbox/waiting-reason";
 import { WaitingText } from "../../../components/waiting-text";
 import { MessageActions } from "./message-actions";
+import { SourceText } from "../../../components/source-text";
+import { keyNamesFor } from "@/lib/api-keys/key-names";
 import { IN_FLIGHT_STATUSES, type MessageStatus } from "@/lib/outbox/message-status";
 
 export const metadata: Metadata = { title: "Message" };
@@ -23,6 +25,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
   const message = await getMessage(user.id, id);
   if (!message) notFound();
   const reason = waitingReason(message, message.account);
+  const keyNames = await keyNamesFor(user.id, [message.source]);
   const explanation = explainReply(message.lastSmtpReply ?? undefined);
   const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : "");
 
@@ -69,6 +72,10 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
               <dd>{list(message.bcc)}</dd>
             </>
           )}
+          <dt className="text-zinc-500 dark:text-zinc-400">Source</dt>
+          <dd data-testid="detail-source">
+            <SourceText source={message.source} keyNames={keyNames} />
+          </dd>
           <dt className="text-zinc-500 dark:text-zinc-400">Message-ID</dt>
           <dd className="font-mono text-xs break-all">{message.messageIdHeader}</dd>
           <dt className="text-zinc-500 dark:text-zinc-400">Queued</dt>

@@ -1,0 +1,62 @@
+// Finds the API key a request's `Authorization: Bearer <key>` names: a live key of a user who may
+// still sign in, or a 401. Read from the database on every request, so a revoked key is refused
+// from the moment it is revoked.
+import "server-only";
+import { isEmailAllowed } from "../auth/sign-in-policy";
+import { db } from "../db";
+import { AppError } from "../errors/app-error";
+import { hashApiKeySecret, isApiKeySecret, sameHash, visiblePrefix } from "./api-key-secret";
+import { isKeyPermission, type KeyPermission } from "./key-permissions";
+import { stringList } from "./list-api-keys";
+
+export interface ApiKeyIdentity {
+  id: string;
+  userId: string;
+  name: string;
+  permission: KeyPermission;
+  /** Lowercase addresses the key may send From. */
+  allowedFrom: string[];
+}
+
+const BEARER = /^Bearer +(\S+) *$/i;
+
+export async function authenticateApiKey(authorization: string | null): Promise<ApiKeyIdentity> {
+  const secret = BEARER.exec(authorization ?? "")?.[1];
+  if (secret === undefined) {
+    throw new AppError("unauthorized", "Send your API key as: Authorization: Bearer mr_live_…");
+  }
+  if (!isApiKeySecret(secret)) throw new AppError("unauthorized", "The API key is not valid.");
+
+  const hash = hashApiKeySecret(secret);
+  const prisma = await db();
+  const candidates = await prisma.apiKey.findMany({
+    where: { prefix: visiblePrefix(secret) },
+    select: {
+      id: true,
+      userId: true,
+      name: true,
+      permission: true,
+      allowedFrom: true,
+      secretHash: true,
+      revokedAt: true,
+      user: { select: { email: true } },
+    },
+  });
+  const key = candidates.find((c) => sameHash(c.secretHash, hash));
+  if (!key) throw new AppError("unauthorized", "The API key is not valid.");
+  if (key.revokedAt) throw new AppError("unauthorized", "The API key has been revoked.");
+  // As for sessions: taking an address off the allowlist stops its keys too.
+  if (!isEmailAllowed(key.user.email)) {
+    throw new AppError("unauthorized", "The key's owner may no longer use this Mailroom.");
+  }
+  if (!isKeyPermission(key.permission)) {
+    throw new AppError("unauthorized", "The API key is not valid.");
+  }
+  return {
+    id: key.id,
+    userId: key.userId,
+    name: key.name,
+    permission: key.permission,
+    allowedFrom: stringList(key.allowedFrom),
+  };
+}

@@ -1,0 +1,4 @@
+// The HTTP API on SQLite (http-api-suite.ts).
+import { httpApiSuite } from "./http-api-suite";
+
+httpApiSuite("SQLite", {});
