@@ -6,8 +6,20 @@ import type pg from "pg";
 import { newId } from "../new-id";
 import type { AcceptResult, NewMessage } from "../outbox";
 import { eventParams, eventsInsert } from "./events";
+import { prepared } from "./prepared";
 
-const WAITING = `('queued', 'deferred', 'sending')`;
+const LOCK_USERS = prepared(
+  "accept_lock_users",
+  `SELECT 1 FROM "User" WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`,
+);
+
+const WAITING_COUNTS = prepared(
+  "accept_waiting",
+  `SELECT u.id AS "userId",
+     (SELECT COUNT(*)::int FROM (SELECT 1 FROM "Message" m
+        WHERE m."userId" = u.id AND m.status IN ('queued', 'deferred', 'sending') LIMIT $2) w) AS waiting
+   FROM unnest($1::text[]) AS u(id)`,
+);
 
 export async function acceptMessages(
   client: pg.PoolClient,
@@ -97,15 +109,9 @@ async function lockBacklogs(
   const userIds = [
     ...new Set(messages.filter((m) => m.maxWaiting !== undefined).map((m) => m.userId)),
   ].sort();
-  await client.query(`SELECT 1 FROM "User" WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, [
-    userIds,
-  ]);
+  await client.query(LOCK_USERS([userIds]));
   const { rows } = await client.query<{ userId: string; waiting: number }>(
-    `SELECT u.id AS "userId",
-       (SELECT COUNT(*)::int FROM (SELECT 1 FROM "Message" m
-          WHERE m."userId" = u.id AND m.status IN ${WAITING} LIMIT $2) w) AS waiting
-     FROM unnest($1::text[]) AS u(id)`,
-    [userIds, Math.max(...caps)],
+    WAITING_COUNTS([userIds, Math.max(...caps)]),
   );
   return new Map(rows.map((r) => [r.userId, r.waiting]));
 }

@@ -16,6 +16,59 @@ import {
 import { newId } from "../new-id";
 import type { ClaimedMessage, ClaimRequest } from "../outbox";
 import { insertEvents, type EventRow } from "./events";
+import { prepared } from "./prepared";
+
+const CANDIDATES = prepared(
+  "claim_candidates",
+  `SELECT m.id, m.status, m."accountId", m."recipientCount"
+   FROM "Message" m JOIN "Account" a ON a.id = m."accountId"
+   WHERE ((m.status IN ('queued', 'deferred') AND m."nextAttemptAt" <= $1)
+          OR (m.status = 'sending' AND m."lockedUntil" < $1))
+     AND a."reconnectReason" IS NULL AND (a."nextSendAt" IS NULL OR a."nextSendAt" <= $1)
+   ORDER BY m."nextAttemptAt", m.id
+   LIMIT $2
+   FOR UPDATE OF m SKIP LOCKED`,
+);
+
+const LOCK_ACCOUNTS = prepared(
+  "claim_accounts",
+  `SELECT id, email, "hostedDomain", "nextSendAt", "reconnectReason" FROM "Account"
+   WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`,
+);
+
+const USAGE = prepared(
+  "claim_usage",
+  `SELECT "accountId", COUNT(*)::int AS messages,
+          COALESCE(SUM("recipientCount"), 0)::int AS recipients
+   FROM "Message"
+   WHERE "accountId" = ANY($1)
+     AND ("sentAt" > $2 OR (status = 'sending' AND "lockedUntil" >= $3))
+   GROUP BY "accountId"`,
+);
+
+const SENT_LOG = prepared(
+  "claim_sent_log",
+  `SELECT "sentAt", "recipientCount" AS recipients FROM "Message"
+   WHERE "accountId" = $1 AND "sentAt" > $2 ORDER BY "sentAt", id`,
+);
+
+const LEASE = prepared(
+  "claim_lease",
+  `WITH leased AS (
+     UPDATE "Message" SET status = 'sending', "lockedBy" = $2, "lockedUntil" = $3,
+       attempts = attempts + 1, "updatedAt" = $4
+     WHERE id = ANY($1)
+     RETURNING id, "accountId", "fromAddress", "to", cc, bcc, attempts, "createdAt"),
+   attempt AS (
+     INSERT INTO "MessageEvent" (id, "messageId", type, status, detail, "createdAt")
+     SELECT e.id, leased.id, 'attempt', 'sending',
+       'Attempt ' || leased.attempts ||
+         CASE WHEN e.recovered THEN ' (the previous worker stopped mid-send)' ELSE '' END,
+       $4
+     FROM leased JOIN unnest($1::text[], $5::text[], $6::bool[]) AS e("messageId", id, recovered)
+       ON e."messageId" = leased.id)
+   SELECT leased.*, c.mime FROM leased JOIN "MessageContent" c ON c."messageId" = leased.id`,
+);
 
 interface Candidate {
   id: string;
@@ -43,19 +96,7 @@ export async function claimDue(
   request: ClaimRequest,
 ): Promise<ClaimedMessage[]> {
   const { now, max } = request;
-  const candidates = (
-    await client.query<Candidate>(
-      `SELECT m.id, m.status, m."accountId", m."recipientCount"
-       FROM "Message" m JOIN "Account" a ON a.id = m."accountId"
-       WHERE ((m.status IN ('queued', 'deferred') AND m."nextAttemptAt" <= $1)
-              OR (m.status = 'sending' AND m."lockedUntil" < $1))
-         AND a."reconnectReason" IS NULL AND (a."nextSendAt" IS NULL OR a."nextSendAt" <= $1)
-       ORDER BY m."nextAttemptAt", m.id
-       LIMIT $2
-       FOR UPDATE OF m SKIP LOCKED`,
-      [now, max],
-    )
-  ).rows;
+  const candidates = (await client.query<Candidate>(CANDIDATES([now, max]))).rows;
   if (candidates.length === 0) return [];
 
   const accountIds = [...new Set(candidates.map((c) => c.accountId))].sort();
@@ -63,27 +104,11 @@ export async function claimDue(
   // another worker just committed is seen. NO KEY UPDATE: claims still take an account one at a
   // time, but accepting a message (whose foreign key takes KEY SHARE on its account) never
   // waits for a claim.
-  const accounts = (
-    await client.query<LockedAccount>(
-      `SELECT id, email, "hostedDomain", "nextSendAt", "reconnectReason" FROM "Account"
-       WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`,
-      [accountIds],
-    )
-  ).rows;
+  const accounts = (await client.query<LockedAccount>(LOCK_ACCOUNTS([accountIds]))).rows;
   const since = new Date(now.getTime() - request.limits.windowMs);
   // Sent in the window plus live claims: one statement, so one snapshot, after the locks.
   const usage = new Map(
-    (
-      await client.query<Usage>(
-        `SELECT "accountId", COUNT(*)::int AS messages,
-                COALESCE(SUM("recipientCount"), 0)::int AS recipients
-         FROM "Message"
-         WHERE "accountId" = ANY($1)
-           AND ("sentAt" > $2 OR (status = 'sending' AND "lockedUntil" >= $3))
-         GROUP BY "accountId"`,
-        [accountIds, since, now],
-      )
-    ).rows.map((u) => [u.accountId, u]),
+    (await client.query<Usage>(USAGE([accountIds, since, now]))).rows.map((u) => [u.accountId, u]),
   );
 
   const toClaim: { candidate: Candidate; account: LockedAccount }[] = [];
@@ -167,11 +192,7 @@ async function sentLog(
   accountId: string,
   since: Date,
 ): Promise<SentInWindow[]> {
-  const { rows } = await client.query<SentInWindow>(
-    `SELECT "sentAt", "recipientCount" AS recipients FROM "Message"
-     WHERE "accountId" = $1 AND "sentAt" > $2 ORDER BY "sentAt", id`,
-    [accountId, since],
-  );
+  const { rows } = await client.query<SentInWindow>(SENT_LOG([accountId, since]));
   return rows;
 }
 
@@ -198,28 +219,14 @@ async function lease(
 ): Promise<ClaimedMessage[]> {
   if (chosen.length === 0) return [];
   const { rows } = await client.query<LeasedRow>(
-    `WITH leased AS (
-       UPDATE "Message" SET status = 'sending', "lockedBy" = $2, "lockedUntil" = $3,
-         attempts = attempts + 1, "updatedAt" = $4
-       WHERE id = ANY($1)
-       RETURNING id, "accountId", "fromAddress", "to", cc, bcc, attempts, "createdAt"),
-     attempt AS (
-       INSERT INTO "MessageEvent" (id, "messageId", type, status, detail, "createdAt")
-       SELECT e.id, leased.id, 'attempt', 'sending',
-         'Attempt ' || leased.attempts ||
-           CASE WHEN e.recovered THEN ' (the previous worker stopped mid-send)' ELSE '' END,
-         $4
-       FROM leased JOIN unnest($1::text[], $5::text[], $6::bool[]) AS e("messageId", id, recovered)
-         ON e."messageId" = leased.id)
-     SELECT leased.*, c.mime FROM leased JOIN "MessageContent" c ON c."messageId" = leased.id`,
-    [
+    LEASE([
       chosen.map((c) => c.candidate.id),
       request.workerId,
       request.lockedUntil,
       request.now,
       chosen.map(() => newId()),
       chosen.map((c) => c.candidate.status === "sending"),
-    ],
+    ]),
   );
   const byId = new Map(rows.map((row) => [row.id, row]));
   // In the order chosen: oldest first. Accepting writes message and MIME in one transaction, so

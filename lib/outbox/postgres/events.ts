@@ -2,6 +2,7 @@
 import type pg from "pg";
 import type { EventRow } from "../event-row";
 import { newId } from "../new-id";
+import { prepared } from "./prepared";
 
 export type { EventRow };
 
@@ -28,8 +29,10 @@ export async function insertEvents(
   ids: EventIds = () => newId(),
 ): Promise<void> {
   if (events.length === 0) return;
-  await client.query(eventsInsert(1), eventParams(events, at, ids));
+  await client.query(INSERT_EVENTS(eventParams(events, at, ids)));
 }
+
+const INSERT_EVENTS = prepared("insert_events", eventsInsert(1));
 
 /**
  * The INSERT of events whose eight arrays (eventParams) are parameters `first`…`first + 7`: to

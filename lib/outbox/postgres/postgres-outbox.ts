@@ -31,6 +31,22 @@ import { Batcher, togetherOrAlone, type Settled } from "./batcher";
 type Sender = { id: string; email: string };
 import { recordOutcome, recordSent, type SentOutcome } from "./record";
 import { inTransaction, isConnectionError, retryOnConnectionError } from "./transaction";
+import { prepared } from "./prepared";
+
+const SENDERS = prepared(
+  "senders",
+  `SELECT DISTINCT ON ("userId") "userId", id, email FROM "Account"
+   WHERE "userId" = ANY($1) AND provider = 'google'
+   ORDER BY "userId", "createdAt"`,
+);
+
+const RENEW = prepared(
+  "renew",
+  `UPDATE "Message" SET "lockedUntil" = $3, "updatedAt" = $4
+   WHERE id = $1 AND status = 'sending' AND "lockedBy" = $2`,
+);
+
+const NOTIFY = prepared("notify", `SELECT pg_notify($1, $2)`);
 
 /**
  * A batch of accepts holds its senders' user rows until its commit is flushed: it stays small
@@ -92,10 +108,7 @@ export class PostgresOutbox implements Outbox {
   /** Each user's first connected Google account, for the users asked about together. */
   private async sendersOf(userIds: string[]): Promise<Settled<Sender | null>[]> {
     const { rows } = await this.pool.query<Sender & { userId: string }>(
-      `SELECT DISTINCT ON ("userId") "userId", id, email FROM "Account"
-       WHERE "userId" = ANY($1) AND provider = 'google'
-       ORDER BY "userId", "createdAt"`,
-      [[...new Set(userIds)]],
+      SENDERS([[...new Set(userIds)]]),
     );
     const byUser = new Map(rows.map(({ userId, ...sender }) => [userId, sender]));
     return userIds.map((userId) => ({ ok: true, value: byUser.get(userId) ?? null }));
@@ -136,9 +149,7 @@ export class PostgresOutbox implements Outbox {
 
   async renew(lease: Lease): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `UPDATE "Message" SET "lockedUntil" = $3, "updatedAt" = $4
-       WHERE id = $1 AND status = 'sending' AND "lockedBy" = $2`,
-      [lease.messageId, lease.workerId, lease.until, new Date()],
+      RENEW([lease.messageId, lease.workerId, lease.until, new Date()]),
     );
     return rowCount === 1;
   }
@@ -271,7 +282,7 @@ export class PostgresOutbox implements Outbox {
       do {
         this.notifyAgain = false;
         await this.pool
-          .query(`SELECT pg_notify($1, $2)`, [DUE_CHANNEL, PROCESS_TAG])
+          .query(NOTIFY([DUE_CHANNEL, PROCESS_TAG]))
           .catch((error: Error) =>
             console.error(`outbox: could not notify workers: ${error.message}`),
           );

@@ -6,6 +6,18 @@ import { formatSlot } from "../../sending/sending-limits";
 import type { MessageStatus } from "../message-status";
 import type { Outcome, OutcomeResult } from "../outbox";
 import { eventParams, eventsInsert, insertEvents, type EventIds, type EventRow } from "./events";
+import { prepared } from "./prepared";
+
+const RECORD_SENT = prepared(
+  "record_sent",
+  `WITH settled AS (
+     UPDATE "Message" m SET status = 'sent', "sentAt" = u.at, "lastSmtpCode" = u.code,
+       "lastSmtpReply" = u.reply, "lastError" = NULL, "lockedUntil" = NULL, "lockedBy" = NULL,
+       "updatedAt" = u.at
+     FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[]) AS u(id, at, code, reply)
+     WHERE m.id = u.id)
+   ${eventsInsert(5)}`,
+);
 
 export type SentOutcome = Extract<Outcome, { kind: "sent" }>;
 
@@ -26,20 +38,13 @@ export async function recordSent(
   }
   // Rows and events in one statement (one round trip).
   await client.query(
-    `WITH settled AS (
-       UPDATE "Message" m SET status = 'sent', "sentAt" = u.at, "lastSmtpCode" = u.code,
-         "lastSmtpReply" = u.reply, "lastError" = NULL, "lockedUntil" = NULL, "lockedBy" = NULL,
-         "updatedAt" = u.at
-       FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[]) AS u(id, at, code, reply)
-       WHERE m.id = u.id)
-     ${eventsInsert(5)}`,
-    [
+    RECORD_SENT([
       sent.map((s) => s.outcome.messageId),
       sent.map((s) => s.outcome.at),
       sent.map((s) => s.outcome.code),
       sent.map((s) => s.outcome.reply),
       ...eventParams(events, at, (index) => ids[index] ?? ""),
-    ],
+    ]),
   );
 }
 

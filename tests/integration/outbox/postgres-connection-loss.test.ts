@@ -25,6 +25,11 @@ function connectionLost(): Error {
 
 type Query = (...args: unknown[]) => unknown;
 
+/** The SQL of a query call's first argument: a string, or a (named) query config. */
+function statementText(query: unknown): string {
+  return typeof query === "string" ? query : String((query as { text?: unknown }).text);
+}
+
 /** Puts `fake` in front of every `query` call on the prototype until the spy is restored. */
 function interceptQueries(
   prototype: object,
@@ -122,7 +127,7 @@ describe.skipIf(!postgresUrl)("the PostgreSQL outbox losing connections", () => 
     // its COMMIT: the server rolls the whole claim back.
     let leaseStatements = 0;
     const query = interceptQueries(pg.Client.prototype, (real, args) =>
-      String(args[0]).includes('JOIN "MessageContent"') && leaseStatements++ === 0
+      statementText(args[0]).includes('JOIN "MessageContent"') && leaseStatements++ === 0
         ? Promise.reject(connectionLost())
         : real(),
     );
