@@ -14,11 +14,21 @@ export interface BenchEmulator {
   smtp: { host: string; securePort: number };
   issueTokens(email: string): Promise<IssuedTokens>;
   stats(): Promise<Counters>;
+  /** Each account's own counters, in the order asked. */
+  accountStats(emails: string[]): Promise<Counters[]>;
+  /** SMTP connections open right now (a client's idle pooled connections count). */
+  openSmtpConnections(): Promise<number>;
   /** Starts draining the mailbox (it keeps only its newest 1,000 messages). */
   startCollecting(): Promise<void>;
   stopCollecting(): Promise<ReceivedMessage[]>;
   stop(): Promise<void>;
 }
+
+/**
+ * The emulator's own SMTP idle timeout (its default is 60 s): far beyond the bench's wait for
+ * idle connections, so only the client closing them brings the open-connection gauge down.
+ */
+const SMTP_IDLE_TIMEOUT_MS = 600_000;
 
 export const GMAIL_SCOPE = "openid email profile https://mail.google.com/";
 
@@ -38,6 +48,10 @@ export async function startInProcessEmulator(settings: EmulatorSettings): Promis
       email: accountEmail(i),
       dailyQuota: Math.max(10_000, perAccount * 2),
     })),
+    // The collector drains the mailbox every 200 ms; room for the whole run means a late drain
+    // (a busy event loop) still loses nothing.
+    mailboxLimit: Math.max(1000, settings.messages),
+    smtpIdleTimeoutMs: SMTP_IDLE_TIMEOUT_MS,
   });
   if (settings.gmailLatencyMs > 0) {
     // Room for retries: every DATA phase of the run is held, whichever client sends it.
@@ -53,6 +67,8 @@ export async function startInProcessEmulator(settings: EmulatorSettings): Promis
         emu.control.issueTokens(email, { clientId: DEFAULT_CLIENT.clientId, scope: GMAIL_SCOPE }),
       ),
     stats: () => Promise.resolve(emu.control.stats().total),
+    accountStats: (emails) => Promise.resolve(emails.map((email) => emu.control.stats(email))),
+    openSmtpConnections: () => Promise.resolve(emu.control.openSmtpConnections()),
     startCollecting() {
       collector ??= startMailboxCollector(emu);
       return Promise.resolve();
@@ -75,3 +91,4 @@ export function emulatorDeltas(before: EmulatorDeltas, after: EmulatorDeltas): E
     messages: after.messages - before.messages,
   };
 }
+
