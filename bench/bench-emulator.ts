@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { DEFAULT_CLIENT, startEmulator, type Counters, type IssuedTokens } from "../emulator";
 import { startMailboxCollector, type ReceivedMessage } from "./mailbox-collector";
-import type { EmulatorDeltas, PhaseSpec } from "./phase-types";
+import type { EmulatorDeltas, PhaseResult, PhaseSpec, Spread } from "./phase-types";
 import { accountEmail } from "./workload";
 
 export interface BenchEmulator {
@@ -92,3 +92,37 @@ export function emulatorDeltas(before: EmulatorDeltas, after: EmulatorDeltas): E
   };
 }
 
+function spread(values: number[]): Spread {
+  return {
+    max: values.reduce((a, b) => Math.max(a, b), 0),
+    mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0,
+  };
+}
+
+/** Token refreshes and SMTP AUTHs of each account over the window, as max and mean. */
+export function perAccountDeltas(before: Counters[], after: Counters[]): PhaseResult["perAccount"] {
+  const delta = (name: "refreshes" | "auths") =>
+    after.map((counters, i) => counters[name] - (before[i]?.[name] ?? 0));
+  return { refreshes: spread(delta("refreshes")), auths: spread(delta("auths")) };
+}
+
+/** The longest the bench waits for idle pooled connections to close (lib closes them at 60 s). */
+export const IDLE_WAIT_MS = 75_000;
+
+/**
+ * The emulator's open SMTP connections at the end of a phase: read once, or (`wait`) polled until
+ * none is left or IDLE_WAIT_MS has passed since `since` (performance.now() at the last send).
+ */
+export async function openSmtpAtEnd(
+  emu: BenchEmulator,
+  wait: boolean,
+  since: number,
+): Promise<PhaseResult["openSmtp"]> {
+  if (!wait) return { open: await emu.openSmtpConnections(), waitedMs: null };
+  for (;;) {
+    const open = await emu.openSmtpConnections();
+    const waitedMs = performance.now() - since;
+    if (open === 0 || waitedMs >= IDLE_WAIT_MS) return { open, waitedMs };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
