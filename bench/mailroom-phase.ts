@@ -87,9 +87,14 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
   try {
     const emails = Array.from({ length: spec.accounts }, (_, i) => accountEmail(i));
     const seeded: Awaited<ReturnType<typeof seedSender>>[] = [];
+    const seeding = performance.now();
     for (let offset = 0; offset < emails.length; offset += SEED_BATCH) {
       const batch = emails.slice(offset, offset + SEED_BATCH);
       seeded.push(...(await Promise.all(batch.map((email) => seedSender(emu, email)))));
+    }
+    if (spec.accounts >= 100) {
+      const seconds = ((performance.now() - seeding) / 1000).toFixed(1);
+      process.stderr.write(`(${spec.accounts} senders seeded in ${seconds} s) `);
     }
     // Validation is the API's job, before enqueueMessage; it is not part of what is timed.
     const jobs = buildWorkload(spec).map((m) => ({
