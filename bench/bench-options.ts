@@ -16,6 +16,8 @@ export interface BenchOptions {
   workers: number;
   /** Wait after the last send for the pools' idle connections to close (up to 75 s). */
   waitForIdle: boolean;
+  /** PostgreSQL: ANALYZE each Mailroom phase's database after seeding, before the clock. */
+  analyze: boolean;
   json: boolean;
   /** Directory for a V8 CPU profile of each phase (node --cpu-prof), or undefined. */
   cpuProfDir?: string;
@@ -45,6 +47,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --db ENGINE       sqlite (default) or postgres: the outbox of every Mailroom phase on a fresh
                     database on BENCH_POSTGRES_URL's server (else TEST_POSTGRES_URL's), dropped
                     afterwards
+  --analyze         with --db postgres: ANALYZE each Mailroom phase's fresh database once its
+                    senders are seeded, before the clock starts (what autovacuum does, on a
+                    server where it is on, for tables that have been there a while)
   --workers N       1 (default): Mailroom's worker runs in the measured process and bare sends
                     from one process; N: the measured process enqueues while N worker processes
                     send, against N bare sender processes each sending 1/N of the messages
@@ -98,6 +103,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
       emulator: { type: "string", default: "in-process" },
       workers: { type: "string", default: "1" },
       "wait-idle": { type: "boolean", default: false },
+      analyze: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
       history: { type: "boolean", default: false },
@@ -120,6 +126,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
     emulator: emulatorMode(values.emulator),
     workers: positiveInt("workers", values.workers),
     waitForIdle: values["wait-idle"],
+    analyze: values.analyze,
     json: values.json,
     cpuProfDir: values["cpu-prof"],
     history: values.history,
@@ -129,6 +136,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
   };
   options.waitForIdle ||= accountsTargetApplies(options);
   if (options.accounts > options.messages) throw new Error("--accounts must be ≤ --messages");
+  if (options.analyze && (options.db !== "postgres" || options.history)) {
+    throw new Error("--analyze applies to the sending phases with --db postgres");
+  }
   if (options.historyMessages < HISTORY_BASELINE) {
     throw new Error(`--history-messages must be ≥ ${HISTORY_BASELINE}, the baseline`);
   }

@@ -96,6 +96,12 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
       const seconds = ((performance.now() - seeding) / 1000).toFixed(1);
       process.stderr.write(`(${spec.accounts} senders seeded in ${seconds} s) `);
     }
+    if (spec.analyze) {
+      const analyzing = performance.now();
+      await prisma.$executeRawUnsafe("ANALYZE");
+      const seconds = ((performance.now() - analyzing) / 1000).toFixed(1);
+      process.stderr.write(`(ANALYZE ${seconds} s) `);
+    }
     // Validation is the API's job, before enqueueMessage; it is not part of what is timed.
     const jobs = buildWorkload(spec).map((m) => ({
       userId: seeded[m.account]?.user.id ?? "",

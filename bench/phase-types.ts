@@ -30,6 +30,8 @@ export interface PhaseSpec {
   workers: number;
   /** After the last send, wait (up to 75 s) until the emulator has no SMTP connection open. */
   waitForIdle: boolean;
+  /** Mailroom on PostgreSQL only: ANALYZE the database once its senders are seeded. */
+  analyze: boolean;
   /** Mailroom only: enqueues started together; the next burst starts when one finishes. */
   burst: number;
   /** The emulator's CA (the child's NODE_EXTRA_CA_CERTS points at caCertFile). */

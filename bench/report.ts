@@ -21,8 +21,18 @@ export interface ReportRow extends PhaseResult {
   workerPeakRssBytes: number;
 }
 
+/** The server of a --db postgres run (never its URL, which may hold a password). */
+export interface PostgresServer {
+  /** host:port/database of BENCH_POSTGRES_URL (or TEST_POSTGRES_URL). */
+  target: string;
+  version: string;
+  /** "on" or "off": with it off, nothing ANALYZEs the fresh database while the run fills it. */
+  autovacuum: string;
+}
+
 export interface BenchReport {
   options: BenchOptions;
+  server?: PostgresServer;
   results: ReportRow[];
   ratios: RatioSummary[];
   /** The targets this kind of run is about, with their verdicts. */
@@ -47,6 +57,7 @@ export function buildReport(
   options: BenchOptions,
   results: PhaseResult[],
   crashed: string[] = [],
+  server?: PostgresServer,
 ): BenchReport {
   const bareOf = (round: number) =>
     results.find((r) => r.spec.kind === "bare" && r.spec.round === round);
@@ -85,6 +96,7 @@ export function buildReport(
   );
   return {
     options,
+    server,
     results: rows,
     ratios,
     targets,
@@ -132,7 +144,20 @@ function describeRun(options: BenchOptions): string {
 
 export function formatReport(report: BenchReport): string {
   const { options } = report;
-  const out: string[] = [describeRun(options), ""];
+  const out: string[] = [describeRun(options)];
+  if (report.server) {
+    const { target, version, autovacuum } = report.server;
+    out.push(
+      `PostgreSQL ${version} on ${target}, autovacuum ${autovacuum}` +
+        (options.analyze
+          ? "; each Mailroom phase's database ANALYZEd once its senders were seeded."
+          : autovacuum === "off"
+            ? ": nothing ANALYZEs the phase's fresh database while the run fills it, so the planner " +
+              "has no statistics for its tables and plans the outbox's queries on default estimates."
+            : "."),
+    );
+  }
+  out.push("");
   const header = [
     "round",
     "phase",

@@ -5,6 +5,8 @@
 // NODE_EXTRA_CA_CERTS).
 import path from "node:path";
 import { loadOrCreateCa } from "../emulator/ca-store";
+import { Client } from "pg";
+import { postgresTarget } from "../lib/database-url";
 import { createTestPostgresDatabase } from "../tests/support/test-postgres";
 import { HISTORY_BASELINE, parseBenchOptions, USAGE, type BenchOptions } from "./bench-options";
 import type { HistoryResult, HistorySpec, PhaseResult, PhaseSpec } from "./phase-types";
@@ -14,6 +16,7 @@ import {
   formatHistoryReport,
   formatReport,
   phaseLabel,
+  type PostgresServer,
 } from "./report";
 import { spawnHistoryPhase, spawnPhase } from "./spawn-phase";
 
@@ -31,6 +34,7 @@ function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }):
       db: options.db,
       workers: options.workers,
       waitForIdle: options.waitForIdle,
+      analyze: options.analyze,
       caCertFile: ca.certFile,
       caKeyFile: ca.keyFile,
     };
@@ -93,8 +97,28 @@ async function runHistory(options: BenchOptions): Promise<number> {
   return report.correct ? 0 : 1;
 }
 
+/** What the report says of the PostgreSQL server (its settings bear on the outbox's plans). */
+async function describePostgres(baseUrl: string): Promise<PostgresServer> {
+  const client = new Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: string; autovacuum: string }>(
+      "SELECT current_setting('server_version') AS version, current_setting('autovacuum') AS autovacuum",
+    );
+    return {
+      target: postgresTarget(baseUrl),
+      version: rows[0]?.version ?? "?",
+      autovacuum: rows[0]?.autovacuum ?? "?",
+    };
+  } finally {
+    await client.end();
+  }
+}
+
 async function runSending(options: BenchOptions): Promise<number> {
   if (!postgresReady(options)) return 2;
+  const server =
+    options.db === "postgres" && postgresUrl ? await describePostgres(postgresUrl) : undefined;
   const ca = await loadOrCreateCa(path.join(import.meta.dirname, "..", "data", "bench-ca"));
   const results: PhaseResult[] = [];
   const crashed: string[] = [];
@@ -114,7 +138,7 @@ async function runSending(options: BenchOptions): Promise<number> {
     }
   }
 
-  const report = buildReport(options, results, crashed);
+  const report = buildReport(options, results, crashed, server);
   console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.correct ? 0 : 1;
 }

@@ -10,7 +10,13 @@ function parse(...argv: string[]): BenchOptions {
 
 describe("parseBenchOptions", () => {
   it("runs today's bench by default: SQLite, the worker in the measured process, no idle wait", () => {
-    expect(parse()).toMatchObject({ db: "sqlite", workers: 1, waitForIdle: false, accounts: 4 });
+    expect(parse()).toMatchObject({
+      db: "sqlite",
+      workers: 1,
+      waitForIdle: false,
+      analyze: false,
+      accounts: 4,
+    });
   });
 
   it("takes --db postgres and --workers for the sending phases", () => {
@@ -21,6 +27,12 @@ describe("parseBenchOptions", () => {
     });
     expect(() => parse("--workers", "0")).toThrow("--workers");
     expect(() => parse("--db", "mysql")).toThrow("--db");
+  });
+
+  it("ANALYZEs only PostgreSQL phases", () => {
+    expect(parse("--db", "postgres", "--analyze").analyze).toBe(true);
+    expect(() => parse("--analyze")).toThrow("--analyze");
+    expect(() => parse("--history", "--db", "postgres", "--analyze")).toThrow("--analyze");
   });
 
   it("waits for idle connections when asked, and always with 1,000 accounts or more", () => {
