@@ -235,9 +235,13 @@ export function formatReport(report: BenchReport): string {
 
   out.push("Mailroom ÷ bare, per worker concurrency:");
   for (const r of report.ratios) {
+    const reported = report.results.some(
+      (x) => x.spec.kind === "mailroom" && x.spec.concurrency === r.concurrency,
+    );
+    const missing = reported ? "no bare phase to compare with" : "no Mailroom phase reported";
     out.push(
       `  c=${String(r.concurrency).padEnd(3)} ${r.ratios.map((x) => x.toFixed(2)).join(", ")}` +
-        (r.ratios.length ? `  mean ${r.meanRatio.toFixed(2)}` : "  no bare phase to compare with"),
+        (r.ratios.length ? `  mean ${r.meanRatio.toFixed(2)}` : `  ${missing}`),
     );
   }
   out.push("");
