@@ -1,6 +1,7 @@
 // Command-line flags of `npm run bench`.
 import { parseArgs } from "node:util";
-import type { EmulatorMode, HistoryDb } from "./phase-types";
+import type { BenchDb, EmulatorMode } from "./phase-types";
+import { accountsTargetApplies, TARGETS } from "./targets";
 
 export interface BenchOptions {
   messages: number;
@@ -11,6 +12,12 @@ export interface BenchOptions {
   bodyBytes: number;
   gmailLatencyMs: number;
   emulator: EmulatorMode;
+  /** 1: Mailroom's worker in the measured process; N: N worker (and bare sender) processes. */
+  workers: number;
+  /** Wait after the last send for the pools' idle connections to close (up to 75 s). */
+  waitForIdle: boolean;
+  /** PostgreSQL: ANALYZE each Mailroom phase's database after seeding, before the clock. */
+  analyze: boolean;
   json: boolean;
   /** Directory for a V8 CPU profile of each phase (node --cpu-prof), or undefined. */
   cpuProfDir?: string;
@@ -19,7 +26,7 @@ export interface BenchOptions {
   /** The large history's messages (the baseline has HISTORY_BASELINE). */
   historyMessages: number;
   historySamples: number;
-  db: HistoryDb;
+  db: BenchDb;
 }
 
 /** The small history the large one is compared with. */
@@ -37,6 +44,17 @@ export const USAGE = `Usage: npm run bench -- [options]
                     the emulator holds each DATA reply N ms, as Gmail takes time (default 0)
   --emulator MODE   in-process (default: the measured process also runs the emulator) or
                     separate (its own process, so it does not compete for the event loop)
+  --db ENGINE       sqlite (default) or postgres: the outbox of every Mailroom phase on a fresh
+                    database on BENCH_POSTGRES_URL's server (else TEST_POSTGRES_URL's), dropped
+                    afterwards
+  --analyze         with --db postgres: ANALYZE each Mailroom phase's fresh database once its
+                    senders are seeded, before the clock starts (what autovacuum does, on a
+                    server where it is on, for tables that have been there a while)
+  --workers N       1 (default): Mailroom's worker runs in the measured process and bare sends
+                    from one process; N: the measured process enqueues while N worker processes
+                    send, against N bare sender processes each sending 1/N of the messages
+  --wait-idle       after the last send, wait (up to 75 s) for the idle pooled SMTP connections
+                    to close; always on with --accounts ≥ ${TARGETS.accounts}
   --json            print the figures as JSON instead of a table
   --cpu-prof DIR    write a V8 CPU profile of every phase's process into DIR
 
@@ -46,8 +64,7 @@ export const USAGE = `Usage: npm run bench -- [options]
                     messages in the large history (default 1000000)
   --history-samples N
                     timed loads of each page of each history (default 300)
-  --db ENGINE       sqlite (default) or postgres, for --history: a database per history on
-                    BENCH_POSTGRES_URL's server (else TEST_POSTGRES_URL's), dropped afterwards
+  --db ENGINE       also for --history: a database per history
 `;
 
 function positiveInt(name: string, value: string): number {
@@ -62,7 +79,7 @@ function nonNegativeInt(name: string, value: string): number {
   return n;
 }
 
-function historyDb(value: string): HistoryDb {
+function benchDb(value: string): BenchDb {
   if (value === "sqlite" || value === "postgres") return value;
   throw new Error('--db must be "sqlite" or "postgres"');
 }
@@ -84,6 +101,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
       "body-bytes": { type: "string", default: "2000" },
       "gmail-latency-ms": { type: "string", default: "0" },
       emulator: { type: "string", default: "in-process" },
+      workers: { type: "string", default: "1" },
+      "wait-idle": { type: "boolean", default: false },
+      analyze: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
       history: { type: "boolean", default: false },
@@ -104,19 +124,23 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
     bodyBytes: positiveInt("body-bytes", values["body-bytes"]),
     gmailLatencyMs: nonNegativeInt("gmail-latency-ms", values["gmail-latency-ms"]),
     emulator: emulatorMode(values.emulator),
+    workers: positiveInt("workers", values.workers),
+    waitForIdle: values["wait-idle"],
+    analyze: values.analyze,
     json: values.json,
     cpuProfDir: values["cpu-prof"],
     history: values.history,
     historyMessages: positiveInt("history-messages", values["history-messages"]),
     historySamples: positiveInt("history-samples", values["history-samples"]),
-    db: historyDb(values.db),
+    db: benchDb(values.db),
   };
+  options.waitForIdle ||= accountsTargetApplies(options);
   if (options.accounts > options.messages) throw new Error("--accounts must be ≤ --messages");
+  if (options.analyze && (options.db !== "postgres" || options.history)) {
+    throw new Error("--analyze applies to the sending phases with --db postgres");
+  }
   if (options.historyMessages < HISTORY_BASELINE) {
     throw new Error(`--history-messages must be ≥ ${HISTORY_BASELINE}, the baseline`);
-  }
-  if (options.db === "postgres" && !options.history) {
-    throw new Error("--db postgres applies to --history only (the outbox runs on SQLite)");
   }
   return options;
 }

@@ -2,7 +2,10 @@
 
 export type HostCall =
   | { method: "issueTokens"; email: string }
-  | { method: "stats" | "startCollecting" | "stopCollecting" | "stop" };
+  | { method: "accountStats"; emails: string[] }
+  | {
+      method: "stats" | "openSmtpConnections" | "startCollecting" | "stopCollecting" | "stop";
+    };
 
 export type HostRequest = HostCall & { id: number };
 

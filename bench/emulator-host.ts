@@ -27,6 +27,10 @@ process.on("message", (message: HostRequest) => {
         return emu.issueTokens(message.email);
       case "stats":
         return emu.stats();
+      case "accountStats":
+        return emu.accountStats(message.emails);
+      case "openSmtpConnections":
+        return emu.openSmtpConnections();
       case "startCollecting":
         return emu.startCollecting();
       case "stopCollecting":

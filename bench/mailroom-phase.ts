@@ -1,15 +1,24 @@
 // Phase (a): Mailroom itself. Every message goes through enqueueMessage (MIME built, one commit)
-// while lib's outbox worker claims and delivers them through lib's pooled XOAUTH2 transports.
+// while lib's outbox worker claims and delivers them through lib's pooled XOAUTH2 transports:
+// in this process, or (--workers N) in N worker processes while this one only enqueues.
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_CLIENT } from "../emulator";
 import type { Db } from "../lib/db";
 import { createTestDatabase } from "../tests/support/test-app-env";
-import { emulatorDeltas, type BenchEmulator } from "./bench-emulator";
+import {
+  emulatorDeltas,
+  openSmtpAtEnd,
+  perAccountDeltas,
+  type BenchEmulator,
+} from "./bench-emulator";
+import { spawnBenchChild } from "./child-processes";
+import type { WorkerSettings } from "./child-protocol";
+import { timeClaims } from "./claim-timer";
 import { summarizeLatencies } from "./percentile";
 import type { PhaseResult, PhaseSpec } from "./phase-types";
-import { startResourceSampler } from "./resource-sampler";
+import { startResourceSampler, type ResourceUsage } from "./resource-sampler";
 import { verifyDelivery } from "./verify-delivery";
 import { accountEmail, buildWorkload } from "./workload";
 
@@ -44,37 +53,67 @@ function configureMailroom(emu: BenchEmulator, databaseUrl: string): void {
   });
 }
 
-export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Promise<PhaseResult> {
+/** The outbox's database: a fresh SQLite file here, or the PostgreSQL one bench/run.ts made. */
+function phaseDatabase(spec: PhaseSpec): { url: string; remove(): void } {
+  if (spec.db === "postgres") {
+    const url = process.env.BENCH_DATABASE_URL;
+    if (!url) throw new Error("BENCH_DATABASE_URL is unset (bench/run.ts creates the database)");
+    // Dropped by bench/run.ts once this process has exited, whatever became of it.
+    return { url, remove: () => undefined };
+  }
   const database = createTestDatabase();
+  return {
+    url: database.url,
+    remove: () => rmSync(path.dirname(database.file), { recursive: true, force: true }),
+  };
+}
+
+/** Senders seeded this many at a time (1,000 accounts would take long one by one). */
+const SEED_BATCH = 50;
+
+export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Promise<PhaseResult> {
+  const database = phaseDatabase(spec);
   configureMailroom(emu, database.url);
   // Imported only now, after the environment is set, and only in this phase's process.
   const { db } = await import("../lib/db");
   const { enqueueMessage } = await import("../lib/outbox/enqueue-message");
   const { messageInputSchema } = await import("../lib/mail/message-input");
-  const { startWorker } = await import("../lib/sending/worker");
-  const { transportFor } = await import("../lib/mail/transport-pool");
+  const { closeAllTransports, transportFor } = await import("../lib/mail/transport-pool");
   const { seedSender } = await import("./seed-sender");
 
   const prisma = await db();
   const problems: string[] = [];
+  let workers: Workers | undefined;
   try {
+    const emails = Array.from({ length: spec.accounts }, (_, i) => accountEmail(i));
     const seeded: Awaited<ReturnType<typeof seedSender>>[] = [];
-    for (let i = 0; i < spec.accounts; i++) seeded.push(await seedSender(emu, accountEmail(i)));
+    const seeding = performance.now();
+    for (let offset = 0; offset < emails.length; offset += SEED_BATCH) {
+      const batch = emails.slice(offset, offset + SEED_BATCH);
+      seeded.push(...(await Promise.all(batch.map((email) => seedSender(emu, email)))));
+    }
+    if (spec.accounts >= 100) {
+      const seconds = ((performance.now() - seeding) / 1000).toFixed(1);
+      process.stderr.write(`(${spec.accounts} senders seeded in ${seconds} s) `);
+    }
+    if (spec.analyze) {
+      const analyzing = performance.now();
+      await prisma.$executeRawUnsafe("ANALYZE");
+      const seconds = ((performance.now() - analyzing) / 1000).toFixed(1);
+      process.stderr.write(`(ANALYZE ${seconds} s) `);
+    }
     // Validation is the API's job, before enqueueMessage; it is not part of what is timed.
     const jobs = buildWorkload(spec).map((m) => ({
       userId: seeded[m.account]?.user.id ?? "",
       input: messageInputSchema.parse({ from: m.from, to: m.to, subject: m.subject, text: m.text }),
     }));
 
-    const worker = await startWorker({
-      concurrency: spec.concurrency,
-      log: (line) => {
-        if (!line.includes("started")) process.stderr.write(`${line}\n`);
-      },
-    });
+    workers = await (spec.workers === 1 ? startWorkerHere : startWorkerProcesses)(spec);
 
     const before = await emu.stats();
+    const accountsBefore = await emu.accountStats(emails);
     await emu.startCollecting();
+    workers.begin();
     const sampler = startResourceSampler();
     const started = performance.now();
     const latencies: number[] = [];
@@ -93,14 +132,21 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
     }
     const enqueuedMs = performance.now() - started;
     const finished = await waitUntilAllSent(prisma, emu, before.messages, spec.messages);
-    const durationMs = performance.now() - started;
+    const ended = performance.now();
+    const durationMs = ended - started;
     const usage = sampler.stop();
+    const { processes, claimsMs } = await workers.finish();
+    // The workers keep running (and their pools open) while the gauge is read or waited on.
+    const openSmtp = await openSmtpAtEnd(emu, spec.waitForIdle, ended);
 
     const account0 = seeded[0]?.account;
     const pool = account0 ? poolOptions(transportFor(account0.id, account0.email)) : undefined;
-    await worker.stop();
+    await workers.stop();
+    workers = undefined;
+    closeAllTransports();
     const received = await emu.stopCollecting();
     const after = await emu.stats();
+    const accountsAfter = await emu.accountStats(emails);
     if (!finished) problems.push(`the outbox stopped moving for ${STALL_MS / 1000} s`);
 
     problems.push(...(await checkOutbox(prisma, spec.messages)));
@@ -120,13 +166,83 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
       emulator: emulatorDeltas(before, after),
       pool: pool ?? { maxConnections: 0, maxMessages: 0 },
       ...usage,
+      processes,
+      claims: summarizeLatencies(claimsMs),
+      perAccount: perAccountDeltas(accountsBefore, accountsAfter),
+      openSmtp,
       mailbox: delivery.mailbox,
       correctness: { ok: problems.length === 0, problems: problems.slice(0, 20) },
     };
   } finally {
+    workers?.kill();
     await prisma.$disconnect();
-    rmSync(path.dirname(database.file), { recursive: true, force: true });
+    database.remove();
   }
+}
+
+/** Mailroom's workers for one phase: lib's worker in this process, or N processes of it. */
+interface Workers {
+  /** The clock starts: claims and (worker processes) usage are measured from now. */
+  begin(): void;
+  /** The window is over: each worker process's usage, and every claim's duration. */
+  finish(): Promise<{ processes: ResourceUsage[]; claimsMs: number[] }>;
+  /** Drains the workers and closes their transports. */
+  stop(): Promise<void>;
+  /** After a failure: ends worker processes at once. */
+  kill(): void;
+}
+
+/** --workers 1: lib's worker in this process, as the bench always ran it. */
+async function startWorkerHere(spec: PhaseSpec): Promise<Workers> {
+  const { outbox } = await import("../lib/outbox/open-outbox");
+  const { startWorker } = await import("../lib/sending/worker");
+  const claims = timeClaims(await outbox());
+  const worker = await startWorker({
+    concurrency: spec.concurrency,
+    log: (line) => {
+      if (!line.includes("started")) process.stderr.write(`${line}\n`);
+    },
+  });
+  return {
+    begin: () => claims.reset(),
+    finish: () => Promise.resolve({ processes: [], claimsMs: claims.take() }),
+    stop: () => worker.stop(),
+    kill: () => undefined,
+  };
+}
+
+/** --workers N: N processes each running lib's worker (bench/worker-child.ts) on this database. */
+async function startWorkerProcesses(spec: PhaseSpec): Promise<Workers> {
+  const children = Array.from({ length: spec.workers }, (_, index) => {
+    const settings: WorkerSettings = { index, concurrency: spec.concurrency };
+    return spawnBenchChild("worker-child.ts", `worker ${index}`, {
+      BENCH_WORKER: JSON.stringify(settings),
+    });
+  });
+  const kill = () => children.forEach((child) => child.kill());
+  try {
+    await Promise.all(children.map((child) => child.next("ready")));
+  } catch (error) {
+    kill();
+    throw error;
+  }
+  return {
+    begin: () => children.forEach((child) => child.send({ type: "start" })),
+    async finish() {
+      children.forEach((child) => child.send({ type: "finish" }));
+      const replies = await Promise.all(children.map((child) => child.next("usage")));
+      return {
+        processes: replies.map((r) => r.usage),
+        claimsMs: replies.flatMap((r) => r.claimsMs),
+      };
+    },
+    async stop() {
+      children.forEach((child) => child.send({ type: "stop" }));
+      await Promise.all(children.map((child) => child.next("stopped")));
+      await Promise.all(children.map((child) => child.exited));
+    },
+    kill,
+  };
 }
 
 /**

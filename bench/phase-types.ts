@@ -1,9 +1,13 @@
 // The contract between the bench's parent (bench/run.ts) and the child that measures one phase.
+import type { ResourceUsage } from "./resource-sampler";
 
 export type PhaseKind = "bare" | "mailroom";
 
 /** "in-process": the emulator shares the measured process; "separate": a process of its own. */
 export type EmulatorMode = "in-process" | "separate";
+
+/** The database Mailroom's outbox runs on (and the history benchmark seeds). */
+export type BenchDb = "sqlite" | "postgres";
 
 /** What one child process measures; passed to it as JSON in BENCH_PHASE_SPEC. */
 export interface PhaseSpec {
@@ -15,8 +19,19 @@ export interface PhaseSpec {
   /** Emulator holds every DATA reply this long, like Gmail's own processing time; 0 = at once. */
   gmailLatencyMs: number;
   emulator: EmulatorMode;
-  /** Mailroom only: worker lanes. */
+  /** Mailroom only: worker lanes (per worker process). */
   concurrency: number;
+  /** Mailroom only: the outbox's database (PostgreSQL's URL comes in BENCH_DATABASE_URL). */
+  db: BenchDb;
+  /**
+   * 1: Mailroom's worker runs in the phase's process, bare sends from it. N > 1: N Mailroom
+   * worker processes (bench/worker-child.ts), or N bare sender processes each sending 1/N.
+   */
+  workers: number;
+  /** After the last send, wait (up to 75 s) until the emulator has no SMTP connection open. */
+  waitForIdle: boolean;
+  /** Mailroom on PostgreSQL only: ANALYZE the database once its senders are seeded. */
+  analyze: boolean;
   /** Mailroom only: enqueues started together; the next burst starts when one finishes. */
   burst: number;
   /** The emulator's CA (the child's NODE_EXTRA_CA_CERTS points at caCertFile). */
@@ -43,6 +58,12 @@ export interface LatencySummary {
   meanMs: number;
 }
 
+/** Max and mean over the accounts. */
+export interface Spread {
+  max: number;
+  mean: number;
+}
+
 export interface PhaseResult {
   spec: PhaseSpec;
   /** First send (bare) or first enqueue (mailroom) to the last 250 (bare) or last `sent` row. */
@@ -53,16 +74,28 @@ export interface PhaseResult {
   emulator: EmulatorDeltas;
   /** The pool settings actually used (for Mailroom: read back from lib's own transport). */
   pool: { maxConnections: number; maxMessages: number };
+  /** The phase's own process: it enqueues (or sends, when bare with one process). */
   rss: { baselineBytes: number; peakBytes: number; samples: number };
   cpu: { userMs: number; systemMs: number };
   /** Share of the window the event loop was busy (1 = CPU-bound main thread). */
   eventLoopUtilization: number;
+  /** With workers > 1: each worker (Mailroom) or sender (bare) process, over the same window. */
+  processes: ResourceUsage[];
+  /** Mailroom only: how long each outbox claim() call took, over every worker. */
+  claims?: LatencySummary;
+  /** Emulator counter deltas of each account over the window: max and mean over the accounts. */
+  perAccount: { refreshes: Spread; auths: Spread };
+  /**
+   * SMTP connections the emulator still had open at the end: read at once when the window ends
+   * (waitedMs null), or after waiting up to 75 s for them to close (waitedMs: how long it took).
+   */
+  openSmtp: { open: number; waitedMs: number | null };
   mailbox: { received: number; distinctMessageIds: number; meanSizeBytes: number };
   correctness: { ok: boolean; problems: string[] };
 }
 
 /** Where the history benchmark seeds and reads: SQLite files, or databases on a PostgreSQL server. */
-export type HistoryDb = "sqlite" | "postgres";
+export type HistoryDb = BenchDb;
 
 /** The history page's benchmark (bench/history-phase.ts), passed like a PhaseSpec. */
 export interface HistorySpec {

@@ -44,6 +44,8 @@ export function startRemoteEmulator(settings: EmulatorSettings): Promise<BenchEm
           smtp,
           issueTokens: (email) => call<IssuedTokens>({ method: "issueTokens", email }),
           stats: () => call<Counters>({ method: "stats" }),
+          accountStats: (emails) => call<Counters[]>({ method: "accountStats", emails }),
+          openSmtpConnections: () => call<number>({ method: "openSmtpConnections" }),
           startCollecting: () => call<void>({ method: "startCollecting" }),
           stopCollecting: () => call<ReceivedMessage[]>({ method: "stopCollecting" }),
           async stop() {

@@ -5,9 +5,19 @@
 // NODE_EXTRA_CA_CERTS).
 import path from "node:path";
 import { loadOrCreateCa } from "../emulator/ca-store";
+import { Client } from "pg";
+import { postgresTarget } from "../lib/database-url";
+import { createTestPostgresDatabase } from "../tests/support/test-postgres";
 import { HISTORY_BASELINE, parseBenchOptions, USAGE, type BenchOptions } from "./bench-options";
 import type { HistoryResult, HistorySpec, PhaseResult, PhaseSpec } from "./phase-types";
-import { buildHistoryReport, buildReport, formatHistoryReport, formatReport } from "./report";
+import {
+  buildHistoryReport,
+  buildReport,
+  formatHistoryReport,
+  formatReport,
+  phaseLabel,
+  type PostgresServer,
+} from "./report";
 import { spawnHistoryPhase, spawnPhase } from "./spawn-phase";
 
 function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }): PhaseSpec[] {
@@ -21,6 +31,10 @@ function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }):
       gmailLatencyMs: options.gmailLatencyMs,
       emulator: options.emulator,
       burst: options.burst,
+      db: options.db,
+      workers: options.workers,
+      waitForIdle: options.waitForIdle,
+      analyze: options.analyze,
       caCertFile: ca.certFile,
       caKeyFile: ca.keyFile,
     };
@@ -36,15 +50,34 @@ function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }):
   return specs;
 }
 
-async function runHistory(options: BenchOptions): Promise<number> {
-  const postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-  if (options.db === "postgres" && !postgresUrl) {
-    console.error(
-      "--db postgres needs a PostgreSQL server: set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL), " +
-        "e.g. postgresql://postgres@127.0.0.1:5432/postgres",
-    );
-    return 2;
+const postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
+
+/** False (after saying why) when --db postgres has no server to use. */
+function postgresReady(options: BenchOptions): boolean {
+  if (options.db === "sqlite" || postgresUrl) return true;
+  console.error(
+    "--db postgres needs a PostgreSQL server: set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL), " +
+      "e.g. postgresql://postgres@127.0.0.1:5432/postgres",
+  );
+  return false;
+}
+
+/**
+ * One sending phase in its child. A Mailroom phase on PostgreSQL gets a fresh migrated database,
+ * made here and dropped here once the child has exited, whether it succeeded, failed or died.
+ */
+async function runPhase(spec: PhaseSpec, cpuProfDir?: string): Promise<PhaseResult> {
+  if (spec.kind !== "mailroom" || spec.db !== "postgres") return spawnPhase(spec, cpuProfDir);
+  const database = await createTestPostgresDatabase({ baseUrl: postgresUrl });
+  try {
+    return await spawnPhase(spec, cpuProfDir, { BENCH_DATABASE_URL: database.url });
+  } finally {
+    await database.drop();
   }
+}
+
+async function runHistory(options: BenchOptions): Promise<number> {
+  if (!postgresReady(options)) return 2;
   const spec: HistorySpec = {
     kind: "history",
     db: options.db,
@@ -64,15 +97,36 @@ async function runHistory(options: BenchOptions): Promise<number> {
   return report.correct ? 0 : 1;
 }
 
+/** What the report says of the PostgreSQL server (its settings bear on the outbox's plans). */
+async function describePostgres(baseUrl: string): Promise<PostgresServer> {
+  const client = new Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: string; autovacuum: string }>(
+      "SELECT current_setting('server_version') AS version, current_setting('autovacuum') AS autovacuum",
+    );
+    return {
+      target: postgresTarget(baseUrl),
+      version: rows[0]?.version ?? "?",
+      autovacuum: rows[0]?.autovacuum ?? "?",
+    };
+  } finally {
+    await client.end();
+  }
+}
+
 async function runSending(options: BenchOptions): Promise<number> {
+  if (!postgresReady(options)) return 2;
+  const server =
+    options.db === "postgres" && postgresUrl ? await describePostgres(postgresUrl) : undefined;
   const ca = await loadOrCreateCa(path.join(import.meta.dirname, "..", "data", "bench-ca"));
   const results: PhaseResult[] = [];
   const crashed: string[] = [];
   for (const spec of plan(options, ca)) {
-    const name = spec.kind === "bare" ? "bare nodemailer" : `mailroom c=${spec.concurrency}`;
+    const name = phaseLabel(spec);
     process.stderr.write(`round ${spec.round}: ${name}… `);
     try {
-      const result = await spawnPhase(spec, options.cpuProfDir);
+      const result = await runPhase(spec, options.cpuProfDir);
       process.stderr.write(
         `${result.messagesPerSecond.toFixed(0)} msg/s${result.correctness.ok ? "" : " (INCORRECT)"}\n`,
       );
@@ -84,7 +138,7 @@ async function runSending(options: BenchOptions): Promise<number> {
     }
   }
 
-  const report = buildReport(options, results, crashed);
+  const report = buildReport(options, results, crashed, server);
   console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.correct ? 0 : 1;
 }

@@ -3,8 +3,18 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import type { HistoryResult, HistorySpec, PhaseResult, PhaseSpec } from "./phase-types";
 
-export function spawnPhase(spec: PhaseSpec, cpuProfDir?: string): Promise<PhaseResult> {
-  return spawnChild("phase-child.ts", spec, { NODE_EXTRA_CA_CERTS: spec.caCertFile }, cpuProfDir);
+/** `env`: more environment for the child (e.g. BENCH_DATABASE_URL, kept out of the spec). */
+export function spawnPhase(
+  spec: PhaseSpec,
+  cpuProfDir?: string,
+  env: Record<string, string> = {},
+): Promise<PhaseResult> {
+  return spawnChild(
+    "phase-child.ts",
+    spec,
+    { ...env, NODE_EXTRA_CA_CERTS: spec.caCertFile },
+    cpuProfDir,
+  );
 }
 
 export function spawnHistoryPhase(spec: HistorySpec, cpuProfDir?: string): Promise<HistoryResult> {

@@ -44,3 +44,12 @@ export function buildWorkload(options: {
     };
   });
 }
+
+/**
+ * Which of `senders` bare sender processes sends message `index`: whole rounds of one message
+ * per account go to each in turn, so every process sends from every account (its own pool per
+ * account, as every Mailroom worker process has) and they share the messages evenly.
+ */
+export function senderOf(index: number, accounts: number, senders: number): number {
+  return Math.floor(index / accounts) % senders;
+}

@@ -16,6 +16,8 @@ export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;
 export const DEFAULT_QUOTA_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** smtp-server's own default. */
 export const DEFAULT_SMTP_IDLE_TIMEOUT_MS = 60_000;
+/** Node's own default listen backlog. */
+export const DEFAULT_SMTP_BACKLOG = 511;
 
 export interface EmulatorContext {
   now: () => number;
@@ -23,6 +25,7 @@ export interface EmulatorContext {
   accessTokenTtlSeconds: number;
   maxMessageBytes: number;
   smtpIdleTimeoutMs: number;
+  smtpBacklog: number;
   /** SMTP connections open now (a gauge: reset() leaves it alone). */
   openSmtpConnections: number;
   clients: ClientRegistry;
@@ -67,6 +70,7 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
       options.smtpIdleTimeoutMs,
       DEFAULT_SMTP_IDLE_TIMEOUT_MS,
     ),
+    smtpBacklog: positive("smtpBacklog", options.smtpBacklog, DEFAULT_SMTP_BACKLOG),
     openSmtpConnections: 0,
     clients: new ClientRegistry(clients, options.redirectUris),
     accounts: new AccountRegistry(options.accounts),

@@ -61,6 +61,11 @@ export interface EmulatorOptions {
   mailboxLimit?: number;
   /** An SMTP connection idle this long is closed with 421 4.4.2; default 60000. */
   smtpIdleTimeoutMs?: number;
+  /**
+   * Connections each SMTP listener lets wait to be accepted; default 511 (Node's). More than
+   * that connecting at once may be reset; a load test opening thousands together raises it.
+   */
+  smtpBacklog?: number;
   /** Sign the SMTP certificate with this CA; else a fresh CA is generated. */
   ca?: { certPem: string; keyPem: string };
   /** Where to write the CA certificate PEM; default a file in a temporary directory. */

@@ -85,7 +85,7 @@ function listen(
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.server.once("error", onError);
-    server.listen(port, host, () => {
+    server.listen(port, host, ctx.smtpBacklog, () => {
       server.server.off("error", onError);
       const address = server.server.address();
       resolve({

@@ -1,0 +1,49 @@
+// Messages between a phase's process and the processes it starts with --workers N > 1: Mailroom
+// worker processes (bench/worker-child.ts) and bare sender processes (bench/sender-child.ts).
+import type { ResourceUsage } from "./resource-sampler";
+
+export type ToChild =
+  /** Sender only: the accounts' access tokens (too many for the environment with 1,000). */
+  | { type: "tokens"; tokens: string[] }
+  /** The clock starts: measure from now (a sender starts sending). */
+  | { type: "start" }
+  /** Worker only: the window is over; report what it cost. */
+  | { type: "finish" }
+  /** Stop (a worker drains and closes its transports) and exit. */
+  | { type: "stop" };
+
+export type FromChild =
+  | { type: "ready" }
+  /** A worker's answer to "finish": its usage and every claim() call's duration in the window. */
+  | { type: "usage"; usage: ResourceUsage; claimsMs: number[] }
+  /** A sender's last 250: when (epoch ms, comparable across processes), and what it sent. */
+  | {
+      type: "done";
+      endEpochMs: number;
+      usage: ResourceUsage;
+      /** [Message-ID, From] of every message sent. */
+      sent: [string, string][];
+      failures: string[];
+    }
+  | { type: "stopped" };
+
+/** Worker settings, in BENCH_WORKER. */
+export interface WorkerSettings {
+  index: number;
+  concurrency: number;
+}
+
+/** Sender settings, in BENCH_SENDER. */
+export interface SenderSettings {
+  index: number;
+  senders: number;
+  messages: number;
+  accounts: number;
+  bodyBytes: number;
+  smtp: { host: string; securePort: number };
+}
+
+/** performance.now() on a clock every process on the machine shares (ms since the epoch). */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}

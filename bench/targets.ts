@@ -1,0 +1,125 @@
+// The benchmark's targets, and which runs each is about. A sending target is judged only on a
+// run of its kind; its verdict is "meets" or "misses", per worker concurrency tried.
+import type { BenchDb } from "./phase-types";
+
+export const TARGETS = {
+  /** SQLite, one worker (the default `npm run bench`): Mailroom ÷ bare, mean over rounds. */
+  sqliteRatio: 0.9,
+  /** PostgreSQL with this many worker processes against as many bare sender processes. */
+  postgresWorkers: 4,
+  postgresRatio: 0.8,
+  /** Runs with at least this many accounts, either engine, any number of workers. */
+  accounts: 1000,
+  accountsMessagesPerSecond: 250,
+  accountsPeakRssBytes: 500 * 2 ** 20,
+  /** Idle pooled SMTP connections closed: none open at the end (after waiting up to 75 s). */
+  accountsOpenSmtp: 0,
+} as const;
+
+/** The history page (--history): the long history's median page time ÷ the short one's. */
+export const HISTORY_TARGET_RATIO = 1.5;
+
+export interface RunKind {
+  db: BenchDb;
+  workers: number;
+  accounts: number;
+}
+
+/** One Mailroom phase's figures the targets judge. */
+export interface MailroomFigures {
+  concurrency: number;
+  messagesPerSecond: number;
+  /** ÷ the bare run of the same round; null when that bare phase did not report. */
+  ratioToBare: number | null;
+  /** The largest peak RSS of any of the phase's processes. */
+  peakRssBytes: number;
+  /** The emulator's open SMTP connections at the end. */
+  openSmtp: number;
+}
+
+export interface Verdict {
+  target: string;
+  concurrency: number;
+  measured: string;
+  meets: boolean;
+}
+
+/** Runs with this many accounts wait for idle connections to close: a target judges it. */
+export function accountsTargetApplies(kind: RunKind): boolean {
+  return kind.accounts >= TARGETS.accounts;
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+function ratioVerdict(target: string, min: number, concurrency: number, phases: MailroomFigures[]) {
+  const ratios = phases.map((p) => p.ratioToBare).filter((r): r is number => r !== null);
+  if (ratios.length === 0) {
+    return { target, concurrency, measured: "no bare phase to compare with", meets: false };
+  }
+  // Judged as printed, to two places, so the verdict never contradicts the figure beside it.
+  const value = mean(ratios).toFixed(2);
+  return {
+    target,
+    concurrency,
+    measured: `mean ${value} (${ratios.map((r) => r.toFixed(2)).join(", ")})`,
+    meets: Number(value) >= min,
+  };
+}
+
+/** The verdict of every target this kind of run is about, per concurrency, in that order. */
+export function judgeTargets(kind: RunKind, phases: MailroomFigures[]): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const concurrencies = [...new Set(phases.map((p) => p.concurrency))];
+  for (const concurrency of concurrencies) {
+    const of = phases.filter((p) => p.concurrency === concurrency);
+    if (kind.db === "sqlite" && kind.workers === 1) {
+      verdicts.push(
+        ratioVerdict(
+          `SQLite, one worker: Mailroom ÷ bare ≥ ${TARGETS.sqliteRatio}`,
+          TARGETS.sqliteRatio,
+          concurrency,
+          of,
+        ),
+      );
+    }
+    if (kind.db === "postgres" && kind.workers === TARGETS.postgresWorkers) {
+      verdicts.push(
+        ratioVerdict(
+          `PostgreSQL, ${TARGETS.postgresWorkers} worker processes: Mailroom ÷ bare with the same ` +
+            `total lanes ≥ ${TARGETS.postgresRatio}`,
+          TARGETS.postgresRatio,
+          concurrency,
+          of,
+        ),
+      );
+    }
+    if (accountsTargetApplies(kind)) {
+      // Judged as printed, like the ratios: whole messages/s, whole MB.
+      const rate = Math.round(mean(of.map((p) => p.messagesPerSecond)));
+      const rssMb = Math.round(Math.max(...of.map((p) => p.peakRssBytes)) / 2 ** 20);
+      const open = Math.max(...of.map((p) => p.openSmtp));
+      verdicts.push(
+        {
+          target: `${kind.accounts} accounts: ≥ ${TARGETS.accountsMessagesPerSecond} messages/s`,
+          concurrency,
+          measured: `mean ${rate} msg/s`,
+          meets: rate >= TARGETS.accountsMessagesPerSecond,
+        },
+        {
+          target: `${kind.accounts} accounts: peak RSS ≤ ${mb(TARGETS.accountsPeakRssBytes)} per process`,
+          concurrency,
+          measured: `largest ${rssMb} MB`,
+          meets: rssMb <= TARGETS.accountsPeakRssBytes / 2 ** 20,
+        },
+        {
+          target: `${kind.accounts} accounts: idle pooled SMTP connections closed`,
+          concurrency,
+          measured: `${open} open at the end`,
+          meets: open <= TARGETS.accountsOpenSmtp,
+        },
+      );
+    }
+  }
+  return verdicts;
+}
