@@ -70,6 +70,18 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
       // The others go back as if their worker had died, so later tests can claim them again.
       return mine;
     };
+    /**
+     * Leases, for two days, everything due by `at` (earlier tests' messages, and leases of
+     * theirs that ran out): what a test claims after this is its own.
+     */
+    const parkEverythingDue = (at: Date) =>
+      outbox.claim({
+        workerId: "parked",
+        max: 100_000,
+        now: at,
+        lockedUntil: new Date(at.getTime() + 48 * HOUR),
+        limits: UNLIMITED,
+      });
     const timeline = async (id: string, i = 0) => {
       const detail = await outbox.get(user(i).userId, id);
       return { status: detail?.status, events: detail?.events.map((e) => e.type) ?? [] };
@@ -324,6 +336,8 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
       claimed.filter((m) => m.accountId === user(i).accountId);
 
     it("holds a daily limit of N across parallel claims: N claimed, never N + 1", async () => {
+      // Six claims of 4 share the first 24 due messages: this test's 12 must be among them.
+      await parkEverythingDue(new Date(Date.now() + 11 * HOUR));
       const ids = [];
       for (let k = 0; k < 12; k++) ids.push(await accept(2));
       const limits = { ...UNLIMITED, dailyLimit: 5 };
@@ -357,6 +371,7 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
     });
 
     it("paces an account across parallel claims: one send per slot", async () => {
+      await parkEverythingDue(new Date(Date.now() + 11 * HOUR));
       for (let k = 0; k < 4; k++) await accept(3);
       const limits = { ...UNLIMITED, paceMs: 60_000 };
       const now = new Date(Date.now() + 10 * HOUR);
