@@ -13,7 +13,7 @@ import { db } from "@/lib/db";
 export const metadata: Metadata = { title: "API keys" };
 export const dynamic = "force-dynamic";
 
-const SOURCES: Record<string, string> = { api: "HTTP API" };
+const SOURCES: Record<string, string> = { api: "HTTP API", relay: "SMTP relay" };
 
 export default async function ApiKeysPage() {
   const user = await requireUser();
