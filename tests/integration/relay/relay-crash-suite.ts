@@ -1,6 +1,7 @@
-// The relay's promise under a crash: a real `npm run relay` process is killed with SIGKILL the
-// moment its client has read the 250, and the message is still there for a worker to send.
-// relay-crash.test.ts runs it on SQLite and relay-crash-postgres.test.ts on PostgreSQL.
+// `npm run relay` as a real process: killed with SIGKILL the moment its client has read the 250,
+// the message is still there for a worker to send; stopped with SIGTERM, it says goodbye (421) and
+// exits cleanly. relay-crash.test.ts runs it on SQLite and relay-crash-postgres.test.ts on
+// PostgreSQL.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -95,5 +96,19 @@ export function relayCrashSuite(engine: string, setup: { databaseUrl?: () => Pro
         Array.from({ length: KILLS }, () => ({ status: "sent", source: `relay:${key.id}` })),
       );
     }, 180_000);
+
+    it("stops on SIGTERM: a connected client hears 421 4.3.2, and the process exits 0", async () => {
+      const relay = spawnRelay({ ...process.env, ...tlsFiles, RELAY_PORT: "0" });
+      relays.add(relay);
+      const smtp = await RawSmtp.connect(await relay.port, { secure: false });
+      expect(await smtp.reply()).toMatch(/^220 /);
+      await smtp.command("EHLO printer.example");
+      process.kill(relay.pid, "SIGTERM");
+      expect(await smtp.reply(15_000)).toBe(
+        "421 4.3.2 Mailroom's relay is restarting; try again in a moment.",
+      );
+      expect(await relay.exited).toEqual({ code: 0, signal: null });
+      expect(relay.output()).toContain("Stopping the relay…");
+    }, 60_000);
   });
 }
