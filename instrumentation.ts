@@ -19,8 +19,8 @@ export async function register(): Promise<void> {
   }
   if (config.RELAY_PORT !== undefined && !started.mailroomRelayStarted) {
     started.mailroomRelayStarted = true;
-    const { startRelay, relayStartedLine } = await import("./lib/relay/start-relay");
-    console.log(relayStartedLine(await startRelay()));
+    const { startRelayInServer } = await import("./lib/relay/start-relay");
+    await startRelayInServer();
   }
   if (config.MAILROOM_WORKER !== "inline") return;
   if (started.mailroomWorkerStarted) return;

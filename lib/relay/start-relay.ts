@@ -239,13 +239,18 @@ export async function startRelay(overrides: Partial<RelayOptions> = {}): Promise
 
   const listen = async (secure: boolean, port: number) => {
     const server = new RelaySmtpServer(serverOptions(secure));
+    let listening = false;
     // A failed TLS handshake or a vanished client surfaces here; it must not end the process.
-    server.on("error", (error: Error) => log(`relay: ${oneLine(error)}`));
+    // (Before listening, the error is the caller's: the port is taken, say.)
+    server.on("error", (error: Error) => {
+      if (listening) log(`relay: ${oneLine(error)}`);
+    });
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.server.once("error", reject);
       server.listen(port, options.host, () => {
         server.server.off("error", reject);
+        listening = true;
         resolve();
       });
     });
@@ -281,4 +286,19 @@ export function relayStartedLine(relay: RelayHandle): string {
   if (relay.tlsPort !== undefined) ports.push(`${relay.tlsPort} (implicit TLS)`);
   const origin = relay.certificate.generated ? "generated, kept in" : "from";
   return `Mailroom relay listening on port ${ports.join(" and ")}; certificate SHA-256 ${relay.certificate.fingerprint256} (${origin} ${relay.certificate.file})`;
+}
+
+/**
+ * The relay inside the web server (instrumentation.ts). Next would go on serving with its start-up
+ * half done if this threw; a relay that was asked for and cannot listen stops the server instead,
+ * with one line saying why.
+ */
+export async function startRelayInServer(): Promise<void> {
+  try {
+    console.log(relayStartedLine(await startRelay()));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(`Mailroom: the SMTP relay (RELAY_PORT) could not start: ${reason}`);
+    process.exit(1);
+  }
 }

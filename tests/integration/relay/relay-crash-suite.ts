@@ -1,8 +1,9 @@
 // `npm run relay` as a real process: killed with SIGKILL the moment its client has read the 250,
 // the message is still there for a worker to send; stopped with SIGTERM, it says goodbye (421) and
-// exits cleanly. relay-crash.test.ts runs it on SQLite and relay-crash-postgres.test.ts on
+// exits cleanly; with its port taken, it exits saying so. relay-crash.test.ts runs it on SQLite and relay-crash-postgres.test.ts on
 // PostgreSQL.
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -96,6 +97,23 @@ export function relayCrashSuite(engine: string, setup: { databaseUrl?: () => Pro
         Array.from({ length: KILLS }, () => ({ status: "sent", source: `relay:${key.id}` })),
       );
     }, 180_000);
+
+    it("exits with one line saying why when its port is taken", async () => {
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, resolve));
+      const address = taken.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      try {
+        const relay = spawnRelay({ ...process.env, ...tlsFiles, RELAY_PORT: String(port) });
+        relays.add(relay);
+        expect(await relay.exited).toEqual({ code: 1, signal: null });
+        expect(relay.output().trim()).toBe(
+          `Mailroom relay: the port is in use (RELAY_PORT=${port}); is another relay or \`npm start\` with RELAY_PORT running?`,
+        );
+      } finally {
+        await new Promise((resolve) => taken.close(resolve));
+      }
+    }, 60_000);
 
     it("stops on SIGTERM: a connected client hears 421 4.3.2, and the process exits 0", async () => {
       const relay = spawnRelay({ ...process.env, ...tlsFiles, RELAY_PORT: "0" });
