@@ -1,6 +1,6 @@
 // Runs once when the server starts: validates configuration, starts pruning the audit log and the
-// HTTP API's expired idempotency keys, then starts the in-process outbox worker (unless
-// MAILROOM_WORKER=off leaves sending to `npm run worker`).
+// HTTP API's expired idempotency keys, starts the SMTP relay when RELAY_PORT is set, then starts
+// the in-process outbox worker (unless MAILROOM_WORKER=off leaves sending to `npm run worker`).
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { env } = await import("./lib/env");
@@ -8,6 +8,7 @@ export async function register(): Promise<void> {
   const started = globalThis as unknown as {
     mailroomAuditPruning?: boolean;
     mailroomWorkerStarted?: boolean;
+    mailroomRelayStarted?: boolean;
   };
   if (!started.mailroomAuditPruning) {
     started.mailroomAuditPruning = true;
@@ -15,6 +16,11 @@ export async function register(): Promise<void> {
     startAuditPruning();
     const { startIdempotencyPruning } = await import("./lib/api/idempotency");
     startIdempotencyPruning();
+  }
+  if (config.RELAY_PORT !== undefined && !started.mailroomRelayStarted) {
+    started.mailroomRelayStarted = true;
+    const { startRelayInServer } = await import("./lib/relay/start-relay");
+    await startRelayInServer();
   }
   if (config.MAILROOM_WORKER !== "inline") return;
   if (started.mailroomWorkerStarted) return;

@@ -33,7 +33,15 @@ const nextConfig = {
   // `npm test` typechecks the whole project (app, lib, emulator, tests) with tsc; the build
   // need not repeat it.
   typescript: { ignoreBuildErrors: true },
-  serverExternalPackages: ["better-sqlite3", "pg", "smtp-server", "nodemailer"],
+  serverExternalPackages: [
+    "better-sqlite3",
+    "pg",
+    "smtp-server",
+    "nodemailer",
+    "mailparser",
+    "@zone-eu/mailsplit",
+    "selfsigned",
+  ],
   experimental: {
     // A 25 MB message (lib/mail/message-limits.ts) plus the other fields and the form's framing;
     // lib/http/action-request.ts refuses larger posts with a 413 before Next would answer 500.

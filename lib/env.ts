@@ -43,6 +43,9 @@ const count = (what: string) =>
     .int({ message: `must be ${what}` })
     .min(0, { message: `must be ${what}` });
 
+const filePath = (what: string) =>
+  z.string().refine((v) => !/[\r\n\0]/.test(v), { message: `must be the path of ${what}` });
+
 const encryptionKey = z
   .string({ message: "is required: 32 random bytes in base64 (openssl rand -base64 32)" })
   .refine((v) => decodesTo32Bytes(v), {
@@ -96,7 +99,16 @@ export const envSchema = z
       .refine((keys) => keys.every(decodesTo32Bytes), {
         message: "must be a comma-separated list of 32-byte base64 keys",
       }),
+    // The SMTP submission relay (lib/relay): STARTTLS on RELAY_PORT (unset = off), implicit TLS
+    // on RELAY_TLS_PORT; the operator's certificate, else one Mailroom generates under data/.
     RELAY_PORT: port.optional(),
+    RELAY_TLS_PORT: port.optional(),
+    RELAY_TLS_CERT: filePath("a PEM certificate file").optional(),
+    RELAY_TLS_KEY: filePath("a PEM private key file").optional(),
+    // Connections one client address may hold open at once, so one client cannot starve others.
+    RELAY_MAX_CONNECTIONS_PER_IP: count("a whole number of connections")
+      .min(1, { message: "must be at least 1" })
+      .default(10),
     // Who may sign in: exact addresses and whole domains (comma-separated). A production server
     // with neither set refuses to start (see superRefine below).
     ALLOWED_EMAILS: list.refine((items) => items.every((item) => /^[^@\s]+@[^@\s]+$/.test(item)), {
@@ -156,6 +168,30 @@ export const envSchema = z
       .default("inline"),
   })
   .superRefine((config, context) => {
+    if (config.RELAY_TLS_PORT !== undefined && config.RELAY_PORT === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["RELAY_TLS_PORT"],
+        message:
+          "needs RELAY_PORT too: the relay's implicit-TLS listener runs beside its STARTTLS one",
+      });
+    }
+    if (config.RELAY_TLS_CERT !== undefined && config.RELAY_TLS_KEY === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["RELAY_TLS_KEY"],
+        message:
+          "is required with RELAY_TLS_CERT (the certificate's private key); set both, or neither for a generated certificate",
+      });
+    }
+    if (config.RELAY_TLS_KEY !== undefined && config.RELAY_TLS_CERT === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["RELAY_TLS_CERT"],
+        message:
+          "is required with RELAY_TLS_KEY (the certificate it belongs to); set both, or neither for a generated certificate",
+      });
+    }
     // Anyone with a Google account could otherwise sign in and send through this server.
     if (
       config.NODE_ENV === "production" &&

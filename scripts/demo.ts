@@ -1,15 +1,18 @@
 // `npm run demo`: Mailroom against the built-in Google emulator, on SQLite under data/, with
-// no Google account. Generates the demo's secrets once and keeps them in data/demo-secrets.json.
+// no Google account, and its SMTP relay on port 2525. Generates the demo's secrets once and keeps
+// them in data/demo-secrets.json.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { loadOrCreateCa, startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
 import { run, runOrExit } from "./run";
 
 const DATA = path.resolve("data");
 const APP_PORT = Number(process.env.PORT ?? 3000);
 const PORTS = { http: 4400, smtps: 4465, smtp: 4587 };
+const RELAY_PORT = 2525;
 const appUrl = `http://localhost:${APP_PORT}`;
 const CLIENT = {
   clientId: "mailroom-demo.apps.googleusercontent.com",
@@ -22,6 +25,12 @@ const DEMO_DOMAINS = ["gmail.example", "workspace.example"];
 const skipBuild = process.argv.includes("--no-build");
 
 mkdirSync(DATA, { recursive: true });
+if (!(await portFree(RELAY_PORT))) {
+  console.error(
+    `The demo's SMTP relay port (${RELAY_PORT}) is in use: is another \`npm run demo\` or \`npm run relay\` running? Stop it and try again.`,
+  );
+  process.exit(1);
+}
 const secrets = demoSecrets(path.join(DATA, "demo-secrets.json"));
 const caDir = path.join(DATA, "emulator");
 const ca = await loadOrCreateCa(caDir);
@@ -62,6 +71,8 @@ const appEnv: NodeJS.ProcessEnv = {
   TOKEN_ENCRYPTION_KEY: secrets.tokenEncryptionKey,
   NODE_EXTRA_CA_CERTS: emu.caFile,
   MAILROOM_WORKER: "inline",
+  // The SMTP relay, in the app's process; its certificate is generated into data/relay-tls/.
+  RELAY_PORT: String(RELAY_PORT),
   // The demo's own accounts may sign in: any address on the emulator's demo domains.
   ALLOWED_DOMAINS: DEMO_DOMAINS.join(","),
   ALLOWED_EMAILS: "",
@@ -86,6 +97,9 @@ console.log(`
   Emulator inbox:  ${emu.inboxUrl}   (what "Gmail" received)
   Google emulator: ${emu.issuer}   SMTP ${emu.smtp.host}:${emu.smtp.securePort} (TLS) / :${emu.smtp.starttlsPort} (STARTTLS)
   Who may sign in: any address @${DEMO_DOMAINS.join(", @")} (ALLOWED_DOMAINS)
+  SMTP relay:      localhost:${RELAY_PORT}, STARTTLS (from this machine also without TLS)
+                   password: an API key (Settings → API keys); username: anything, e.g. your app's name
+                   examples and the certificate's fingerprint: ${appUrl}/send-from-your-app
   Data:            ${DATA}
   Stop with Ctrl+C.
 `);
@@ -110,6 +124,15 @@ async function startEmulatorOrExit(options: EmulatorOptions): Promise<Emulator> 
     }
     throw error;
   }
+}
+
+/** Whether nothing listens on `port` yet (on any address, as the relay will). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, () => probe.close(() => resolve(true)));
+  });
 }
 
 function demoSecrets(file: string): { nextAuthSecret: string; tokenEncryptionKey: string } {

@@ -1,5 +1,6 @@
 // `npm start`: validate configuration, wait for the database and apply migrations, then serve
-// the production build.
+// the production build (whose start-up, instrumentation.ts, also starts the in-process worker and,
+// when RELAY_PORT is set, the SMTP relay).
 import { loadConfigOrExit } from "./load-config";
 import { databaseStepOrExit, prepareDatabase } from "./prepare-database";
 import { run } from "./run";

@@ -15,12 +15,13 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/compose" className="font-semibold tracking-tight">
             Mailroom
           </Link>
-          <nav aria-label="Main" className="flex gap-1">
+          <nav aria-label="Main" className="flex flex-wrap gap-1">
             <NavLink href="/compose">Compose</NavLink>
             <NavLink href="/history">History</NavLink>
             <NavLink href="/status">Status</NavLink>
             <NavLink href="/audit">Audit log</NavLink>
             <NavLink href="/settings/api-keys">API keys</NavLink>
+            <NavLink href="/send-from-your-app">Send from your app</NavLink>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span className="text-zinc-500 dark:text-zinc-400" data-testid="signed-in-as">

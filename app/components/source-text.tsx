@@ -1,6 +1,6 @@
 import { decodeSource } from "@/lib/outbox/message-source";
 
-/** Where a message came from: "Web", or "API · <key name>". */
+/** Where a message came from: "Web", "API · <key name>" or "Relay · <key name>". */
 export function SourceText({
   source,
   keyNames,
@@ -9,7 +9,12 @@ export function SourceText({
   keyNames: Map<string, string>;
 }) {
   const { kind, apiKeyId } = decodeSource(source);
-  if (kind !== "api") return <>Web</>;
+  if (kind !== "api" && kind !== "relay") return <>Web</>;
   const name = apiKeyId ? keyNames.get(apiKeyId) : undefined;
-  return <>API{name ? ` · ${name}` : ""}</>;
+  return (
+    <>
+      {kind === "api" ? "API" : "Relay"}
+      {name ? ` · ${name}` : ""}
+    </>
+  );
 }

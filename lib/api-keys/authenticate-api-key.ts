@@ -1,6 +1,6 @@
-// Finds the API key a request's `Authorization: Bearer <key>` names: a live key of a user who may
-// still sign in, or a 401. Read from the database on every request, so a revoked key is refused
-// from the moment it is revoked.
+// Finds the API key a request's `Authorization: Bearer <key>` (or the relay's password) names: a
+// live key of a user who may still sign in, or a 401. Read from the database on every request
+// (and every relayed message), so a revoked key is refused from the moment it is revoked.
 import "server-only";
 import { isEmailAllowed } from "../auth/sign-in-policy";
 import { db } from "../db";
@@ -25,6 +25,11 @@ export async function authenticateApiKey(authorization: string | null): Promise<
   if (secret === undefined) {
     throw new AppError("unauthorized", "Send your API key as: Authorization: Bearer mr_live_…");
   }
+  return authenticateApiKeySecret(secret);
+}
+
+/** The live key whose secret this is (the HTTP API's bearer token, the relay's password). */
+export async function authenticateApiKeySecret(secret: string): Promise<ApiKeyIdentity> {
   if (!isApiKeySecret(secret)) throw new AppError("unauthorized", "The API key is not valid.");
 
   const hash = hashApiKeySecret(secret);

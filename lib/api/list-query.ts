@@ -11,10 +11,10 @@ export const listQuerySchema = z.strictObject({
     .enum(MESSAGE_STATUSES)
     .optional()
     .meta({ description: "Only messages in this status." }),
-  source: z
-    .enum(SOURCE_KINDS)
-    .optional()
-    .meta({ description: "Only messages from the compose form (web) or the HTTP API (api)." }),
+  source: z.enum(SOURCE_KINDS).optional().meta({
+    description:
+      "Only messages from the compose form (web), the HTTP API (api) or the SMTP relay (relay).",
+  }),
   cursor: recordIdSchema.optional().meta({ description: "The nextCursor of the previous page." }),
   limit: z.coerce
     .number({ error: `Use a whole number from 1 to ${MAX_PAGE_LIMIT}.` })

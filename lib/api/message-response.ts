@@ -11,11 +11,13 @@ const status = z.enum(MESSAGE_STATUSES).meta({
 });
 const time = z.string().meta({ format: "date-time", example: "2030-01-01T09:00:00.000Z" });
 const source = z.object({
-  kind: z.enum(SOURCE_KINDS).meta({ description: "web: the compose form; api: the HTTP API." }),
+  kind: z
+    .enum(SOURCE_KINDS)
+    .meta({ description: "web: the compose form; api: the HTTP API; relay: the SMTP relay." }),
   apiKey: z
     .object({ id: z.string(), name: z.string() })
     .nullable()
-    .meta({ description: "The API key it was sent with (api only)." }),
+    .meta({ description: "The API key it was sent with (api and relay only)." }),
 });
 const reply = z
   .object({ code: z.number().int().nullable(), text: z.string() })
@@ -83,8 +85,8 @@ const strings = (v: unknown) =>
 
 function sourceOf(stored: string, names: KeyNames): z.input<typeof source> {
   const { kind, apiKeyId } = decodeSource(stored);
-  return kind === "api" && apiKeyId
-    ? { kind: "api", apiKey: { id: apiKeyId, name: names.get(apiKeyId) ?? "" } }
+  return (kind === "api" || kind === "relay") && apiKeyId
+    ? { kind, apiKey: { id: apiKeyId, name: names.get(apiKeyId) ?? "" } }
     : { kind: "web", apiKey: null };
 }
 

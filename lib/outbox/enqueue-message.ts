@@ -1,6 +1,6 @@
-// Accepts a message into the outbox: MIME built once, message and "queued" event in one durable
-// commit before the caller hears "accepted". Every way in (web, API) comes through here, so each
-// gets the per-user limits (user-limits.ts).
+// Accepts a message into the outbox: MIME built once (or taken as submitted to the SMTP relay),
+// message and "queued" event in one durable commit before the caller hears "accepted". Every way
+// in (web, API, relay) comes through here, so each gets the per-user limits (user-limits.ts).
 import "server-only";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
@@ -9,6 +9,7 @@ import { MAX_MESSAGE_BYTES, type MessageInput } from "../mail/message-input";
 import { formatMegabytes } from "../mail/message-limits";
 import { encodeSource, type MessageSource } from "./message-source";
 import { outbox } from "./open-outbox";
+import type { Outbox } from "./outbox";
 import { backlogFullError, takeSendRate } from "./user-limits";
 
 export async function enqueueMessage(options: {
@@ -22,15 +23,7 @@ export async function enqueueMessage(options: {
   messageIdHeader?: string;
 }): Promise<{ id: string; status: string }> {
   const { userId, input, scheduledAt } = options;
-  const store = await outbox();
-  const account = await store.senderOf(userId);
-  if (!account) throw new AppError("conflict", "Connect a Google account before sending.");
-  if (input.from.toLowerCase() !== account.email.toLowerCase()) {
-    throw new AppError("invalid_input", "Send from the connected Google account's address.", {
-      from: "Send from the connected Google account's address.",
-    });
-  }
-
+  const { store, account } = await senderChecked(userId, input.from);
   await takeSendRate(userId);
 
   const built = await buildMime({
@@ -46,15 +39,10 @@ export async function enqueueMessage(options: {
     headers: input.headers,
     messageId: options.messageIdHeader,
   });
-  if (built.mime.length > MAX_MESSAGE_BYTES) {
-    const sentence = `The message is ${formatMegabytes(built.mime.length)}, larger than Gmail's ${formatMegabytes(MAX_MESSAGE_BYTES)} limit.`;
-    throw new AppError("too_large", sentence, { text: sentence });
-  }
-
-  const accepted = await store.accept({
+  return accept(store, {
     userId,
     accountId: account.id,
-    source: encodeSource(options.source ?? { kind: "web" }),
+    source: options.source ?? { kind: "web" },
     messageIdHeader: built.messageId,
     fromAddress: account.email,
     to: input.to.map((m) => m.address),
@@ -64,9 +52,77 @@ export async function enqueueMessage(options: {
     textBody: input.text,
     mime: built.mime,
     scheduledAt,
-    queuedDetail: scheduledAt
-      ? `Accepted into the outbox, scheduled for ${scheduledAt.toISOString()}`
-      : "Accepted into the outbox",
+  });
+}
+
+/**
+ * Accepts a message whose MIME is already made (the SMTP relay's, as its client submitted it),
+ * with the same checks and limits as enqueueMessage. The caller gives what the history shows
+ * (subject, text) and the recipients the worker sends to (to + cc + bcc: the envelope).
+ */
+export async function enqueueRawMessage(options: {
+  userId: string;
+  source: MessageSource;
+  fromAddress: string;
+  messageIdHeader: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  textBody: string;
+  mime: Buffer;
+  /** The "queued" event's text (default: "Accepted into the outbox"). */
+  queuedDetail?: string;
+}): Promise<{ id: string; status: string }> {
+  const { store, account } = await senderChecked(options.userId, options.fromAddress);
+  await takeSendRate(options.userId);
+  return accept(store, { ...options, accountId: account.id, fromAddress: account.email });
+}
+
+/** The user's connected account, which must be the one `from` names. */
+async function senderChecked(userId: string, from: string) {
+  const store = await outbox();
+  const account = await store.senderOf(userId);
+  if (!account) throw new AppError("conflict", "Connect a Google account before sending.");
+  if (from.toLowerCase() !== account.email.toLowerCase()) {
+    throw new AppError("invalid_input", "Send from the connected Google account's address.", {
+      from: "Send from the connected Google account's address.",
+    });
+  }
+  return { store, account };
+}
+
+async function accept(
+  store: Outbox,
+  message: {
+    userId: string;
+    accountId: string;
+    source: MessageSource;
+    messageIdHeader: string;
+    fromAddress: string;
+    to: string[];
+    cc: string[];
+    bcc: string[];
+    subject: string;
+    textBody: string;
+    mime: Buffer;
+    scheduledAt?: Date;
+    queuedDetail?: string;
+  },
+): Promise<{ id: string; status: string }> {
+  if (message.mime.length > MAX_MESSAGE_BYTES) {
+    const sentence = `The message is ${formatMegabytes(message.mime.length)}, larger than Gmail's ${formatMegabytes(MAX_MESSAGE_BYTES)} limit.`;
+    throw new AppError("too_large", sentence, { text: sentence });
+  }
+  const { scheduledAt } = message;
+  const accepted = await store.accept({
+    ...message,
+    source: encodeSource(message.source),
+    queuedDetail:
+      message.queuedDetail ??
+      (scheduledAt
+        ? `Accepted into the outbox, scheduled for ${scheduledAt.toISOString()}`
+        : "Accepted into the outbox"),
     // Counted in the same transaction as the insert, so concurrent accepts cannot overshoot.
     maxWaiting: env().USER_MAX_QUEUED,
   });

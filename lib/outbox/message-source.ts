@@ -1,12 +1,12 @@
-// Where a message came from, as stored in Message.source: "web" (compose), or "api:<key id>" for
-// the HTTP API with that key — in the row the engine writes at accept, so no second write
-// is needed to say which key sent it.
+// Where a message came from, as stored in Message.source: "web" (compose), "api:<key id>" for
+// the HTTP API with that key, or "relay:<key id>" for the SMTP relay — in the row the engine
+// writes at accept, so no second write is needed to say which key sent it.
 import type { Prisma } from "../generated/prisma/client";
 
-export const SOURCE_KINDS = ["web", "api"] as const;
+export const SOURCE_KINDS = ["web", "api", "relay"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
-export type MessageSource = { kind: "web" } | { kind: "api"; apiKeyId: string };
+export type MessageSource = { kind: "web" } | { kind: "api" | "relay"; apiKeyId: string };
 
 export function encodeSource(source: MessageSource): string {
   return source.kind === "web" ? "web" : `${source.kind}:${source.apiKeyId}`;

@@ -9,7 +9,7 @@ import type { MessageDetail, MessagePage } from "./message-views";
 export interface NewMessage {
   userId: string;
   accountId: string;
-  /** encodeSource(): "web", or "api:<key id>". */
+  /** encodeSource(): "web", "api:<key id>" or "relay:<key id>". */
   source: string;
   messageIdHeader: string;
   fromAddress: string;
@@ -97,7 +97,7 @@ export type ControlResult =
 
 export interface ListOptions {
   status?: MessageStatus;
-  /** Only messages from this kind of source (web, api). */
+  /** Only messages from this kind of source (web, api, relay). */
   source?: SourceKind;
   cursor?: string;
   /** Messages per page (default PAGE_SIZE). */

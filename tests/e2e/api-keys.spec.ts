@@ -1,21 +1,27 @@
 // API keys end to end in Chromium: create a key on the API keys page, send with it through the
-// HTTP API, see the message sent with the key's name as its source, revoke the key on the page,
-// and see the API refuse it at once.
+// HTTP API and, with nodemailer, through the SMTP relay (trusting the certificate the "Send from
+// your app" page shows), see both messages sent with the key's name as their source, revoke the
+// key on the page, and see both doors refuse it at once.
+import { randomBytes, X509Certificate } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { simpleParser } from "mailparser";
+import nodemailer from "nodemailer";
 import { startMailroomServer, type MailroomServer } from "./support/mailroom-server";
 import { signInWithGoogle } from "./support/sign-in";
 
 let app: MailroomServer;
 
 test.beforeAll(async () => {
-  app = await startMailroomServer();
+  app = await startMailroomServer({ relay: true });
 });
 
 test.afterAll(async () => {
   await app.stop();
 });
 
-test("create a key → send with it → history names it → revoke it → 401", async ({ page }) => {
+test("create a key → send with it over HTTP and SMTP → history names it → revoke it → refused", async ({
+  page,
+}) => {
   const email = "ada.api@example.com";
   await signInWithGoogle(page, app.baseUrl, email);
   await expect(page).toHaveURL(/\/compose$/);
@@ -106,6 +112,73 @@ test("create a key → send with it → history names it → revoke it → 401",
     .getByRole("link", { name: "API keys" })
     .click();
   await expect(row.getByTestId("last-used")).toContainText("HTTP API");
+
+  // The relay, set up from what "Send from your app" says.
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Send from your app" })
+    .click();
+  await expect(page.getByRole("heading", { name: "Send from your app", level: 1 })).toBeVisible();
+  const settings = page.getByTestId("relay-settings");
+  await expect(settings).toContainText("localhost");
+  await expect(settings).toContainText(`${app.relayPort} with STARTTLS`);
+  await expect(page.getByTestId("example-nodemailer")).toContainText(`port: ${app.relayPort},`);
+  const certPem = (await page.getByTestId("relay-certificate").textContent()) ?? "";
+  const fingerprint = (await page.getByTestId("relay-fingerprint").textContent()) ?? "";
+  expect(fingerprint).toBe(new X509Certificate(certPem).fingerprint256);
+
+  const relay = nodemailer.createTransport({
+    // One connection, kept open: it is still logged in when the key is revoked.
+    pool: true,
+    maxConnections: 1,
+    host: "localhost",
+    port: app.relayPort,
+    secure: false,
+    requireTLS: true,
+    // Only the certificate the page showed: the relay must present exactly that one.
+    tls: { ca: certPem },
+    auth: { user: "billing-app", pass: secret },
+  });
+  const scan = randomBytes(50_000);
+  const info = await relay.sendMail({
+    from: `Billing <${email}>`,
+    to: "Bob <bob@example.org>",
+    subject: "Relayed from the billing app",
+    text: "The scan is attached.",
+    attachments: [{ filename: "scan.bin", content: scan }],
+  });
+  expect(info.response).toMatch(/^250 2\.6\.0 Message queued as c[0-9a-z]{24}$/);
+  await expect.poll(() => app.emu.control.messages({ email }).length, { timeout: 30_000 }).toBe(2);
+  const relayed = app.emu.control
+    .messages({ email })
+    .find((m) => m.subject === "Relayed from the billing app");
+  const parsed = await simpleParser(app.emu.control.message(relayed!.id)!.raw);
+  expect(parsed.messageId).toBe(info.messageId);
+  expect(parsed.text).toBe("The scan is attached.");
+  expect(Buffer.compare(parsed.attachments[0]!.content, scan)).toBe(0);
+
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "History" })
+    .click();
+  const relayedRow = page
+    .getByTestId("history-row")
+    .filter({ hasText: "Relayed from the billing app" });
+  await expect(relayedRow.getByTestId("source")).toHaveText("Relay · Billing app");
+  await expect(relayedRow.getByTestId("smtp-reply")).toContainText("250", { timeout: 30_000 });
+  await page
+    .getByRole("navigation", { name: "Filter by source" })
+    .getByRole("link", { name: "Relay" })
+    .click();
+  await expect(page).toHaveURL(/\/history\?source=relay$/);
+  await expect(page.getByTestId("history-row")).toHaveCount(1);
+  await expect(page.getByTestId("history-row")).toContainText("Relayed from the billing app");
+
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "API keys" })
+    .click();
+  await expect(row.getByTestId("last-used")).toContainText("SMTP relay");
   await row.getByRole("button", { name: "Revoke Billing app" }).click();
   const confirm = row.getByRole("button", { name: "Revoke key" });
   await expect(confirm).toBeFocused();
@@ -120,5 +193,29 @@ test("create a key → send with it → history names it → revoke it → 401",
   expect(await refused.json()).toEqual({
     error: { code: "unauthorized", message: "The API key has been revoked." },
   });
-  expect(app.emu.control.messages({ email })).toHaveLength(1);
+  // The relay too: on the connection nodemailer kept open, and on a new one.
+  const afterRevoking = {
+    from: email,
+    to: "bob@example.org",
+    subject: "After revoking",
+    text: "No",
+  };
+  await expect(relay.sendMail(afterRevoking)).rejects.toMatchObject({
+    responseCode: 535,
+    response: expect.stringMatching(/^535 5\.7\.8 The API key has been revoked\./),
+  });
+  relay.close();
+  const again = nodemailer.createTransport({
+    host: "localhost",
+    port: app.relayPort,
+    requireTLS: true,
+    tls: { ca: certPem },
+    auth: { user: "billing-app", pass: secret },
+  });
+  await expect(again.sendMail(afterRevoking)).rejects.toMatchObject({
+    responseCode: 535,
+    response: expect.stringMatching(/^535 5\.7\.8 The API key has been revoked\./),
+  });
+  again.close();
+  expect(app.emu.control.messages({ email })).toHaveLength(2);
 });

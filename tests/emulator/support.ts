@@ -215,10 +215,14 @@ export class RawSmtp {
     this.attach(socket);
   }
 
-  static async connect(port: number, options: { secure: boolean; ca?: string }): Promise<RawSmtp> {
+  static async connect(
+    port: number,
+    options: { secure: boolean; ca?: string; host?: string },
+  ): Promise<RawSmtp> {
+    const host = options.host ?? "127.0.0.1";
     const socket = options.secure
-      ? tls.connect({ host: "127.0.0.1", port, servername: "localhost", ca: options.ca })
-      : net.connect(port, "127.0.0.1");
+      ? tls.connect({ host, port, servername: "localhost", ca: options.ca })
+      : net.connect(port, host);
     await new Promise<void>((resolve, reject) => {
       socket.once(options.secure ? "secureConnect" : "connect", () => resolve());
       socket.once("error", reject);

@@ -64,6 +64,8 @@ describe("env", () => {
     ["TOKEN_ENCRYPTION_KEY", "not base64 at all!", /32 random bytes/],
     ["TOKEN_ENCRYPTION_OLD_KEYS", "abc,def", /32-byte/],
     ["RELAY_PORT", "-1", /port/],
+    ["RELAY_TLS_PORT", "70000", /port/],
+    ["RELAY_MAX_CONNECTIONS_PER_IP", "0", /at least 1/],
     ["MAILROOM_WORKER", "sometimes", /"inline" or "off"/],
     ["NEXTAUTH_URL", "http://mailroom.example.com", /https:\/\//],
     ["NEXTAUTH_URL", "http://10.0.0.5:3000", /https:\/\//],
@@ -117,6 +119,50 @@ describe("env: who may sign in", () => {
     expect(
       parseEnv({ ...required, NODE_ENV: "production", ALLOWED_EMAILS: "a@b.example" }),
     ).toMatchObject({ ALLOWED_EMAILS: ["a@b.example"] });
+  });
+});
+
+describe("env: the SMTP relay", () => {
+  it("is off unless RELAY_PORT is set, and reads its ports and limit", () => {
+    const off = parseEnv(required);
+    expect([off.RELAY_PORT, off.RELAY_TLS_PORT, off.RELAY_TLS_CERT, off.RELAY_TLS_KEY]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(off.RELAY_MAX_CONNECTIONS_PER_IP).toBe(10);
+    expect(
+      parseEnv({
+        ...required,
+        RELAY_PORT: "2525",
+        RELAY_TLS_PORT: "4650",
+        RELAY_TLS_CERT: "/etc/mailroom/cert.pem",
+        RELAY_TLS_KEY: "/etc/mailroom/key.pem",
+        RELAY_MAX_CONNECTIONS_PER_IP: "3",
+      }),
+    ).toMatchObject({
+      RELAY_PORT: 2525,
+      RELAY_TLS_PORT: 4650,
+      RELAY_TLS_CERT: "/etc/mailroom/cert.pem",
+      RELAY_TLS_KEY: "/etc/mailroom/key.pem",
+      RELAY_MAX_CONNECTIONS_PER_IP: 3,
+    });
+  });
+
+  it("refuses an implicit-TLS port without RELAY_PORT", () => {
+    const error = rejection({ RELAY_TLS_PORT: "4650" });
+    expect(error.variable).toBe("RELAY_TLS_PORT");
+    expect(error.message).toMatch(/needs RELAY_PORT too/);
+  });
+
+  it("refuses a certificate without its key, and a key without its certificate", () => {
+    const noKey = rejection({ RELAY_PORT: "2525", RELAY_TLS_CERT: "/etc/mailroom/cert.pem" });
+    expect(noKey.variable).toBe("RELAY_TLS_KEY");
+    expect(noKey.message).toMatch(/is required with RELAY_TLS_CERT/);
+    const noCert = rejection({ RELAY_PORT: "2525", RELAY_TLS_KEY: "/etc/mailroom/key.pem" });
+    expect(noCert.variable).toBe("RELAY_TLS_CERT");
+    expect(noCert.message).toMatch(/is required with RELAY_TLS_KEY/);
   });
 });
 

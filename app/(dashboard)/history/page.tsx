@@ -20,6 +20,7 @@ const SOURCE_FILTERS = [
   { label: "All", value: undefined },
   { label: "Web", value: "web" },
   { label: "API", value: "api" },
+  { label: "Relay", value: "relay" },
 ] as const;
 
 export const metadata: Metadata = { title: "History" };

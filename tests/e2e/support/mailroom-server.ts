@@ -23,6 +23,8 @@ export interface MailroomApp {
   openSealed(sealed: string, accountId: string, column: SealedAccountColumn): string;
   /** The pid of `npm run worker` beside a web-only app (`worker: "process"`). */
   workerPid: number | undefined;
+  /** The SMTP relay's port (STARTTLS), when started with `relay: true`. */
+  relayPort: number | undefined;
   /** Runs a read-only query both databases read alike (identifiers in double quotes). */
   select<T>(sql: string): Promise<T[]>;
   stop(): Promise<void>;
@@ -39,6 +41,8 @@ interface ServerOptions {
   smtp?: "465" | "587";
   /** "process": MAILROOM_WORKER=off, and `npm run worker` sends (default: the in-process worker). */
   worker?: "inline" | "process";
+  /** Turns the SMTP relay on (RELAY_PORT), in the app's process, with its generated certificate. */
+  relay?: boolean;
 }
 
 export function startMailroomServer(
@@ -102,12 +106,14 @@ async function startApp(
   const emu = await startEmulator({ redirectUris: [`${baseUrl}/api/auth/callback/google`] });
   const key = randomBytes(32).toString("base64");
   const starttls = options.smtp === "587";
+  const relayPort = options.relay ? await freePort() : undefined;
   const appEnv = {
     ...emulatorEnv(emu, { starttls, databaseUrl, appUrl: baseUrl, encryptionKey: key }),
     NODE_EXTRA_CA_CERTS: emu.caFile,
     MAILROOM_WORKER: options.worker === "process" ? "off" : "inline",
     // Tests sign in on example.com; other domains are refused.
     ALLOWED_DOMAINS: "example.com",
+    ...(relayPort === undefined ? {} : { RELAY_PORT: String(relayPort) }),
   };
   const child: ChildProcess = spawn(
     process.execPath,
@@ -169,6 +175,7 @@ async function startApp(
     baseUrl,
     emu,
     workerPid: worker?.pid,
+    relayPort,
     openSealed: (sealed, accountId, column) =>
       sealer.open(sealed, accountTokenPlace(accountId, column)),
     async stop() {

@@ -44,6 +44,7 @@ const pages: Record<string, (props: unknown) => Promise<unknown>> = {
   "/audit": (await import("../../../app/(dashboard)/audit/page")).default as never,
   "/settings/api-keys": (await import("../../../app/(dashboard)/settings/api-keys/page")).default,
   "/api-reference": (await import("../../../app/(dashboard)/api-reference/page")).default,
+  "/send-from-your-app": (await import("../../../app/(dashboard)/send-from-your-app/page")).default,
 };
 
 let emu: Emulator;

@@ -13,7 +13,7 @@ import { db } from "@/lib/db";
 export const metadata: Metadata = { title: "API keys" };
 export const dynamic = "force-dynamic";
 
-const SOURCES: Record<string, string> = { api: "HTTP API" };
+const SOURCES: Record<string, string> = { api: "HTTP API", relay: "SMTP relay" };
 
 export default async function ApiKeysPage() {
   const user = await requireUser();
@@ -27,8 +27,13 @@ export default async function ApiKeysPage() {
       <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
       <p className="max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
         Programs send mail through Mailroom&apos;s HTTP API with a key, sent as{" "}
-        <code className="font-mono">Authorization: Bearer mr_live_…</code>. Mailroom stores only a
-        hash of each key and shows it once, when you create it. See the{" "}
+        <code className="font-mono">Authorization: Bearer mr_live_…</code>, or, when the SMTP relay
+        is on, as the password of its SMTP login. Mailroom stores only a hash of each key and shows
+        it once, when you create it. See{" "}
+        <Link href="/send-from-your-app" className="text-blue-600 underline dark:text-blue-400">
+          Send from your app
+        </Link>{" "}
+        for examples and the{" "}
         <Link href="/api-reference" className="text-blue-600 underline dark:text-blue-400">
           API reference
         </Link>
