@@ -1,32 +1,5 @@
-// The HTTP API on PostgreSQL (http-api-suite.ts), on a fresh database on TEST_POSTGRES_URL's
-// server; skipped, saying how to run it, when TEST_POSTGRES_URL is unset.
-import { afterAll, describe } from "vitest";
-import {
-  createTestPostgresDatabase,
-  postgresUrl,
-  warnWithoutPostgres,
-  type TestPostgresDatabase,
-} from "../../support/test-postgres";
+// The HTTP API on PostgreSQL (http-api-suite.ts); see tests/support/postgres-suite.ts.
+import { onFreshPostgres } from "../../support/postgres-suite";
 import { httpApiSuite } from "./http-api-suite";
 
-warnWithoutPostgres("the HTTP API");
-
-let database: TestPostgresDatabase | undefined;
-afterAll(async () => {
-  const { outbox } = await import("../../../lib/outbox/open-outbox");
-  const { db } = await import("../../../lib/db");
-  if (database) {
-    await (await outbox()).close();
-    await (await db()).$disconnect();
-    await database.drop();
-  }
-});
-
-describe.skipIf(!postgresUrl)("PostgreSQL", () => {
-  httpApiSuite("PostgreSQL", {
-    databaseUrl: async () => {
-      database = await createTestPostgresDatabase();
-      return database.url;
-    },
-  });
-});
+onFreshPostgres("the HTTP API", (databaseUrl) => httpApiSuite("PostgreSQL", { databaseUrl }));
