@@ -1,9 +1,7 @@
-// Runs `npm run relay` as a real child process, for tests that crash it with SIGKILL. Started as
-// one node process (no npm or tsx CLI in between), so its pid is the relay's own.
-import { spawn } from "node:child_process";
-import path from "node:path";
+// Runs `npm run relay` as a real child process (script-process.ts), for tests that crash it with
+// SIGKILL.
+import { spawnScript } from "./script-process";
 
-const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
 const LISTENING = /Mailroom relay listening on port (\d+)/;
 
 export interface RelayProcess {
@@ -18,40 +16,15 @@ export interface RelayProcess {
 
 /** Starts `tsx --conditions=react-server scripts/relay.ts` with `env`. */
 export function spawnRelay(env: NodeJS.ProcessEnv): RelayProcess {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "--conditions=react-server", "scripts/relay.ts"],
-    {
-      cwd: REPO_ROOT,
-      env: { ...env, CHECKPOINT_DISABLE: "1", NODE_ENV: "test" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  if (child.pid === undefined) throw new Error("Could not start the relay process.");
-  let log = "";
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const port = new Promise<number>((resolve, reject) => {
-    const onOutput = (chunk: Buffer) => {
-      log += chunk.toString("utf8");
-      const match = LISTENING.exec(log);
-      if (match?.[1]) resolve(Number(match[1]));
-    };
-    child.stdout.on("data", onOutput);
-    child.stderr.on("data", onOutput);
-    void exited.then((exit) =>
-      reject(new Error(`The relay exited (${exit.code ?? exit.signal}) before listening:\n${log}`)),
-    );
-  });
+  const relay = spawnScript("relay.ts", env, LISTENING, "relay");
+  const port = relay.ready.then(Number);
+  // A test that kills the relay before it listens does not wait for `port`.
   port.catch(() => undefined);
   return {
-    pid: child.pid,
+    pid: relay.pid,
     port,
-    exited,
-    output: () => log,
-    kill9: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    },
+    exited: relay.exited,
+    output: relay.output,
+    kill9: () => void relay.signal("SIGKILL"),
   };
 }

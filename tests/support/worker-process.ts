@@ -1,16 +1,10 @@
-// Runs `npm run worker` as a real child process, for tests that crash it with SIGKILL. It is
-// started as one node process (no npm or tsx CLI in between), so its pid is the worker's own and
-// `kill -9` hits the process that holds the lease and the SMTP connection.
-import { spawn } from "node:child_process";
-import path from "node:path";
+// Runs `npm run worker` as a real child process (script-process.ts), for tests that crash it with
+// SIGKILL: `kill -9` hits the process that holds the lease and the SMTP connection.
+import { spawnScript, type ScriptExit } from "./script-process";
 
-const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
 const STARTED = /Mailroom worker (\S+) started/;
 
-export interface WorkerExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type WorkerExit = ScriptExit;
 
 export interface WorkerProcess {
   pid: number;
@@ -27,52 +21,13 @@ export interface WorkerProcess {
 
 /** Starts `tsx --conditions=react-server scripts/worker.ts` with this process's environment. */
 export function spawnWorker(env: NodeJS.ProcessEnv = process.env): WorkerProcess {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"],
-    {
-      cwd: REPO_ROOT,
-      env: { ...env, CHECKPOINT_DISABLE: "1", NODE_ENV: "test" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  if (child.pid === undefined) throw new Error("Could not start the worker process.");
-  const pid = child.pid;
-  let log = "";
-
-  const exited = new Promise<WorkerExit>((resolve) => {
-    child.once("exit", (code, signal) => resolve({ code, signal }));
-  });
-  const started = new Promise<string>((resolve, reject) => {
-    const onOutput = (chunk: Buffer) => {
-      log += chunk.toString("utf8");
-      const match = STARTED.exec(log);
-      if (match?.[1]) resolve(match[1]);
-    };
-    child.stdout.on("data", onOutput);
-    child.stderr.on("data", onOutput);
-    void exited.then((exit) =>
-      reject(
-        new Error(
-          `The worker exited (code ${exit.code}, signal ${exit.signal}) before it started:\n${log}`,
-        ),
-      ),
-    );
-  });
-  // A test that kills the worker before it starts does not wait for `started`.
-  started.catch(() => undefined);
-
-  const signal = (name: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(name);
-    return exited;
-  };
-
+  const worker = spawnScript("worker.ts", env, STARTED, "worker");
   return {
-    pid,
-    started,
-    exited,
-    output: () => log,
-    kill9: () => signal("SIGKILL"),
-    stop: () => signal("SIGTERM"),
+    pid: worker.pid,
+    started: worker.ready,
+    exited: worker.exited,
+    output: worker.output,
+    kill9: () => worker.signal("SIGKILL"),
+    stop: () => worker.signal("SIGTERM"),
   };
 }
