@@ -1,6 +1,6 @@
 // Command-line flags of `npm run bench`.
 import { parseArgs } from "node:util";
-import type { BenchDb, EmulatorMode } from "./phase-types";
+import type { BenchDb, BenchVia, EmulatorMode } from "./phase-types";
 import { accountsTargetApplies, TARGETS } from "./targets";
 
 export interface BenchOptions {
@@ -27,7 +27,14 @@ export interface BenchOptions {
   historyMessages: number;
   historySamples: number;
   db: BenchDb;
+  /** How Mailroom's phase takes messages in: enqueueMessage, the HTTP API, or the SMTP relay. */
+  via: BenchVia;
+  /** --via api: requests offered per second, on a fixed schedule. */
+  apiRate: number;
 }
+
+/** --via api offers requests at this rate unless --api-rate says otherwise. */
+export const DEFAULT_API_RATE = 200;
 
 /** The small history the large one is compared with. */
 export const HISTORY_BASELINE = 1000;
@@ -55,6 +62,11 @@ export const USAGE = `Usage: npm run bench -- [options]
                     send, against N bare sender processes each sending 1/N of the messages
   --wait-idle       after the last send, wait (up to 75 s) for the idle pooled SMTP connections
                     to close; always on with --accounts ≥ ${TARGETS.accounts}
+  --via DOOR        how Mailroom's phase takes the messages in: direct (default: enqueueMessage
+                    in bursts), api (POST /api/v1/messages with a key per sender, offered at
+                    --api-rate requests/s on a fixed schedule) or relay (Mailroom's SMTP relay,
+                    one pooled nodemailer transport per sender authenticated with its key)
+  --api-rate N      with --via api: requests offered per second (default ${DEFAULT_API_RATE})
   --json            print the figures as JSON instead of a table
   --cpu-prof DIR    write a V8 CPU profile of every phase's process into DIR
 
@@ -84,6 +96,11 @@ function benchDb(value: string): BenchDb {
   throw new Error('--db must be "sqlite" or "postgres"');
 }
 
+function benchVia(value: string): BenchVia {
+  if (value === "direct" || value === "api" || value === "relay") return value;
+  throw new Error('--via must be "direct", "api" or "relay"');
+}
+
 function emulatorMode(value: string): EmulatorMode {
   if (value === "in-process" || value === "separate") return value;
   throw new Error('--emulator must be "in-process" or "separate"');
@@ -110,6 +127,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
       "history-messages": { type: "string", default: "1000000" },
       "history-samples": { type: "string", default: "300" },
       db: { type: "string", default: "sqlite" },
+      via: { type: "string", default: "direct" },
+      "api-rate": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -133,11 +152,22 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
     historyMessages: positiveInt("history-messages", values["history-messages"]),
     historySamples: positiveInt("history-samples", values["history-samples"]),
     db: benchDb(values.db),
+    via: benchVia(values.via),
+    apiRate:
+      values["api-rate"] === undefined
+        ? DEFAULT_API_RATE
+        : positiveInt("api-rate", values["api-rate"]),
   };
   options.waitForIdle ||= accountsTargetApplies(options);
   if (options.accounts > options.messages) throw new Error("--accounts must be ≤ --messages");
   if (options.analyze && (options.db !== "postgres" || options.history)) {
     throw new Error("--analyze applies to the sending phases with --db postgres");
+  }
+  if (options.via !== "direct" && options.history) {
+    throw new Error("--via applies to the sending phases, not --history");
+  }
+  if (values["api-rate"] !== undefined && options.via !== "api") {
+    throw new Error("--api-rate applies to --via api");
   }
   if (options.historyMessages < HISTORY_BASELINE) {
     throw new Error(`--history-messages must be ≥ ${HISTORY_BASELINE}, the baseline`);

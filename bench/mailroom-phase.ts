@@ -1,4 +1,5 @@
-// Phase (a): Mailroom itself. Every message goes through enqueueMessage (MIME built, one commit)
+// Phase (a): Mailroom itself. Every message goes through enqueueMessage (MIME built, one commit),
+// or (--via) through the HTTP API or the SMTP relay (bench/intake.ts),
 // while lib's outbox worker claims and delivers them through lib's pooled XOAUTH2 transports:
 // in this process, or (--workers N) in N worker processes while this one only enqueues.
 import { randomBytes } from "node:crypto";
@@ -19,6 +20,7 @@ import { timeClaims } from "./claim-timer";
 import { summarizeLatencies } from "./percentile";
 import type { PhaseResult, PhaseSpec } from "./phase-types";
 import { startResourceSampler, type ResourceUsage } from "./resource-sampler";
+import { prepareIntake } from "./intake";
 import { verifyDelivery } from "./verify-delivery";
 import { accountEmail, buildWorkload } from "./workload";
 
@@ -50,6 +52,7 @@ function configureMailroom(emu: BenchEmulator, databaseUrl: string): void {
     SEND_RATE_PER_MINUTE: "0",
     USER_MAX_QUEUED: "1000000",
     USER_SEND_RATE_PER_MINUTE: "1000000",
+    API_KEY_RATE_PER_MINUTE: "1000000",
   });
 }
 
@@ -76,14 +79,13 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
   configureMailroom(emu, database.url);
   // Imported only now, after the environment is set, and only in this phase's process.
   const { db } = await import("../lib/db");
-  const { enqueueMessage } = await import("../lib/outbox/enqueue-message");
-  const { messageInputSchema } = await import("../lib/mail/message-input");
   const { closeAllTransports, transportFor } = await import("../lib/mail/transport-pool");
   const { seedSender } = await import("./seed-sender");
 
   const prisma = await db();
   const problems: string[] = [];
   let workers: Workers | undefined;
+  let closeIntake: (() => Promise<void>) | undefined;
   try {
     const emails = Array.from({ length: spec.accounts }, (_, i) => accountEmail(i));
     const seeded: Awaited<ReturnType<typeof seedSender>>[] = [];
@@ -102,11 +104,12 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
       const seconds = ((performance.now() - analyzing) / 1000).toFixed(1);
       process.stderr.write(`(ANALYZE ${seconds} s) `);
     }
-    // Validation is the API's job, before enqueueMessage; it is not part of what is timed.
-    const jobs = buildWorkload(spec).map((m) => ({
-      userId: seeded[m.account]?.user.id ?? "",
-      input: messageInputSchema.parse({ from: m.from, to: m.to, subject: m.subject, text: m.text }),
-    }));
+    const intake = await prepareIntake(
+      spec,
+      buildWorkload(spec),
+      seeded.map((s) => ({ userId: s.user.id, email: s.account.email })),
+    );
+    closeIntake = () => intake.close();
 
     workers = await (spec.workers === 1 ? startWorkerHere : startWorkerProcesses)(spec);
 
@@ -117,19 +120,7 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
     const sampler = startResourceSampler();
     const started = performance.now();
     const latencies: number[] = [];
-    for (let offset = 0; offset < jobs.length; offset += spec.burst) {
-      await Promise.all(
-        jobs.slice(offset, offset + spec.burst).map(async (job) => {
-          const t = performance.now();
-          try {
-            await enqueueMessage(job);
-            latencies.push(performance.now() - t);
-          } catch (error) {
-            problems.push(`enqueue failed: ${(error as Error).message}`);
-          }
-        }),
-      );
-    }
+    await intake.submit(latencies, problems);
     const enqueuedMs = performance.now() - started;
     const finished = await waitUntilAllSent(prisma, emu, before.messages, spec.messages);
     const ended = performance.now();
@@ -141,6 +132,8 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
 
     const account0 = seeded[0]?.account;
     const pool = account0 ? poolOptions(transportFor(account0.id, account0.email)) : undefined;
+    await closeIntake();
+    closeIntake = undefined;
     await workers.stop();
     workers = undefined;
     closeAllTransports();
@@ -163,6 +156,9 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
       durationMs,
       messagesPerSecond: (spec.messages / durationMs) * 1000,
       enqueue: { ...summarizeLatencies(latencies), totalMs: enqueuedMs },
+      ...(spec.via === "direct"
+        ? {}
+        : { acceptedPerSecond: (latencies.length / enqueuedMs) * 1000 }),
       emulator: emulatorDeltas(before, after),
       pool: pool ?? { maxConnections: 0, maxMessages: 0 },
       ...usage,
@@ -174,6 +170,7 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
       correctness: { ok: problems.length === 0, problems: problems.slice(0, 20) },
     };
   } finally {
+    await closeIntake?.().catch(() => undefined);
     workers?.kill();
     await prisma.$disconnect();
     database.remove();

@@ -9,6 +9,12 @@ export type EmulatorMode = "in-process" | "separate";
 /** The database Mailroom's outbox runs on (and the history benchmark seeds). */
 export type BenchDb = "sqlite" | "postgres";
 
+/**
+ * How Mailroom's phase takes the messages in: "direct" calls enqueueMessage; "api" POSTs each to
+ * the HTTP API's route handler with the sender's key; "relay" sends each to Mailroom's SMTP relay.
+ */
+export type BenchVia = "direct" | "api" | "relay";
+
 /** What one child process measures; passed to it as JSON in BENCH_PHASE_SPEC. */
 export interface PhaseSpec {
   kind: PhaseKind;
@@ -34,6 +40,10 @@ export interface PhaseSpec {
   analyze: boolean;
   /** Mailroom only: enqueues started together; the next burst starts when one finishes. */
   burst: number;
+  /** Mailroom only: how the messages come in (enqueueMessage, the HTTP API or the relay). */
+  via: BenchVia;
+  /** Mailroom with via "api": requests started per second, on a fixed schedule. */
+  apiRate: number;
   /** The emulator's CA (the child's NODE_EXTRA_CA_CERTS points at caCertFile). */
   caCertFile: string;
   caKeyFile: string;
@@ -69,8 +79,14 @@ export interface PhaseResult {
   /** First send (bare) or first enqueue (mailroom) to the last 250 (bare) or last `sent` row. */
   durationMs: number;
   messagesPerSecond: number;
-  /** Mailroom only: per-call latency of enqueueMessage, and how long enqueueing all took. */
+  /**
+   * Mailroom only: per-message accept latency (enqueueMessage's call; via api, the scheduled
+   * start of the request to its 202; via relay, sendMail to the relay's 250), and how long
+   * taking all in took.
+   */
   enqueue?: LatencySummary & { totalMs: number };
+  /** Via api or relay: messages accepted ÷ the time from the first start to the last accept. */
+  acceptedPerSecond?: number;
   emulator: EmulatorDeltas;
   /** The pool settings actually used (for Mailroom: read back from lib's own transport). */
   pool: { maxConnections: number; maxMessages: number };

@@ -46,9 +46,10 @@ export function phaseLabel(spec: PhaseSpec): string {
   if (spec.kind === "bare") {
     return spec.workers === 1 ? "bare nodemailer" : `bare ${spec.workers} processes`;
   }
+  const door = spec.via === "direct" ? "" : ` via ${spec.via}`;
   return spec.workers === 1
-    ? `mailroom c=${spec.concurrency}`
-    : `mailroom ${spec.workers}×c=${spec.concurrency}`;
+    ? `mailroom${door} c=${spec.concurrency}`
+    : `mailroom${door} ${spec.workers}×c=${spec.concurrency}`;
 }
 
 const cpuMs = (u: { cpu: { userMs: number; systemMs: number } }) => u.cpu.userMs + u.cpu.systemMs;
@@ -92,6 +93,9 @@ export function buildReport(
       ratioToBare: r.ratioToBare,
       peakRssBytes: Math.max(r.rss.peakBytes, r.workerPeakRssBytes),
       openSmtp: r.openSmtp.open,
+      ...(r.spec.via === "direct"
+        ? {}
+        : { acceptP99Ms: r.enqueue?.p99Ms, acceptedPerSecond: r.acceptedPerSecond }),
     })),
   );
   return {
@@ -136,10 +140,29 @@ function describeRun(options: BenchOptions): string {
     `(~${options.bodyBytes} B bodies); ${processes}; ` +
     `emulator ${options.emulator === "separate" ? "in its own process" : "in the measured process"} on implicit TLS with a verified CA` +
     (options.gmailLatencyMs ? ` holding each DATA reply ${options.gmailLatencyMs} ms; ` : "; ") +
-    `enqueue in bursts of ${options.burst}; ${options.rounds} round(s), ` +
+    intakeLine(options) +
+    `${options.rounds} round(s), ` +
     `odd rounds bare first, even rounds Mailroom first; every phase in a fresh process, ` +
     `emulator and database.`
   );
+}
+
+function intakeLine(options: BenchOptions): string {
+  if (options.via === "api") {
+    return (
+      `Mailroom's messages POSTed to /api/v1/messages (the route handler called in the phase's ` +
+      `process) at ${options.apiRate} requests/s on a fixed schedule, a key per sender, ` +
+      `"enq" = accept latency from each request's scheduled start to its 202; `
+    );
+  }
+  if (options.via === "relay") {
+    return (
+      `Mailroom's messages sent to its SMTP relay on loopback by one pooled nodemailer transport ` +
+      `per sender (AUTH with its key), as many in flight as the pool has connections, ` +
+      `"enq" = sendMail to the relay's 250; `
+    );
+  }
+  return `enqueue in bursts of ${options.burst}; `;
 }
 
 export function formatReport(report: BenchReport): string {
@@ -272,10 +295,13 @@ export function formatReport(report: BenchReport): string {
   const enq = report.results.filter((r) => r.enqueue);
   if (enq.length) {
     out.push(
-      `Enqueue: ${enq
+      `${options.via === "direct" ? "Enqueue" : `Accept (via ${options.via})`}: ${enq
         .map(
           (r) =>
-            `r${r.spec.round} c=${r.spec.concurrency} all ${options.messages} in ${((r.enqueue?.totalMs ?? 0) / 1000).toFixed(2)} s, max ${r.enqueue?.maxMs.toFixed(0)} ms`,
+            `r${r.spec.round} c=${r.spec.concurrency} all ${options.messages} in ${((r.enqueue?.totalMs ?? 0) / 1000).toFixed(2)} s, max ${r.enqueue?.maxMs.toFixed(0)} ms` +
+            (r.acceptedPerSecond === undefined
+              ? ""
+              : `, ${r.enqueue?.count} accepted at ${r.acceptedPerSecond.toFixed(0)}/s`),
         )
         .join("; ")}`,
     );

@@ -31,6 +31,8 @@ function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }):
       gmailLatencyMs: options.gmailLatencyMs,
       emulator: options.emulator,
       burst: options.burst,
+      via: options.via,
+      apiRate: options.apiRate,
       db: options.db,
       workers: options.workers,
       waitForIdle: options.waitForIdle,

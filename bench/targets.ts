@@ -1,6 +1,6 @@
 // The benchmark's targets, and which runs each is about. A sending target is judged only on a
 // run of its kind; its verdict is "meets" or "misses", per worker concurrency tried.
-import type { BenchDb } from "./phase-types";
+import type { BenchDb, BenchVia } from "./phase-types";
 
 export const TARGETS = {
   /** SQLite, one worker (the default `npm run bench`): Mailroom ÷ bare, mean over rounds. */
@@ -14,6 +14,13 @@ export const TARGETS = {
   accountsPeakRssBytes: 500 * 2 ** 20,
   /** Idle pooled SMTP connections closed: none open at the end (after waiting up to 75 s). */
   accountsOpenSmtp: 0,
+  /** --via api on SQLite: accept p99 at (at least) this offered rate, requests/s. */
+  apiRate: 200,
+  apiAcceptP99Ms: 50,
+  /** The achieved accept rate must reach this share of the offered one for the p99 to count. */
+  apiAchievedShare: 0.95,
+  /** --via relay: end to end through the relay ÷ bare, mean over rounds. */
+  relayRatio: 0.7,
 } as const;
 
 /** The history page (--history): the long history's median page time ÷ the short one's. */
@@ -23,6 +30,9 @@ export interface RunKind {
   db: BenchDb;
   workers: number;
   accounts: number;
+  via: BenchVia;
+  /** --via api: requests offered per second. */
+  apiRate: number;
 }
 
 /** One Mailroom phase's figures the targets judge. */
@@ -35,6 +45,9 @@ export interface MailroomFigures {
   peakRssBytes: number;
   /** The emulator's open SMTP connections at the end. */
   openSmtp: number;
+  /** Via api or relay: the accept latency's p99 (ms), and accepts per second achieved. */
+  acceptP99Ms?: number;
+  acceptedPerSecond?: number;
 }
 
 export interface Verdict {
@@ -67,12 +80,53 @@ function ratioVerdict(target: string, min: number, concurrency: number, phases: 
   };
 }
 
+/**
+ * The API's accept p99 at the offered rate: judged on the worst round, whole ms as printed to
+ * one place, and only when the accepts kept up with the offered rate (a p99 at a lower rate
+ * says nothing of 200 requests/s).
+ */
+function apiVerdict(concurrency: number, phases: MailroomFigures[]): Verdict {
+  const target =
+    `SQLite: API accept p99 ≤ ${TARGETS.apiAcceptP99Ms} ms at ${TARGETS.apiRate} requests/s ` +
+    `(achieved ≥ ${TARGETS.apiAchievedShare * 100}% of it)`;
+  const p99s = phases.map((p) => p.acceptP99Ms).filter((v): v is number => v !== undefined);
+  const rates = phases.map((p) => p.acceptedPerSecond).filter((v): v is number => v !== undefined);
+  if (p99s.length === 0 || rates.length === 0) {
+    return { target, concurrency, measured: "no accept latencies", meets: false };
+  }
+  const p99 = Number(Math.max(...p99s).toFixed(1));
+  const rate = Math.round(Math.min(...rates));
+  return {
+    target,
+    concurrency,
+    measured: `worst p99 ${p99.toFixed(1)} ms, lowest achieved ${rate} requests/s`,
+    meets: p99 <= TARGETS.apiAcceptP99Ms && rate >= TARGETS.apiRate * TARGETS.apiAchievedShare,
+  };
+}
+
 /** The verdict of every target this kind of run is about, per concurrency, in that order. */
 export function judgeTargets(kind: RunKind, phases: MailroomFigures[]): Verdict[] {
   const verdicts: Verdict[] = [];
   const concurrencies = [...new Set(phases.map((p) => p.concurrency))];
   for (const concurrency of concurrencies) {
     const of = phases.filter((p) => p.concurrency === concurrency);
+    if (kind.via === "api") {
+      if (kind.db === "sqlite" && kind.apiRate >= TARGETS.apiRate) {
+        verdicts.push(apiVerdict(concurrency, of));
+      }
+      continue;
+    }
+    if (kind.via === "relay") {
+      verdicts.push(
+        ratioVerdict(
+          `through the relay: Mailroom ÷ bare ≥ ${TARGETS.relayRatio}`,
+          TARGETS.relayRatio,
+          concurrency,
+          of,
+        ),
+      );
+      continue;
+    }
     if (kind.db === "sqlite" && kind.workers === 1) {
       verdicts.push(
         ratioVerdict(

@@ -40,4 +40,16 @@ describe("parseBenchOptions", () => {
     expect(parse("--accounts", "999", "--messages", "999").waitForIdle).toBe(false);
     expect(parse("--accounts", "1000", "--messages", "10000").waitForIdle).toBe(true);
   });
+
+  it("takes messages in directly by default, or through --via api (at 200 requests/s) or relay", () => {
+    expect(parse()).toMatchObject({ via: "direct", apiRate: 200 });
+    expect(parse("--via", "api")).toMatchObject({ via: "api", apiRate: 200 });
+    expect(parse("--via", "api", "--api-rate", "350")).toMatchObject({ apiRate: 350 });
+    expect(parse("--via", "relay").via).toBe("relay");
+    expect(() => parse("--via", "smtp")).toThrow("--via");
+    expect(() => parse("--via", "api", "--api-rate", "0")).toThrow("--api-rate");
+    expect(() => parse("--via", "relay", "--api-rate", "100")).toThrow("--api-rate applies");
+    expect(() => parse("--api-rate", "100")).toThrow("--api-rate applies");
+    expect(() => parse("--history", "--via", "api")).toThrow("--via");
+  });
 });

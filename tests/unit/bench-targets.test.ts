@@ -15,8 +15,11 @@ function phase(overrides: Partial<MailroomFigures> = {}): MailroomFigures {
   };
 }
 
-const sqliteDefault: RunKind = { db: "sqlite", workers: 1, accounts: 4 };
-const postgres4: RunKind = { db: "postgres", workers: 4, accounts: 4 };
+const direct = { via: "direct", apiRate: 200 } as const;
+const sqliteDefault: RunKind = { db: "sqlite", workers: 1, accounts: 4, ...direct };
+const postgres4: RunKind = { db: "postgres", workers: 4, accounts: 4, ...direct };
+const viaApi: RunKind = { ...sqliteDefault, via: "api", apiRate: 200 };
+const viaRelay: RunKind = { ...sqliteDefault, via: "relay" };
 
 describe("judgeTargets", () => {
   it("judges the default SQLite run by its mean ratio against 0.9, per concurrency", () => {
@@ -57,7 +60,12 @@ describe("judgeTargets", () => {
   });
 
   it("judges runs with 1,000 accounts on rate, RSS of the largest process and open connections", () => {
-    const kind: RunKind = { db: "postgres", workers: 1, accounts: TARGETS.accounts };
+    const kind: RunKind = {
+      db: "postgres",
+      workers: 1,
+      accounts: TARGETS.accounts,
+      ...direct,
+    };
     const ok = judgeTargets(kind, [phase({ messagesPerSecond: 250, peakRssBytes: 500 * MB })]);
     expect(ok.map((v) => v.meets)).toEqual([true, true, true]);
 
@@ -73,13 +81,53 @@ describe("judgeTargets", () => {
   });
 
   it("adds the accounts targets to the engine's own when both apply", () => {
-    const verdicts = judgeTargets({ db: "sqlite", workers: 1, accounts: 1000 }, [phase()]);
+    const verdicts = judgeTargets({ ...sqliteDefault, accounts: 1000 }, [phase()]);
     expect(verdicts.map((v) => v.target.split(":")[0])).toEqual([
       "SQLite, one worker",
       "1000 accounts",
       "1000 accounts",
       "1000 accounts",
     ]);
-    expect(judgeTargets({ db: "sqlite", workers: 1, accounts: 999 }, [phase()])).toHaveLength(1);
+    expect(judgeTargets({ ...sqliteDefault, accounts: 999 }, [phase()])).toHaveLength(1);
+  });
+
+  it("judges --via api on SQLite by the worst round's accept p99 ≤ 50 ms, only at 200 requests/s achieved", () => {
+    const api = (acceptP99Ms: number, acceptedPerSecond = 199) =>
+      phase({ acceptP99Ms, acceptedPerSecond, ratioToBare: 0.1 });
+    const [meets, ...others] = judgeTargets(viaApi, [api(12.3), api(50)]);
+    expect(others).toEqual([]);
+    expect(meets).toMatchObject({
+      meets: true,
+      measured: "worst p99 50.0 ms, lowest achieved 199 requests/s",
+    });
+    expect(meets?.target).toContain("p99 ≤ 50 ms at 200 requests/s");
+    // Judged as printed: 50.04 prints as 50.0 and meets; 50.06 prints as 50.1 and misses.
+    expect(judgeTargets(viaApi, [api(50.04)])[0]?.meets).toBe(true);
+    expect(judgeTargets(viaApi, [api(12), api(50.06)])[0]?.meets).toBe(false);
+    // A p99 at a rate that fell short of the offered one does not count.
+    expect(judgeTargets(viaApi, [api(10, 190)])[0]?.meets).toBe(true);
+    expect(judgeTargets(viaApi, [api(10, 189.4)])[0]?.meets).toBe(false);
+    expect(judgeTargets(viaApi, [phase()])[0]).toMatchObject({
+      meets: false,
+      measured: "no accept latencies",
+    });
+    // Not about PostgreSQL, nor about a lower offered rate; the direct targets do not apply.
+    expect(judgeTargets({ ...viaApi, db: "postgres" }, [api(10)])).toEqual([]);
+    expect(judgeTargets({ ...viaApi, apiRate: 100 }, [api(10, 100)])).toEqual([]);
+    expect(judgeTargets({ ...viaApi, accounts: 1000 }, [api(10)])).toHaveLength(1);
+  });
+
+  it("judges --via relay by the mean ratio to bare against 0.7, on either engine", () => {
+    const [meets, ...others] = judgeTargets(viaRelay, [
+      phase({ ratioToBare: 0.65 }),
+      phase({ ratioToBare: 0.75 }),
+    ]);
+    expect(others).toEqual([]);
+    expect(meets).toMatchObject({ meets: true, measured: "mean 0.70 (0.65, 0.75)" });
+    expect(meets?.target).toContain("relay");
+    const [misses] = judgeTargets({ ...viaRelay, db: "postgres", workers: 4 }, [
+      phase({ ratioToBare: 0.69 }),
+    ]);
+    expect(misses?.meets).toBe(false);
   });
 });

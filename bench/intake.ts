@@ -1,0 +1,206 @@
+// How Mailroom's phase takes the messages in (--via): enqueueMessage called directly, the HTTP
+// API's route handler (POST /api/v1/messages, called in this process with a Request as Next
+// calls it), or Mailroom's SMTP relay on a free loopback port through pooled nodemailer
+// transports. Everything is set up before the clock starts; `submit` is what is timed.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import nodemailer from "nodemailer";
+import { POOL } from "./bare-phase";
+import type { PhaseSpec } from "./phase-types";
+import type { BenchMessage } from "./workload";
+
+/** One sender as seeded: the user who owns the account and the account's address. */
+export interface IntakeSender {
+  userId: string;
+  email: string;
+}
+
+export interface Intake {
+  /**
+   * Takes every message in. Each accept latency is pushed as it comes; failures become problems.
+   * Resolves at the last accept (or failure).
+   */
+  submit(latencies: number[], problems: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Must run after lib's environment is set (it imports lib). */
+export async function prepareIntake(
+  spec: PhaseSpec,
+  messages: BenchMessage[],
+  senders: IntakeSender[],
+): Promise<Intake> {
+  if (spec.via === "direct") return directIntake(spec, messages, senders);
+  const { createApiKey } = await import("../lib/api-keys/create-api-key");
+  const secrets = await Promise.all(
+    senders.map(async (sender, i) => {
+      const key = await createApiKey(sender.userId, {
+        name: `Bench ${i + 1}`,
+        permission: "send",
+        allowedFrom: [sender.email],
+      });
+      return key.secret;
+    }),
+  );
+  return spec.via === "api"
+    ? apiIntake(spec, messages, secrets)
+    : relayIntake(spec, messages, senders, secrets);
+}
+
+/** enqueueMessage in bursts of spec.burst, back to back (the bench's original intake). */
+async function directIntake(
+  spec: PhaseSpec,
+  messages: BenchMessage[],
+  senders: IntakeSender[],
+): Promise<Intake> {
+  const { enqueueMessage } = await import("../lib/outbox/enqueue-message");
+  const { messageInputSchema } = await import("../lib/mail/message-input");
+  // Validation is the API's job, before enqueueMessage; it is not part of what is timed.
+  const jobs = messages.map((m) => ({
+    userId: senders[m.account]?.userId ?? "",
+    input: messageInputSchema.parse({ from: m.from, to: m.to, subject: m.subject, text: m.text }),
+  }));
+  return {
+    async submit(latencies, problems) {
+      for (let offset = 0; offset < jobs.length; offset += spec.burst) {
+        await Promise.all(
+          jobs.slice(offset, offset + spec.burst).map(async (job) => {
+            const t = performance.now();
+            try {
+              await enqueueMessage(job);
+              latencies.push(performance.now() - t);
+            } catch (error) {
+              problems.push(`enqueue failed: ${(error as Error).message}`);
+            }
+          }),
+        );
+      }
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+type RouteHandler = (request: Request, context: { params: Promise<never> }) => Promise<Response>;
+
+/**
+ * Open loop: request i starts at i / apiRate seconds whether or not earlier ones have been
+ * answered, and its latency runs from that scheduled start (so a late start counts against it).
+ */
+async function apiIntake(
+  spec: PhaseSpec,
+  messages: BenchMessage[],
+  secrets: string[],
+): Promise<Intake> {
+  const route = (await import("../app/api/v1/messages/route")) as { POST: RouteHandler };
+  const intervalMs = 1000 / spec.apiRate;
+  return {
+    async submit(latencies, problems) {
+      const start = performance.now();
+      await Promise.all(
+        messages.map(async (m, i) => {
+          const due = start + i * intervalMs;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          const request = new Request("http://localhost:3000/api/v1/messages", {
+            method: "POST",
+            headers: {
+              authorization: `Bearer ${secrets[m.account] ?? ""}`,
+              "content-type": "application/json",
+            },
+            body: JSON.stringify({ from: m.from, to: m.to, subject: m.subject, text: m.text }),
+          });
+          try {
+            const response = await route.POST(request, {
+              params: Promise.resolve({}) as Promise<never>,
+            });
+            const body = await response.text();
+            if (response.status !== 202) {
+              problems.push(`API answered ${response.status}: ${body.slice(0, 200)}`);
+              return;
+            }
+            latencies.push(performance.now() - due);
+          } catch (error) {
+            problems.push(`API call failed: ${(error as Error).message}`);
+          }
+        }),
+      );
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * The relay on a free loopback port (AUTH without TLS is allowed from loopback) and one pooled
+ * transport per sender, with bare's pool settings. Each transport gets as many messages in
+ * flight as it has connections, so a latency is one SMTP transaction up to the relay's 250, not
+ * time spent waiting for a free connection in nodemailer's queue.
+ */
+async function relayIntake(
+  spec: PhaseSpec,
+  messages: BenchMessage[],
+  senders: IntakeSender[],
+  secrets: string[],
+): Promise<Intake> {
+  const { relayCertificate } = await import("../lib/relay/relay-certificate");
+  const { startRelay } = await import("../lib/relay/start-relay");
+  const dir = mkdtempSync(path.join(tmpdir(), "mailroom-bench-relay-"));
+  const certificate = await relayCertificate({ hostname: "localhost", dir });
+  const relay = await startRelay({
+    port: 0,
+    host: "127.0.0.1",
+    certificate,
+    maxConnectionsPerAddress: senders.length * POOL.maxConnections + 10,
+    log: (line) => {
+      if (!line.includes("listening")) process.stderr.write(`${line}\n`);
+    },
+  });
+  const transports = senders.map((sender, i) =>
+    nodemailer.createTransport({
+      pool: true,
+      ...POOL,
+      host: "127.0.0.1",
+      port: relay.port,
+      secure: false,
+      ignoreTLS: true,
+      auth: { user: sender.email, pass: secrets[i] ?? "" },
+    }),
+  );
+  const byAccount = senders.map((_, account) => messages.filter((m) => m.account === account));
+  return {
+    async submit(latencies, problems) {
+      await Promise.all(
+        byAccount.flatMap((queue, account) => {
+          let next = 0;
+          const transport = transports[account];
+          const lane = async () => {
+            for (let m = queue[next++]; m && transport; m = queue[next++]) {
+              const t = performance.now();
+              try {
+                const info = await transport.sendMail({
+                  from: m.from,
+                  to: m.to,
+                  subject: m.subject,
+                  text: m.text,
+                });
+                if (!String(info.response).startsWith("250")) {
+                  problems.push(`relay answered ${info.response}`);
+                  continue;
+                }
+                latencies.push(performance.now() - t);
+              } catch (error) {
+                problems.push(`relay refused: ${(error as Error).message}`);
+              }
+            }
+          };
+          return Array.from({ length: POOL.maxConnections }, lane);
+        }),
+      );
+    },
+    async close() {
+      transports.forEach((t) => t.close());
+      await relay.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
