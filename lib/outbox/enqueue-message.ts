@@ -9,7 +9,7 @@ import { MAX_MESSAGE_BYTES, type MessageInput } from "../mail/message-input";
 import { formatMegabytes } from "../mail/message-limits";
 import { encodeSource, type MessageSource } from "./message-source";
 import { outbox } from "./open-outbox";
-import type { Outbox } from "./outbox";
+import type { NewMessage, Outbox } from "./outbox";
 import { backlogFullError, takeSendRate } from "./user-limits";
 
 export async function enqueueMessage(options: {
@@ -60,20 +60,9 @@ export async function enqueueMessage(options: {
  * with the same checks and limits as enqueueMessage. The caller gives what the history shows
  * (subject, text) and the recipients the worker sends to (to + cc + bcc: the envelope).
  */
-export async function enqueueRawMessage(options: {
-  userId: string;
-  source: MessageSource;
-  fromAddress: string;
-  messageIdHeader: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject: string;
-  textBody: string;
-  mime: Buffer;
-  /** The "queued" event's text (default: "Accepted into the outbox"). */
-  queuedDetail?: string;
-}): Promise<{ id: string; status: string }> {
+export async function enqueueRawMessage(
+  options: Omit<Acceptable, "accountId" | "scheduledAt">,
+): Promise<{ id: string; status: string }> {
   const { store, account } = await senderChecked(options.userId, options.fromAddress);
   await takeSendRate(options.userId);
   return accept(store, { ...options, accountId: account.id, fromAddress: account.email });
@@ -92,24 +81,14 @@ async function senderChecked(userId: string, from: string) {
   return { store, account };
 }
 
-async function accept(
-  store: Outbox,
-  message: {
-    userId: string;
-    accountId: string;
-    source: MessageSource;
-    messageIdHeader: string;
-    fromAddress: string;
-    to: string[];
-    cc: string[];
-    bcc: string[];
-    subject: string;
-    textBody: string;
-    mime: Buffer;
-    scheduledAt?: Date;
-    queuedDetail?: string;
-  },
-): Promise<{ id: string; status: string }> {
+/** A message as the outbox takes it, before the per-user cap is added. */
+type Acceptable = Omit<NewMessage, "source" | "queuedDetail" | "maxWaiting"> & {
+  source: MessageSource;
+  /** The "queued" event's text (default: "Accepted into the outbox"). */
+  queuedDetail?: string;
+};
+
+async function accept(store: Outbox, message: Acceptable): Promise<{ id: string; status: string }> {
   if (message.mime.length > MAX_MESSAGE_BYTES) {
     const sentence = `The message is ${formatMegabytes(message.mime.length)}, larger than Gmail's ${formatMegabytes(MAX_MESSAGE_BYTES)} limit.`;
     throw new AppError("too_large", sentence, { text: sentence });
