@@ -4,6 +4,7 @@
 // accepted it and its worker died before recording so (DESIGN.md, "Sending semantics").
 import { Client } from "pg";
 import { describe, expect, it } from "vitest";
+import { LEASE_MS } from "../../lib/sending/claim-messages";
 import { sleep, waitUntil } from "../support/crash-probes";
 import {
   startWorkerRun,
@@ -254,13 +255,16 @@ describe.skipIf(!postgresUrl)("crash safety on PostgreSQL", () => {
         }
         const lastRoundAt = new Date();
 
+        // A claim whose COMMIT landed but whose reply was lost with its connection leaves its
+        // messages leased to a worker that never heard of them: they go again once the lease
+        // runs out (LEASE_MS), so the wait allows for that after the last round.
         await waitUntil(
           "every message is sent",
           async () =>
             (await run.prisma.message
               .count({ where: { status: { not: "sent" } } })
               .catch(() => -1)) === 0,
-          { timeoutMs: 120_000, intervalMs: 200, detail: run.output },
+          { timeoutMs: LEASE_MS + 60_000, intervalMs: 200, detail: run.output },
         );
         const totalMs = Date.now() - startedAt;
 
