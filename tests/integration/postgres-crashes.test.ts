@@ -235,6 +235,8 @@ describe.skipIf(!postgresUrl)("crash safety on PostgreSQL", () => {
 
         // At set points of the run, so every round hits workers in the middle of sending.
         const rounds: { atSent: number; terminated: number }[] = [];
+        // When the last round began: a listener may reconnect before that round's query returns.
+        let lastRoundAt = new Date();
         for (const share of [0.1, 0.25, 0.4, 0.55, 0.7]) {
           const atSent = await waitUntil(
             `${share * 100}% of the messages are sent`,
@@ -246,6 +248,7 @@ describe.skipIf(!postgresUrl)("crash safety on PostgreSQL", () => {
             },
             { timeoutMs: 60_000, intervalMs: 50, detail: run.output },
           );
+          lastRoundAt = new Date();
           const { rows } = await admin.query<{ pid: number }>(
             `SELECT pg_terminate_backend(pid) AS terminated, pid FROM pg_stat_activity
              WHERE datname = $1 AND pid <> pg_backend_pid()`,
@@ -253,7 +256,6 @@ describe.skipIf(!postgresUrl)("crash safety on PostgreSQL", () => {
           );
           rounds.push({ atSent, terminated: rows.length });
         }
-        const lastRoundAt = new Date();
 
         // A claim whose COMMIT landed but whose reply was lost with its connection leaves its
         // messages leased to a worker that never heard of them: they go again once the lease
