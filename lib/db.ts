@@ -5,7 +5,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type BetterSqlite3 from "better-sqlite3";
 import { databaseKind } from "./database-url";
-import { PrismaClient } from "./generated/prisma/client";
+import { type Prisma, PrismaClient } from "./generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "./generated/prisma-postgres/client";
 import { env } from "./env";
 
@@ -41,13 +41,38 @@ export async function openDb(
   conn.pragma("busy_timeout = 10000");
   conn.pragma("foreign_keys = ON");
 
-  return new PrismaClient({
+  const client = new PrismaClient({
     adapter: {
       provider: adapter.provider,
       adapterName: adapter.adapterName,
       connect: () => Promise.resolve(adapter),
     },
   });
+  sqliteConnections.set(client, { conn, statements: new Map() });
+  return client;
+}
+
+/** A SQLite client's own better-sqlite3 connection and the statements prepared on it. */
+const sqliteConnections = new WeakMap<
+  PrismaClient,
+  { conn: BetterSqlite3.Database; statements: Map<string, BetterSqlite3.Statement> }
+>();
+
+/**
+ * A read on the hot path (every API request and relayed message). On SQLite it runs as a
+ * statement prepared once on the client's own connection: through Prisma, each raw query is
+ * compiled and prepared again, about 0.3 ms of CPU where the statement takes 0.01 ms. On
+ * PostgreSQL it is Prisma's $queryRaw. Values must be strings, numbers or null.
+ */
+export async function hotRead<Row>(prisma: PrismaClient, query: Prisma.Sql): Promise<Row[]> {
+  const sqlite = sqliteConnections.get(prisma);
+  if (!sqlite) return prisma.$queryRaw<Row[]>(query);
+  let statement = sqlite.statements.get(query.sql);
+  if (!statement) {
+    statement = sqlite.conn.prepare(query.sql);
+    sqlite.statements.set(query.sql, statement);
+  }
+  return statement.all(...query.values) as Row[];
 }
 
 const globalForDb = globalThis as unknown as { mailroomDb?: PrismaClient };
