@@ -18,6 +18,12 @@ export interface IntakeSender {
 
 export interface Intake {
   /**
+   * Before the clock: whatever a server that has been up a while has already done once (code
+   * paths run, the outbox's database thread started). Resolves to the ids of the outbox rows
+   * it made, which the phase deletes before the clock starts.
+   */
+  warmUp(): Promise<string[]>;
+  /**
    * Takes every message in. Each accept latency is pushed as it comes; failures become problems.
    * Resolves at the last accept (or failure).
    */
@@ -62,6 +68,7 @@ async function directIntake(
     input: messageInputSchema.parse({ from: m.from, to: m.to, subject: m.subject, text: m.text }),
   }));
   return {
+    warmUp: () => Promise.resolve([]),
     async submit(latencies, problems) {
       for (let offset = 0; offset < jobs.length; offset += spec.burst) {
         await Promise.all(
@@ -94,7 +101,38 @@ async function apiIntake(
 ): Promise<Intake> {
   const route = (await import("../app/api/v1/messages/route")) as { POST: RouteHandler };
   const intervalMs = 1000 / spec.apiRate;
+  const post = (secret: string, body: object) =>
+    route.POST(
+      new Request("http://localhost:3000/api/v1/messages", {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+      { params: Promise.resolve({}) as Promise<never> },
+    );
   return {
+    // One request per key for a message scheduled a year ahead, so nothing is sent.
+    async warmUp() {
+      const scheduledAt = new Date(Date.now() + 365 * 86_400_000).toISOString();
+      return Promise.all(
+        secrets.map(async (secret, account) => {
+          const m = messages.find((candidate) => candidate.account === account);
+          if (!m) return "";
+          const response = await post(secret, {
+            from: m.from,
+            to: m.to,
+            subject: "Warm-up",
+            text: "Warm-up",
+            scheduledAt,
+          });
+          const body = (await response.json()) as { id?: string };
+          if (response.status !== 202 || !body.id) {
+            throw new Error(`the warm-up request was answered ${response.status}`);
+          }
+          return body.id;
+        }),
+      );
+    },
     async submit(latencies, problems) {
       const start = performance.now();
       await Promise.all(
@@ -102,17 +140,12 @@ async function apiIntake(
           const due = start + i * intervalMs;
           const wait = due - performance.now();
           if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-          const request = new Request("http://localhost:3000/api/v1/messages", {
-            method: "POST",
-            headers: {
-              authorization: `Bearer ${secrets[m.account] ?? ""}`,
-              "content-type": "application/json",
-            },
-            body: JSON.stringify({ from: m.from, to: m.to, subject: m.subject, text: m.text }),
-          });
           try {
-            const response = await route.POST(request, {
-              params: Promise.resolve({}) as Promise<never>,
+            const response = await post(secrets[m.account] ?? "", {
+              from: m.from,
+              to: m.to,
+              subject: m.subject,
+              text: m.text,
             });
             const body = await response.text();
             if (response.status !== 202) {
@@ -168,6 +201,7 @@ async function relayIntake(
   );
   const byAccount = senders.map((_, account) => messages.filter((m) => m.account === account));
   return {
+    warmUp: () => Promise.resolve([]),
     async submit(latencies, problems) {
       await Promise.all(
         byAccount.flatMap((queue, account) => {

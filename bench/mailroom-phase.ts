@@ -112,6 +112,10 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
     closeIntake = () => intake.close();
 
     workers = await (spec.workers === 1 ? startWorkerHere : startWorkerProcesses)(spec);
+    const warmUpRows = await intake.warmUp();
+    if (warmUpRows.length > 0) {
+      await prisma.message.deleteMany({ where: { id: { in: warmUpRows } } });
+    }
 
     const before = await emu.stats();
     const accountsBefore = await emu.accountStats(emails);

@@ -151,7 +151,8 @@ function intakeLine(options: BenchOptions): string {
   if (options.via === "api") {
     return (
       `Mailroom's messages POSTed to /api/v1/messages (the route handler called in the phase's ` +
-      `process) at ${options.apiRate} requests/s on a fixed schedule, a key per sender, ` +
+      `process) at ${options.apiRate} requests/s on a fixed schedule, a key per sender, each ` +
+      `key used once before the clock (a message scheduled a year ahead, deleted before the clock), ` +
       `"enq" = accept latency from each request's scheduled start to its 202; `
     );
   }
