@@ -16,6 +16,11 @@ export const API_ERRORS = [
     when: "No such message among yours (the same answer for both).",
   },
   {
+    status: 405,
+    code: "method_not_allowed",
+    when: "The path exists but does not take this method; the Allow header lists those it takes.",
+  },
+  {
     status: 409,
     code: "conflict",
     when: "The message can no longer be canceled, or no Google account is connected.",

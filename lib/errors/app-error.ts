@@ -3,6 +3,7 @@ export type AppErrorCode =
   | "unauthorized"
   | "forbidden"
   | "not_found"
+  | "method_not_allowed"
   | "invalid_input"
   | "bad_request"
   | "too_large"
@@ -19,6 +20,7 @@ const STATUS: Record<AppErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   invalid_input: 422,
   bad_request: 400,
   too_large: 413,

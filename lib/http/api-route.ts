@@ -66,6 +66,21 @@ export function apiErrorResponse(error: unknown, name: string): Response {
   return apiJson(body, 500);
 }
 
+/**
+ * The handler for the methods a path does not take: 405 in the API's error shape (Next's own
+ * 405 has an empty body), with Allow.
+ */
+export function methodNotAllowed(...allowed: string[]): () => Response {
+  return () => {
+    const response = apiErrorResponse(
+      new AppError("method_not_allowed", `This endpoint takes ${allowed.join(" or ")} only.`),
+      "wrong-method",
+    );
+    response.headers.set("Allow", allowed.join(", "));
+    return response;
+  };
+}
+
 /** Parses with zod; the first issue becomes a 422 naming its field ("to", "attachments.0.content"). */
 export function parseOrRefuse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);

@@ -96,6 +96,15 @@ test("create a key → send with it over HTTP and SMTP → history names it → 
   expect(((await multipart.json()) as { error: { code: string } }).error.code).toBe(
     "unsupported_media_type",
   );
+  const wrongMethod = await fetch(`${app.baseUrl}/api/v1/messages`, {
+    method: "DELETE",
+    headers: { Authorization: `Bearer ${secret}` },
+  });
+  expect(wrongMethod.status).toBe(405);
+  expect(wrongMethod.headers.get("allow")).toBe("GET, POST");
+  expect(((await wrongMethod.json()) as { error: { code: string } }).error.code).toBe(
+    "method_not_allowed",
+  );
   expect(inbox.map((m) => m.subject)).toEqual(["Sent from the billing app"]);
 
   await page

@@ -4,7 +4,7 @@ import { messageSummaryJson } from "@/lib/api/message-response";
 import { readJsonBody } from "@/lib/api/read-json-body";
 import { sendApiMessage } from "@/lib/api/send-api-message";
 import { AppError } from "@/lib/errors/app-error";
-import { apiJson, apiRoute, parseOrRefuse } from "@/lib/http/api-route";
+import { apiJson, apiRoute, parseOrRefuse, methodNotAllowed } from "@/lib/http/api-route";
 import { listMessages } from "@/lib/outbox/list-messages";
 
 export const dynamic = "force-dynamic";
@@ -53,3 +53,8 @@ export const GET = apiRoute({
     });
   },
 });
+
+const otherMethod = methodNotAllowed("GET", "POST");
+export const PUT = otherMethod;
+export const PATCH = otherMethod;
+export const DELETE = otherMethod;

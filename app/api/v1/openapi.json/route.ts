@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/http/api-route";
 import { openApiDocument } from "@/lib/api/openapi-document";
 import { env } from "@/lib/env";
 
@@ -9,3 +10,9 @@ export function GET(): Response {
     headers: { "Cache-Control": "no-store" },
   });
 }
+
+const otherMethod = methodNotAllowed("GET");
+export const POST = otherMethod;
+export const PUT = otherMethod;
+export const PATCH = otherMethod;
+export const DELETE = otherMethod;

@@ -1,7 +1,7 @@
 import { keyNamesFor } from "@/lib/api-keys/key-names";
 import { messageJson } from "@/lib/api/message-response";
 import { AppError } from "@/lib/errors/app-error";
-import { apiJson, apiRoute } from "@/lib/http/api-route";
+import { apiJson, apiRoute, methodNotAllowed } from "@/lib/http/api-route";
 import { isRecordId } from "@/lib/http/record-id";
 import { getMessage } from "@/lib/outbox/list-messages";
 
@@ -18,3 +18,9 @@ export const GET = apiRoute<{ id: string }>({
     return apiJson(messageJson(message, await keyNamesFor(key.userId, [message.source])));
   },
 });
+
+const otherMethod = methodNotAllowed("GET");
+export const POST = otherMethod;
+export const PUT = otherMethod;
+export const PATCH = otherMethod;
+export const DELETE = otherMethod;

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors/app-error";
-import { apiJson, apiRoute } from "@/lib/http/api-route";
+import { apiJson, apiRoute, methodNotAllowed } from "@/lib/http/api-route";
 import { isRecordId } from "@/lib/http/record-id";
 import { cancelMessage } from "@/lib/outbox/cancel-message";
 
@@ -15,3 +15,9 @@ export const POST = apiRoute<{ id: string }>({
     return apiJson({ id: params.id, status: "canceled" });
   },
 });
+
+const otherMethod = methodNotAllowed("POST");
+export const GET = otherMethod;
+export const PUT = otherMethod;
+export const PATCH = otherMethod;
+export const DELETE = otherMethod;
