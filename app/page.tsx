@@ -15,7 +15,7 @@ export default async function LandingPage({
 }) {
   const error = searchParam(await searchParams, "error", z.string().max(100));
   const user = await currentUser();
-  if (!error && user) redirect("/compose");
+  if (!error && user) redirect("/overview");
   const message = signInErrorMessage(error);
 
   return (
@@ -43,7 +43,7 @@ export default async function LandingPage({
           {user && (
             <p className="mt-2">
               You are still signed in as <strong>{user.email}</strong>.{" "}
-              <Link href="/compose" className="font-medium underline">
+              <Link href="/overview" className="font-medium underline">
                 Back to Mailroom
               </Link>
             </p>

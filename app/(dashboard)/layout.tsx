@@ -12,10 +12,11 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     <div className="min-h-screen">
       <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
         <div className="mx-auto flex max-w-5xl items-center gap-6 px-6 py-3">
-          <Link href="/compose" className="font-semibold tracking-tight">
+          <Link href="/overview" className="font-semibold tracking-tight">
             Mailroom
           </Link>
           <nav aria-label="Main" className="flex flex-wrap gap-1">
+            <NavLink href="/overview">Overview</NavLink>
             <NavLink href="/compose">Compose</NavLink>
             <NavLink href="/history">History</NavLink>
             <NavLink href="/status">Status</NavLink>

@@ -24,7 +24,7 @@ test("create a key → send with it over HTTP and SMTP → history names it → 
 }) => {
   const email = "ada.api@example.com";
   await signInWithGoogle(page, app.baseUrl, email);
-  await expect(page).toHaveURL(/\/compose$/);
+  await expect(page).toHaveURL(/\/overview$/);
 
   await page
     .getByRole("navigation", { name: "Main" })

@@ -15,7 +15,8 @@ test("send later shows the scheduled time, and canceling keeps it from going out
 }) => {
   const email = "planner@example.com";
   await signInWithGoogle(page, app.baseUrl, email);
-  await expect(page).toHaveURL(/\/compose$/);
+  await expect(page).toHaveURL(/\/overview$/);
+  await page.goto(`${app.baseUrl}/compose`);
 
   await page.getByLabel("To", { exact: true }).fill("bob@example.org");
   await page.getByLabel("Subject").fill("Tomorrow's reminder");
@@ -42,6 +43,7 @@ test("send later shows the scheduled time, and canceling keeps it from going out
 
 test("compose shows errors beside the fields and keeps what was typed", async ({ page }) => {
   await signInWithGoogle(page, app.baseUrl, "typo@example.com");
+  await page.goto(`${app.baseUrl}/compose`);
   await page.getByLabel("To", { exact: true }).fill("bob@example.org, not-an-address");
   await page.getByLabel("Subject").fill("Draft subject");
   await page.getByRole("button", { name: "Send" }).click();

@@ -29,8 +29,13 @@ for (const smtp of ["465", "587"] as const) {
     }) => {
       const email = `ada.${smtp}@example.com`;
       await signInWithGoogle(page, app.baseUrl, email);
-      await expect(page).toHaveURL(/\/compose$/);
+      await expect(page).toHaveURL(/\/overview$/);
       await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+      await page
+        .getByRole("navigation", { name: "Main" })
+        .getByRole("link", { name: "Compose" })
+        .click();
+      await expect(page).toHaveURL(/\/compose$/);
 
       await page.getByLabel("To", { exact: true }).fill("Bob Builder <bob@example.org>");
       await page.getByLabel("Cc", { exact: true }).fill("carol@example.net");
@@ -94,7 +99,8 @@ test.describe("a revoked Google account", () => {
   }) => {
     const email = "grace@example.com";
     await signInWithGoogle(page, app.baseUrl, email);
-    await expect(page).toHaveURL(/\/compose$/);
+    await expect(page).toHaveURL(/\/overview$/);
+    await page.goto(`${app.baseUrl}/compose`);
 
     app.emu.control.revoke(email);
     app.emu.control.expireAccessTokens(email);
@@ -140,6 +146,8 @@ test.describe("security", () => {
   }) => {
     const first = await browser.newPage();
     await signInWithGoogle(first, app.baseUrl, "owner@example.com");
+    await expect(first).toHaveURL(/\/overview$/);
+    await first.goto(`${app.baseUrl}/compose`);
     await first.getByLabel("To", { exact: true }).fill("bob@example.org");
     await first.getByLabel("Subject").fill("Owner's secret plans");
     await first.getByLabel("Message").fill("Only for the owner");
@@ -177,7 +185,7 @@ test.describe("security", () => {
     const context = await browser.newContext();
     const second = await context.newPage();
     await signInWithGoogle(second, app.baseUrl, "intruder@example.com");
-    await expect(second).toHaveURL(/\/compose$/);
+    await expect(second).toHaveURL(/\/overview$/);
     await second.goto(`${app.baseUrl}/history`);
     await expect(second.getByText("Owner's secret plans")).toHaveCount(0);
     const response = await second.goto(detailUrl);

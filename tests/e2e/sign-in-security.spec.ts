@@ -30,7 +30,7 @@ test("a second Google account signing in during a session is refused, not linked
   page,
 }) => {
   await signInWithGoogle(page, app.baseUrl, "linker@example.com");
-  await expect(page).toHaveURL(/\/compose$/);
+  await expect(page).toHaveURL(/\/overview$/);
 
   await startSecondSignIn(page, "other.account@example.com");
   await expect(page.getByTestId("sign-in-error")).toContainText(
@@ -48,7 +48,7 @@ test("a second Google account signing in during a session is refused, not linked
     "You are still signed in as linker@example.com",
   );
   await page.getByRole("link", { name: "Back to Mailroom" }).click();
-  await expect(page).toHaveURL(/\/compose$/);
+  await expect(page).toHaveURL(/\/overview$/);
   await expect(page.getByTestId("signed-in-as")).toHaveText("linker@example.com");
   await page.getByRole("link", { name: "Audit log" }).click();
   const refused = page.locator('[data-testid="audit-row"][data-kind="account_link_refused"]');
@@ -99,7 +99,7 @@ test("the database holds only a hash of the session token: a copy of it opens no
   const context = await browser.newContext();
   const page = await context.newPage();
   await signInWithGoogle(page, app.baseUrl, "hashed@example.com");
-  await expect(page).toHaveURL(/\/compose$/);
+  await expect(page).toHaveURL(/\/overview$/);
   const cookie = (await context.cookies()).find((c) => c.name === "next-auth.session-token");
   expect(cookie?.value).toBeTruthy();
   const rows = app.query<{ tokenHash: string }>(

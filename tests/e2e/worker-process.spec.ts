@@ -24,7 +24,8 @@ test.describe("a web-only app (MAILROOM_WORKER=off) with `npm run worker` beside
 
     const email = "worker.process@example.com";
     await signInWithGoogle(page, app.baseUrl, email);
-    await expect(page).toHaveURL(/\/compose$/);
+    await expect(page).toHaveURL(/\/overview$/);
+    await page.goto(`${app.baseUrl}/compose`);
     await page.getByLabel("To", { exact: true }).fill("bob@example.org");
     await page.getByLabel("Subject").fill("Sent by the worker process");
     await page.getByLabel("Message").fill("Hello from a web-only app.");
