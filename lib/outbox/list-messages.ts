@@ -11,3 +11,8 @@ export async function listMessages(userId: string, options: ListOptions = {}) {
 export async function getMessage(userId: string, id: string) {
   return (await outbox()).get(userId, id);
 }
+
+/** The MIME of one of the user's messages; null when it is not theirs. */
+export async function getMessageMime(userId: string, id: string) {
+  return (await outbox()).raw(userId, id);
+}

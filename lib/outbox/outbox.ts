@@ -124,6 +124,8 @@ export interface Outbox {
   requeueExpired(now?: Date): Promise<number>;
   /** One message of the user's, with its timeline; null when it is not theirs. */
   get(userId: string, messageId: string): Promise<MessageDetail | null>;
+  /** One message of the user's as it was (or will be) sent, MIME bytes; null when not theirs. */
+  raw(userId: string, messageId: string): Promise<Buffer | null>;
   /** A page of the user's messages, newest first. */
   list(userId: string, options?: ListOptions): Promise<MessagePage>;
   /** Calls `listener` when something may be due (an accept, a retry, a reconnect). */

@@ -55,6 +55,19 @@ export async function readMessagePage(
   };
 }
 
+/** The MIME of one of the user's messages, exactly as the outbox keeps it. */
+export async function readMessageMime(
+  prisma: Db,
+  userId: string,
+  id: string,
+): Promise<Buffer | null> {
+  const content = await prisma.messageContent.findFirst({
+    where: { messageId: id, message: { userId } },
+    select: { mime: true },
+  });
+  return content ? Buffer.from(content.mime) : null;
+}
+
 export function readMessage(prisma: Db, userId: string, id: string): Promise<MessageDetail | null> {
   return prisma.message.findFirst({ where: { id, userId }, include: messageDetail });
 }

@@ -35,6 +35,12 @@ test("send later shows the scheduled time, and canceling keeps it from going out
   await expect(page.getByTestId("timeline")).toContainText("scheduled for");
 
   await page.getByRole("button", { name: "Cancel message" }).click();
+  // It asks first; "Keep it" leaves the message queued.
+  await page.getByRole("button", { name: "Keep it" }).click();
+  await expect(page.getByTestId("status-badge")).toHaveText("queued");
+  await page.getByRole("button", { name: "Cancel message" }).click();
+  await expect(page.getByRole("button", { name: "Yes, cancel it" })).toBeFocused();
+  await page.getByRole("button", { name: "Yes, cancel it" }).click();
   await expect(page.getByTestId("status-badge")).toHaveText("canceled");
   await expect(page.getByTestId("timeline")).toContainText("Canceled by the sender");
   await expect(page.getByRole("button", { name: "Cancel message" })).toHaveCount(0);

@@ -91,6 +91,9 @@ test("B can neither read nor change A's messages", async () => {
         label: `page /history?cursor=${id}&cursor=${id}`,
         run: () => get(`/history?cursor=${id}&cursor=${id}`, b),
       },
+      { label: `page /compose?copy=${id}`, run: () => get(`/compose?copy=${id}`, b) },
+      { label: `route /api/messages/${id}/raw`, run: () => get(`/api/messages/${id}/raw`, b) },
+      { label: `route /api/messages/${id}/body`, run: () => get(`/api/messages/${id}/body`, b) },
     );
     for (const [name, action] of [
       ["cancel", cancel],
@@ -126,6 +129,7 @@ test("B can neither read nor change A's messages", async () => {
       run: () => post(testConnection.page, b, testConnection, formArgs([["mode", "implicit"]])),
     },
     { label: "page /compose", run: () => get("/compose", b) },
+    { label: "page /overview", run: () => get("/overview", b) },
     { label: "page /status", run: () => get("/status", b) },
     { label: "page /audit", run: () => get("/audit", b) },
     {
@@ -153,6 +157,11 @@ test("B can neither read nor change A's messages", async () => {
       }
       if (who && request.label.startsWith("page /history/c") && !request.label.endsWith("(RSC)")) {
         expect(status, label).toBe(404);
+        checks++;
+      }
+      if (request.label.startsWith("route /api/messages/")) {
+        // Not B's, and nobody's without a session: neither says whether the message exists.
+        expect(status, label).toBe(who ? 404 : 401);
         checks++;
       }
     }

@@ -8,14 +8,21 @@ import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
 const inputClass =
   "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-500 focus:outline-2 focus:outline-blue-500 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-900";
 
-export function ComposeForm({ fromAddresses }: { fromAddresses: string[] }) {
+export function ComposeForm({
+  fromAddresses,
+  initial,
+}: {
+  fromAddresses: string[];
+  /** What the form starts with (a copy of an earlier message: "Send again"). */
+  initial?: Record<string, string>;
+}) {
   const [state, action, pending] = useActionState<ComposeState, FormData>(sendMessageAction, {});
   const formRef = useRef<HTMLFormElement>(null);
   // Set in the browser before posting: a message over the limit is refused without uploading it.
   const [tooLarge, setTooLarge] = useState<string>();
   const errors: Record<string, string> = { ...state.errors, ...(tooLarge && { text: tooLarge }) };
   // After a successful send the form starts empty; after an error it keeps what was typed.
-  const values = state.ok ? {} : (state.values ?? {});
+  const values = state.ok ? {} : (state.values ?? initial ?? {});
   const formKey = state.ok?.id ?? "draft";
 
   return (

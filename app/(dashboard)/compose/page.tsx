@@ -2,12 +2,48 @@ import type { Metadata } from "next";
 import { ComposeForm } from "./compose-form";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
+import { isRecordId } from "@/lib/http/record-id";
+import { messageParts } from "@/lib/mail/message-parts";
+import { getMessage, getMessageMime } from "@/lib/outbox/list-messages";
 
 export const metadata: Metadata = { title: "Compose" };
 export const dynamic = "force-dynamic";
 
-export default async function ComposePage() {
+/** A copy of one of the user's messages ("Send again" on its history page), or undefined. */
+async function copyOf(userId: string, id: unknown) {
+  if (!isRecordId(id)) return undefined;
+  const message = await getMessage(userId, id);
+  if (!message) return undefined;
+  const mime = await getMessageMime(userId, id);
+  const parts = mime ? await messageParts(mime).catch(() => null) : null;
+  const list = (v: unknown) =>
+    Array.isArray(v) ? v.filter((a): a is string => typeof a === "string").join(", ") : "";
+  return {
+    subject: message.subject,
+    values: {
+      to: list(message.to),
+      cc: list(message.cc),
+      bcc: list(message.bcc),
+      subject: message.subject,
+      text: parts?.text ?? message.content?.textBody ?? "",
+    },
+    // What compose cannot carry over yet.
+    leftOut: [
+      ...(parts?.html != null ? ["its HTML version"] : []),
+      ...(parts && parts.attachments.length > 0
+        ? [`${parts.attachments.length} attachment${parts.attachments.length > 1 ? "s" : ""}`]
+        : []),
+    ],
+  };
+}
+
+export default async function ComposePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser();
+  const copy = await copyOf(user.id, (await searchParams).copy);
   const prisma = await db();
   const account = await prisma.account.findFirst({
     where: { userId: user.id, provider: "google" },
@@ -29,8 +65,17 @@ export default async function ComposePage() {
           .
         </div>
       )}
+      {copy && (
+        <p
+          className="rounded-lg border border-blue-200 bg-blue-50 p-4 text-sm text-blue-900 dark:border-blue-900 dark:bg-blue-950 dark:text-blue-100"
+          data-testid="copy-note"
+        >
+          A copy of “{copy.subject || "(no subject)"}”: check it, then send.
+          {copy.leftOut.length > 0 && ` Not copied: ${copy.leftOut.join(" and ")}.`}
+        </p>
+      )}
       {account ? (
-        <ComposeForm fromAddresses={[account.email]} />
+        <ComposeForm fromAddresses={[account.email]} initial={copy?.values} />
       ) : (
         <p>Connect a Google account to send email.</p>
       )}

@@ -21,7 +21,7 @@ import type {
   Outcome,
   OutcomeResult,
 } from "../outbox";
-import { readMessage, readMessagePage } from "../read-messages";
+import { readMessage, readMessageMime, readMessagePage } from "../read-messages";
 import { claimDue } from "./claim";
 import { DueListener, DUE_CHANNEL, PROCESS_TAG } from "./due-listener";
 import { acceptMessages } from "./accept";
@@ -249,6 +249,10 @@ export class PostgresOutbox implements Outbox {
 
   async get(userId: string, messageId: string): Promise<MessageDetail | null> {
     return readMessage(await this.prisma(), userId, messageId);
+  }
+
+  async raw(userId: string, messageId: string): Promise<Buffer | null> {
+    return readMessageMime(await this.prisma(), userId, messageId);
   }
 
   async list(userId: string, options: ListOptions = {}): Promise<MessagePage> {

@@ -19,7 +19,7 @@ import type {
   OutcomeResult,
 } from "../outbox";
 import type { MessageDetail, MessagePage } from "../message-views";
-import { readMessage, readMessagePage } from "../read-messages";
+import { readMessage, readMessageMime, readMessagePage } from "../read-messages";
 import { onDue, signalDue } from "../due-signal";
 import type { ControlRow } from "./sql";
 import type { Envelope, OutboxReply, OutboxRequest, OutboxResults } from "./thread-protocol";
@@ -110,6 +110,10 @@ export class SqliteOutbox implements Outbox {
 
   async get(userId: string, messageId: string): Promise<MessageDetail | null> {
     return readMessage(await this.prisma(), userId, messageId);
+  }
+
+  async raw(userId: string, messageId: string): Promise<Buffer | null> {
+    return readMessageMime(await this.prisma(), userId, messageId);
   }
 
   async list(userId: string, options: ListOptions = {}): Promise<MessagePage> {

@@ -39,7 +39,8 @@ const pages: Record<string, (props: unknown) => Promise<unknown>> = {
   "/": (await import("../../../app/page")).default as never,
   "/history": (await import("../../../app/(dashboard)/history/page")).default as never,
   "/history/[id]": (await import("../../../app/(dashboard)/history/[id]/page")).default as never,
-  "/compose": (await import("../../../app/(dashboard)/compose/page")).default,
+  "/compose": (await import("../../../app/(dashboard)/compose/page")).default as never,
+  "/overview": (await import("../../../app/(dashboard)/overview/page")).default,
   "/status": (await import("../../../app/(dashboard)/status/page")).default,
   "/audit": (await import("../../../app/(dashboard)/audit/page")).default as never,
   "/settings/api-keys": (await import("../../../app/(dashboard)/settings/api-keys/page")).default,
@@ -191,8 +192,11 @@ it(`${RUNS} malformed calls to every action and page: no throw, no other user's 
     },
   );
   const searchParams = fc.dictionary(
-    fc.oneof(fc.constantFrom("cursor", "error", "status", "kind", "source"), text),
-    fc.oneof(text, fc.array(text, { maxLength: 3 })),
+    fc.oneof(
+      fc.constantFrom("cursor", "error", "status", "kind", "source", "copy", "images"),
+      text,
+    ),
+    fc.oneof(text, fc.constantFrom(...ids, "1"), fc.array(text, { maxLength: 3 })),
     { maxKeys: 3 },
   );
   const call = fc.oneof(

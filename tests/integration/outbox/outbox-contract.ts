@@ -99,6 +99,14 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
       expect(await outbox.get(user(1).userId, id)).toBeNull();
     });
 
+    it("gives the owner the MIME exactly as accepted, and nobody else", async () => {
+      const mime = Buffer.from("Subject: raw\r\nX-Bytes: \u00e9\r\n\r\nhello\r\n", "latin1");
+      const id = await accept(0, { mime });
+      expect((await outbox.raw(user().userId, id))?.equals(mime)).toBe(true);
+      expect(await outbox.raw(user(1).userId, id)).toBeNull();
+      expect(await outbox.raw(user().userId, "missing")).toBeNull();
+    });
+
     it("claims with a lease and the MIME, then records a 250 with its event", async () => {
       const id = await accept();
       const claimed = await claimOne(id, new Date());

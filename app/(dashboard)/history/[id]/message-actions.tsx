@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { cancelMessageAction, retryMessageNowAction, type MessageActionState } from "../actions";
 
 const button =
@@ -9,8 +9,17 @@ const button =
 export function MessageActions({ id, status }: { id: string; status: string }) {
   const [pending, startTransition] = useTransition();
   const [result, setResult] = useState<MessageActionState>({});
+  // Canceling asks first: the message will not be sent, and that cannot be undone.
+  const [confirming, setConfirming] = useState(false);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+  }, [confirming]);
   const act = (action: (id: string) => Promise<MessageActionState>) =>
-    startTransition(async () => setResult(await action(id)));
+    startTransition(async () => {
+      setConfirming(false);
+      setResult(await action(id));
+    });
 
   if (status !== "queued" && status !== "deferred") return null;
   return (
@@ -30,14 +39,37 @@ export function MessageActions({ id, status }: { id: string; status: string }) {
           Retry now
         </button>
       )}
-      <button
-        type="button"
-        disabled={pending}
-        onClick={() => act(cancelMessageAction)}
-        className={`${button} border-zinc-300 text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800`}
-      >
-        Cancel message
-      </button>
+      {confirming ? (
+        <div role="group" aria-label="Confirm canceling" className="flex items-center gap-2">
+          <span className="text-sm">Cancel this message? It will not be sent.</span>
+          <button
+            ref={confirmButton}
+            type="button"
+            disabled={pending}
+            onClick={() => act(cancelMessageAction)}
+            className={`${button} border-red-300 bg-red-600 text-white hover:bg-red-700 dark:border-red-800`}
+          >
+            Yes, cancel it
+          </button>
+          <button
+            type="button"
+            disabled={pending}
+            onClick={() => setConfirming(false)}
+            className={`${button} border-zinc-300 text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800`}
+          >
+            Keep it
+          </button>
+        </div>
+      ) : (
+        <button
+          type="button"
+          disabled={pending}
+          onClick={() => setConfirming(true)}
+          className={`${button} border-zinc-300 text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800`}
+        >
+          Cancel message
+        </button>
+      )}
     </div>
   );
 }

@@ -7,10 +7,12 @@ import { StatusBadge } from "../../../components/status-badge";
 import { requireUser } from "@/lib/auth/session";
 import { isRecordId } from "@/lib/http/record-id";
 import { explainReply } from "@/lib/mail/gmail-replies";
-import { getMessage } from "@/lib/outbox/list-messages";
+import { messageParts } from "@/lib/mail/message-parts";
+import { getMessage, getMessageMime } from "@/lib/outbox/list-messages";
 import { waitingReason } from "@/lib/outbox/waiting-reason";
 import { WaitingText } from "../../../components/waiting-text";
 import { MessageActions } from "./message-actions";
+import { MessageBody } from "./message-body";
 import { SourceText } from "../../../components/source-text";
 import { keyNamesFor } from "@/lib/api-keys/key-names";
 import { IN_FLIGHT_STATUSES, type MessageStatus } from "@/lib/outbox/message-status";
@@ -18,12 +20,22 @@ import { IN_FLIGHT_STATUSES, type MessageStatus } from "@/lib/outbox/message-sta
 export const metadata: Metadata = { title: "Message" };
 export const dynamic = "force-dynamic";
 
-export default async function MessagePage({ params }: { params: Promise<{ id: string }> }) {
+export default async function MessagePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser();
   const { id } = await params;
   if (!isRecordId(id)) notFound();
   const message = await getMessage(user.id, id);
   if (!message) notFound();
+  const showImages = (await searchParams).images === "1";
+  const mime = await getMessageMime(user.id, id);
+  // A message whose MIME cannot be parsed still shows the text Mailroom kept beside it.
+  const parts = mime ? await messageParts(mime).catch(() => null) : null;
   const reason = waitingReason(message, message.account);
   const keyNames = await keyNamesFor(user.id, [message.source]);
   const explanation = explainReply(message.lastSmtpReply ?? undefined);
@@ -46,6 +58,14 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
         </h1>
         <StatusBadge status={message.status} />
         <MessageActions id={message.id} status={message.status} />
+        {(message.status === "failed" || message.status === "canceled") && (
+          <Link
+            href={`/compose?copy=${message.id}`}
+            className="ml-auto rounded-md border border-blue-300 px-3 py-1 text-sm font-medium text-blue-700 hover:bg-blue-50 dark:border-blue-800 dark:text-blue-300 dark:hover:bg-blue-950"
+          >
+            Send again
+          </Link>
+        )}
       </header>
 
       <section
@@ -110,17 +130,12 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
         )}
       </section>
 
-      <section aria-labelledby="body-heading">
-        <h2 id="body-heading" className="mb-2 text-lg font-semibold">
-          Message
-        </h2>
-        <pre
-          className="overflow-x-auto rounded-xl border border-zinc-200 bg-white p-5 text-sm whitespace-pre-wrap shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
-          data-testid="message-body"
-        >
-          {message.content?.textBody}
-        </pre>
-      </section>
+      <MessageBody
+        id={message.id}
+        parts={parts}
+        fallbackText={message.content?.textBody ?? ""}
+        showImages={showImages}
+      />
 
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading" className="mb-2 text-lg font-semibold">
