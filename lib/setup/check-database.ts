@@ -1,0 +1,72 @@
+// Setup check: the database in DATABASE_URL opens (SQLite file, PostgreSQL server) and has every
+// migration this version ships. Never creates or changes anything.
+import "server-only";
+import { existsSync } from "node:fs";
+import { appliedMigrations, shippedMigrations } from "../database-migrations";
+import { databaseKind, postgresTarget } from "../database-url";
+import { oneLine } from "../errors/one-line";
+import type { SetupCheckResult } from "./types";
+
+const TITLE = "Database";
+const MIGRATE_FIX =
+  "Run `npm run db:migrate` (`npm start` also applies migrations before it serves).";
+
+export async function checkDatabase(
+  databaseUrl: string,
+  timeoutMs: number,
+): Promise<SetupCheckResult> {
+  const postgres = databaseKind(databaseUrl) === "postgres";
+  const where = postgres
+    ? `PostgreSQL at ${postgresTarget(databaseUrl)}`
+    : `SQLite file ${databaseUrl.slice("file:".length)}`;
+  const fail = (summary: string, fix: string): SetupCheckResult => ({
+    id: "database",
+    title: TITLE,
+    status: "fail",
+    summary,
+    fix,
+  });
+
+  const file = databaseUrl.slice("file:".length);
+  if (!postgres && !existsSync(file)) {
+    return fail(
+      `${where} does not exist.`,
+      `Check DATABASE_URL (a relative path is taken from the directory Mailroom starts in); ${MIGRATE_FIX.charAt(0).toLowerCase()}${MIGRATE_FIX.slice(1)}`,
+    );
+  }
+  let applied: string[] | null;
+  try {
+    applied = await appliedMigrations(databaseUrl, { timeoutMs });
+  } catch (error) {
+    const reason = oneLine(error);
+    if (!postgres) {
+      return fail(
+        `${where} cannot be opened: ${reason}.`,
+        `Check DATABASE_URL and that the file exists and is readable by this user; ${MIGRATE_FIX.charAt(0).toLowerCase()}${MIGRATE_FIX.slice(1)}`,
+      );
+    }
+    return fail(
+      `${where} is not reachable: ${reason}.`,
+      "Check that PostgreSQL runs and accepts connections from this machine, and the host, port, database name, user and password in DATABASE_URL.",
+    );
+  }
+  const shipped = shippedMigrations(databaseUrl);
+  const missing = shipped.filter((name) => !(applied ?? []).includes(name));
+  if (missing.length > 0) {
+    return {
+      ...fail(
+        applied === null
+          ? `${where} opens but was never migrated (no _prisma_migrations table).`
+          : `${where} opens but lacks ${missing.length} of ${shipped.length} migrations.`,
+        MIGRATE_FIX,
+      ),
+      details: missing.map((name) => `not applied: ${name}`),
+    };
+  }
+  return {
+    id: "database",
+    title: TITLE,
+    status: "ok",
+    summary: `${where}: reachable, all ${shipped.length} migrations applied.`,
+  };
+}
