@@ -1,6 +1,6 @@
 // The setup check as text for a terminal: one line per check with ✓ (green), ! (amber) or ✗
 // (red), then its details and what to do, indented. Colour only when asked (a TTY).
-import type { CheckStatus, SetupCheckResult } from "./types";
+import { setupSummary, type CheckStatus, type SetupCheckResult } from "./types";
 
 const MARK: Record<CheckStatus, string> = { ok: "✓", warn: "!", fail: "✗" };
 const COLOUR: Record<CheckStatus, string> = { ok: "\x1b[32m", warn: "\x1b[33m", fail: "\x1b[31m" };
@@ -18,19 +18,8 @@ export function formatSetupReport(
     for (const detail of check.details ?? []) lines.push(`    ${detail}`);
     if (check.fix) lines.push(`    → ${check.fix}`);
   }
-  const failed = results.filter((check) => check.status === "fail").length;
-  const warned = results.filter((check) => check.status === "warn").length;
-  lines.push(
-    "",
-    failed > 0
-      ? paint(
-          "fail",
-          `${failed} check${failed === 1 ? "" : "s"} failed${warned ? `, ${warned} with a warning` : ""}.`,
-        )
-      : warned > 0
-        ? paint("warn", `Every check passed, ${warned} with a warning.`)
-        : paint("ok", "Every check passed."),
-  );
+  const summary = setupSummary(results);
+  lines.push("", paint(summary.status, summary.text));
   return `${lines.join("\n")}\n`;
 }
 

@@ -37,3 +37,18 @@ export function notChecked(id: CheckId, title: string, variables: string[]): Set
     fix: "Fix the configuration (see the first line), then run the check again.",
   };
 }
+
+/** The outcome in one sentence, and the colour it takes: the worst of the checks. */
+export function setupSummary(results: SetupCheckResult[]): { status: CheckStatus; text: string } {
+  const failed = results.filter((check) => check.status === "fail").length;
+  const warned = results.filter((check) => check.status === "warn").length;
+  const warnings = `${warned} with a warning`;
+  if (failed > 0) {
+    return {
+      status: "fail",
+      text: `${failed} check${failed === 1 ? "" : "s"} failed${warned ? `, ${warnings}` : ""}.`,
+    };
+  }
+  if (warned > 0) return { status: "warn", text: `Every check passed, ${warnings}.` };
+  return { status: "ok", text: "Every check passed." };
+}
