@@ -17,14 +17,19 @@ export function googleRedirectUri(nextauthUrl: string): { uri: string; path: str
 export function checkRedirectUri(nextauthUrl: string | undefined): SetupCheckResult {
   if (!nextauthUrl) return notChecked("redirect-uri", TITLE, ["NEXTAUTH_URL"]);
   const { uri, path } = googleRedirectUri(nextauthUrl);
-  if (path !== "/api/auth") {
-    const origin = new URL(nextauthUrl).origin;
+  const { origin, pathname } = new URL(nextauthUrl);
+  if (pathname !== "/") {
+    // next-auth takes a path as where its routes live; the app's own links take it as its address.
+    const effect =
+      path === "/api/auth"
+        ? "sign-in works, but Mailroom's links and API examples would point under /api/auth"
+        : `sign-in would come back to ${uri}, which Mailroom does not serve`;
     return {
       id: "redirect-uri",
       title: TITLE,
       status: "fail",
-      summary: `NEXTAUTH_URL has a path (${path}), so sign-in would come back to ${uri}, which Mailroom does not serve.`,
-      fix: `Set NEXTAUTH_URL to the app's origin only (${origin}); Google's redirect URI is then ${origin}/api/auth/callback/google.`,
+      summary: `NEXTAUTH_URL has a path (${pathname.replace(/\/$/, "")}): ${effect}.`,
+      fix: `Set NEXTAUTH_URL to the app's origin only (${origin}), where Mailroom serves; Google's redirect URI is then ${origin}/api/auth/callback/google.`,
     };
   }
   return {

@@ -1,6 +1,7 @@
-// How `npm run doctor` prints the setup check: marks, colour only on a terminal, exit status.
+// How `npm run doctor` prints the setup check (marks, colour only on a terminal, exit status), and
+// the redirect URI it tells the operator to register.
 import { describe, expect, it } from "vitest";
-import { googleRedirectUri } from "../../../lib/setup/check-redirect-uri";
+import { checkRedirectUri, googleRedirectUri } from "../../../lib/setup/check-redirect-uri";
 import { formatSetupReport, setupExitCode } from "../../../lib/setup/format-setup-report";
 import type { SetupCheckResult } from "../../../lib/setup/types";
 
@@ -74,5 +75,21 @@ describe("googleRedirectUri", () => {
     expect(googleRedirectUri("http://localhost:3100").uri).toBe(
       "http://localhost:3100/api/auth/callback/google",
     );
+  });
+});
+
+describe("checkRedirectUri", () => {
+  it("is red for NEXTAUTH_URL ending in /api/auth: sign-in works, Mailroom's own links would not", () => {
+    const result = checkRedirectUri("https://mail.example.com/api/auth");
+    expect(result.status).toBe("fail");
+    expect(result.summary).toContain("sign-in works");
+    expect(result.fix).toContain("(https://mail.example.com)");
+  });
+
+  it("is green for a bare origin, with what to register", () => {
+    const result = checkRedirectUri("https://mail.example.com/");
+    expect(result.status).toBe("ok");
+    expect(result.summary).toBe("https://mail.example.com/api/auth/callback/google");
+    expect(result.details?.[0]).toContain("Authorized redirect URIs");
   });
 });
