@@ -11,10 +11,14 @@ const TITLE = "Database";
 const MIGRATE_FIX =
   "Run `npm run db:migrate` (`npm start` also applies migrations before it serves).";
 
+/**
+ * The check's line, and whether Mailroom's tables can be read (the database opens and was migrated
+ * at least once), so the worker check can read heartbeats without touching anything else.
+ */
 export async function checkDatabase(
   databaseUrl: string,
   timeoutMs: number,
-): Promise<SetupCheckResult> {
+): Promise<{ result: SetupCheckResult; tablesReadable: boolean }> {
   const postgres = databaseKind(databaseUrl) === "postgres";
   const where = postgres
     ? `PostgreSQL at ${postgresTarget(databaseUrl)}`
@@ -26,10 +30,14 @@ export async function checkDatabase(
     summary,
     fix,
   });
+  const closed = (summary: string, fix: string) => ({
+    result: fail(summary, fix),
+    tablesReadable: false,
+  });
 
   const file = databaseUrl.slice("file:".length);
   if (!postgres && !existsSync(file)) {
-    return fail(
+    return closed(
       `${where} does not exist.`,
       `Check DATABASE_URL (a relative path is taken from the directory Mailroom starts in); ${MIGRATE_FIX.charAt(0).toLowerCase()}${MIGRATE_FIX.slice(1)}`,
     );
@@ -40,12 +48,12 @@ export async function checkDatabase(
   } catch (error) {
     const reason = oneLine(error);
     if (!postgres) {
-      return fail(
+      return closed(
         `${where} cannot be opened: ${reason}.`,
         `Check DATABASE_URL and that the file exists and is readable by this user; ${MIGRATE_FIX.charAt(0).toLowerCase()}${MIGRATE_FIX.slice(1)}`,
       );
     }
-    return fail(
+    return closed(
       `${where} is not reachable: ${reason}.`,
       "Check that PostgreSQL runs and accepts connections from this machine, and the host, port, database name, user and password in DATABASE_URL.",
     );
@@ -53,7 +61,7 @@ export async function checkDatabase(
   const shipped = shippedMigrations(databaseUrl);
   const missing = shipped.filter((name) => !(applied ?? []).includes(name));
   if (missing.length > 0) {
-    return {
+    const result: SetupCheckResult = {
       ...fail(
         applied === null
           ? `${where} opens but was never migrated (no _prisma_migrations table).`
@@ -62,11 +70,15 @@ export async function checkDatabase(
       ),
       details: missing.map((name) => `not applied: ${name}`),
     };
+    return { result, tablesReadable: applied !== null };
   }
   return {
-    id: "database",
-    title: TITLE,
-    status: "ok",
-    summary: `${where}: reachable, all ${shipped.length} migrations applied.`,
+    result: {
+      id: "database",
+      title: TITLE,
+      status: "ok",
+      summary: `${where}: reachable, all ${shipped.length} migrations applied.`,
+    },
+    tablesReadable: true,
   };
 }

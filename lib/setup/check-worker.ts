@@ -1,6 +1,7 @@
 // Setup check: at least one outbox worker alive, by the heartbeat each running worker writes.
 import "server-only";
 import type { Db } from "../db";
+import { oneLine } from "../errors/one-line";
 import { HEARTBEAT_STALE_MS, liveWorkers } from "../sending/live-workers";
 import type { SetupCheckResult } from "./types";
 
@@ -11,7 +12,19 @@ export async function checkWorker(
   workerSetting: "inline" | "off" | undefined,
   now = new Date(),
 ): Promise<SetupCheckResult> {
-  const workers = await liveWorkers(prisma, now);
+  let workers;
+  try {
+    workers = await liveWorkers(prisma, now);
+  } catch (error) {
+    // A database that opens but was never migrated has no heartbeat table.
+    return {
+      id: "worker",
+      title: TITLE,
+      status: "fail",
+      summary: `Could not read the workers' heartbeats: ${oneLine(error)}.`,
+      fix: "Make the database check pass, then run the check again.",
+    };
+  }
   if (workers.length === 0) {
     const inline = workerSetting !== "off";
     return {

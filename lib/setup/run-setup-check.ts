@@ -77,21 +77,22 @@ async function checkDatabaseAndWorker(
     ];
   }
   const database = await checkDatabase(url, timeoutMs);
-  if (database.status !== "ok") {
+  if (!database.tablesReadable) {
     return [
-      database,
+      database.result,
       {
         id: "worker",
         title: "Outbox worker",
         status: "fail",
-        summary: "Not checked: workers report through the database, which is not usable (above).",
+        summary:
+          "Not checked: workers report through the database, whose tables cannot be read (above).",
         fix: "Make the database check pass, then run the check again.",
       },
     ];
   }
   const client = prisma ?? (await openDb(url, { poolSize: 1 }));
   try {
-    return [database, await checkWorker(client, values.MAILROOM_WORKER)];
+    return [database.result, await checkWorker(client, values.MAILROOM_WORKER)];
   } finally {
     if (!prisma) await client.$disconnect();
   }

@@ -49,7 +49,8 @@ test("shows every check green from the navigation, then the database red with wh
   const database = page.getByTestId("setup-check-database");
   await expect(database).toHaveAttribute("data-status", "fail");
   await expect(database).toContainText(`not applied: ${latest}`);
-  await expect(database).toContainText("What to do: Run `npm run db:migrate`");
-  await expect(page.getByTestId("setup-check-worker")).toHaveAttribute("data-status", "fail");
-  await expect(page.getByTestId("setup-summary")).toHaveText("2 checks failed.");
+  await expect(database).toContainText("What to do: Run npm run db:migrate");
+  // The in-process worker still beats in the tables that are there.
+  await expect(page.getByTestId("setup-check-worker")).toHaveAttribute("data-status", "ok");
+  await expect(page.getByTestId("setup-summary")).toHaveText("1 check failed.");
 });

@@ -57,12 +57,14 @@ function CheckRow({ result }: { result: SetupCheckResult }) {
         <span className="font-medium">{result.title}</span>
         <span className={`text-xs ${look.badge}`}>{look.text}</span>
       </div>
-      <p className="mt-1 pl-7 break-words">{result.summary}</p>
+      <p className="mt-1 pl-7 break-words">
+        <WithCode text={result.summary} />
+      </p>
       {result.details && result.details.length > 0 && (
         <ul className="mt-1 space-y-0.5 pl-7 text-zinc-600 dark:text-zinc-400">
           {result.details.map((detail) => (
             <li key={detail} className="break-words">
-              {detail}
+              <WithCode text={detail} />
             </li>
           ))}
         </ul>
@@ -70,9 +72,22 @@ function CheckRow({ result }: { result: SetupCheckResult }) {
       {result.fix && (
         <p className="mt-2 pl-7 break-words">
           <span className="font-medium">What to do: </span>
-          {result.fix}
+          <WithCode text={result.fix} />
         </p>
       )}
     </li>
+  );
+}
+
+/** The checks' text marks commands and paths with backticks, as a terminal shows them. */
+function WithCode({ text }: { text: string }) {
+  return text.split("`").map((part, index) =>
+    index % 2 === 1 ? (
+      <code key={index} className="font-mono text-xs">
+        {part}
+      </code>
+    ) : (
+      part
+    ),
   );
 }

@@ -301,7 +301,9 @@ describe("database and worker", () => {
   it("is red for a database never migrated, and names each migration missing from one behind", async () => {
     const empty = path.join(mkdtempSync(path.join(tmpdir(), "mailroom-setup-")), "empty.db");
     writeFileSync(empty, "");
-    const never = line(await check({ DATABASE_URL: `file:${empty}` }), "database");
+    const neverMigrated = await check({ DATABASE_URL: `file:${empty}` });
+    expect(line(neverMigrated, "worker").summary).toMatch(/^Not checked/);
+    const never = line(neverMigrated, "database");
     expect(never).toMatchObject({
       status: "fail",
       summary: expect.stringContaining("never migrated") as string,
@@ -314,6 +316,8 @@ describe("database and worker", () => {
     expect(database.status).toBe("fail");
     expect(database.summary).toContain(`lacks 1 of ${shipped.length} migrations`);
     expect(database.details).toEqual([`not applied: ${shipped.at(-1)}`]);
+    // Its tables are there: workers' heartbeats are still read (none beat in this one).
+    expect(line(await check({ DATABASE_URL: behind }), "worker").summary).toMatch(/^No worker/);
   });
 
   it("is red when no PostgreSQL server answers, naming where without the password", async () => {

@@ -45,7 +45,9 @@ describe("SetupCheckList", () => {
     expect(html).toMatch(
       /data-testid="setup-check-worker" data-status="fail" [^>]*>.*text-red-700.*failed/,
     );
-    expect(html).toContain("What to do: </span>Run `npm run worker`.");
+    expect(html).toContain(
+      'What to do: </span>Run <code class="font-mono text-xs">npm run worker</code>.',
+    );
     expect(html).toContain('<li class="break-words">nothing is sending</li>');
     // A green check has nothing to do.
     expect(html.split("What to do").length - 1).toBe(2);
