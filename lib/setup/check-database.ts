@@ -8,8 +8,7 @@ import { oneLine } from "../errors/one-line";
 import type { SetupCheckResult } from "./types";
 
 const TITLE = "Database";
-const MIGRATE_FIX =
-  "Run `npm run db:migrate` (`npm start` also applies migrations before it serves).";
+const MIGRATE = "`npm run db:migrate` (`npm start` also applies migrations before it serves)";
 
 /**
  * The check's line, and whether Mailroom's tables can be read (the database opens and was migrated
@@ -39,7 +38,7 @@ export async function checkDatabase(
   if (!postgres && !existsSync(file)) {
     return closed(
       `${where} does not exist.`,
-      `Check DATABASE_URL (a relative path is taken from the directory Mailroom starts in); ${MIGRATE_FIX.charAt(0).toLowerCase()}${MIGRATE_FIX.slice(1)}`,
+      `Check DATABASE_URL (a relative path is taken from the directory Mailroom starts in), or create the database: run ${MIGRATE}.`,
     );
   }
   let applied: string[] | null;
@@ -50,7 +49,7 @@ export async function checkDatabase(
     if (!postgres) {
       return closed(
         `${where} cannot be opened: ${reason}.`,
-        `Check DATABASE_URL and that the file exists and is readable by this user; ${MIGRATE_FIX.charAt(0).toLowerCase()}${MIGRATE_FIX.slice(1)}`,
+        "Check DATABASE_URL, and that the file is a SQLite database this user may read.",
       );
     }
     return closed(
@@ -58,7 +57,18 @@ export async function checkDatabase(
       "Check that PostgreSQL runs and accepts connections from this machine, and the host, port, database name, user and password in DATABASE_URL.",
     );
   }
-  const shipped = shippedMigrations(databaseUrl);
+  let shipped: string[];
+  try {
+    shipped = shippedMigrations(databaseUrl);
+  } catch (error) {
+    return {
+      result: fail(
+        `This version's migrations could not be listed: ${oneLine(error)}.`,
+        "Run Mailroom (and `npm run doctor`) from its own directory, where prisma/ is.",
+      ),
+      tablesReadable: applied !== null,
+    };
+  }
   const missing = shipped.filter((name) => !(applied ?? []).includes(name));
   if (missing.length > 0) {
     const result: SetupCheckResult = {
@@ -66,7 +76,7 @@ export async function checkDatabase(
         applied === null
           ? `${where} opens but was never migrated (no _prisma_migrations table).`
           : `${where} opens but lacks ${missing.length} of ${shipped.length} migrations.`,
-        MIGRATE_FIX,
+        `Run ${MIGRATE}.`,
       ),
       details: missing.map((name) => `not applied: ${name}`),
     };

@@ -5,6 +5,7 @@ import "server-only";
 import { connectionTargets } from "../diagnostics/connection-targets";
 import { openDb, type Db } from "../db";
 import { configurationReport, type Env } from "../env";
+import { oneLine } from "../errors/one-line";
 import { checkClock } from "./check-clock";
 import { checkConfiguration } from "./check-configuration";
 import { checkDatabase } from "./check-database";
@@ -90,7 +91,21 @@ async function checkDatabaseAndWorker(
       },
     ];
   }
-  const client = prisma ?? (await openDb(url, { poolSize: 1 }));
+  let client: Db;
+  try {
+    client = prisma ?? (await openDb(url, { poolSize: 1 }));
+  } catch (error) {
+    return [
+      database.result,
+      {
+        id: "worker",
+        title: "Outbox worker",
+        status: "fail",
+        summary: `Could not open the database to read the workers' heartbeats: ${oneLine(error)}.`,
+        fix: "Make the database check pass, then run the check again.",
+      },
+    ];
+  }
   try {
     return [database.result, await checkWorker(client, values.MAILROOM_WORKER)];
   } finally {
