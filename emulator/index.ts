@@ -71,7 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   const control = new Control(ctx);
-  const http = createHttpServer(buildRouter(ctx, control), ctx.hosts, ctx.log);
+  const http = createHttpServer(buildRouter(ctx, control), ctx.hosts, ctx.log, ctx.now);
   let smtp: Awaited<ReturnType<typeof startSmtpListeners>>;
   try {
     const httpPort = await listenHttp(http, options.httpPort ?? 0, host);

@@ -70,7 +70,7 @@ export interface EmulatorOptions {
   ca?: { certPem: string; keyPem: string };
   /** Where to write the CA certificate PEM; default a file in a temporary directory. */
   caFile?: string;
-  /** Clock in ms, for tests (token expiry, quota window); default Date.now. */
+  /** Clock in ms, for tests (token expiry, quota window, the Date header); default Date.now. */
   now?: () => number;
   /** Optional protocol/debug log. */
   log?: (line: string) => void;

@@ -219,16 +219,52 @@ export class EnvError extends Error {
   }
 }
 
+/** The variables as the schema sees them: unset and empty ones dropped, so defaults apply. */
+function setVariables(source: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => !!entry[1]),
+  );
+}
+
 /** Validates a set of variables; throws EnvError naming the first bad one. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
-  );
+  const cleaned = setVariables(source);
   const result = envSchema.safeParse(cleaned);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = String(issue?.path[0] ?? "configuration");
   throw new EnvError(variable, issue?.message ?? "is invalid");
+}
+
+export interface EnvIssue {
+  variable: string;
+  problem: string;
+}
+
+/**
+ * Every problem with a set of variables (parseEnv stops at the first), and each variable that is
+ * valid on its own, so the setup check can name them all and still test what it can.
+ */
+export function configurationReport(source: Record<string, string | undefined> = process.env): {
+  issues: EnvIssue[];
+  values: Partial<Env>;
+} {
+  const cleaned = setVariables(source);
+  const result = envSchema.safeParse(cleaned);
+  const issues = result.success
+    ? []
+    : result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "configuration"),
+        problem: issue.message,
+      }));
+  const values: Partial<Env> = {};
+  for (const [name, field] of Object.entries(envSchema.shape)) {
+    const parsed = field.safeParse(cleaned[name]);
+    if (parsed.success && parsed.data !== undefined) {
+      (values as Record<string, unknown>)[name] = parsed.data;
+    }
+  }
+  return { issues, values };
 }
 
 let cached: Env | undefined;

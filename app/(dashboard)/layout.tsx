@@ -20,6 +20,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <NavLink href="/compose">Compose</NavLink>
             <NavLink href="/history">History</NavLink>
             <NavLink href="/status">Status</NavLink>
+            <NavLink href="/setup">Setup</NavLink>
             <NavLink href="/audit">Audit log</NavLink>
             <NavLink href="/settings/api-keys">API keys</NavLink>
             <NavLink href="/send-from-your-app">Send from your app</NavLink>

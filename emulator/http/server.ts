@@ -69,8 +69,11 @@ export function createHttpServer(
   router: Router,
   hosts: OwnHosts,
   log: (line: string) => void,
+  now: () => number = Date.now,
 ): Server {
   return createServer((req, res) => {
+    // Google's Date header tells its clock; so does the emulator's (a test can set it apart).
+    res.setHeader("Date", new Date(now()).toUTCString());
     const path = loggablePath(req.url);
     res.on("finish", () => log(`http ${req.method ?? "?"} ${path} → ${res.statusCode}`));
     dispatch(router, hosts, req, res).catch((error: unknown) => {

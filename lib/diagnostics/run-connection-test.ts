@@ -5,11 +5,9 @@ import { db } from "../db";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
 import { checkAuth, type AuthContext } from "./check-auth";
-import { checkDns } from "./check-dns";
-import { checkTcp } from "./check-tcp";
-import { checkTls } from "./check-tls";
 import { redactAll } from "./redact";
 import { runStep, skippedStep, type DiagnosticSession } from "./run-step";
+import { closeSession, openSession, secureConnection } from "./secure-connection";
 import { DIAGNOSTIC_STEPS, type ConnectionTestResult, type StepResult } from "./types";
 
 export const STEP_TIMEOUT_MS = 10_000;
@@ -40,12 +38,10 @@ export async function runConnectionTest(
   const port = options.port ?? config.SMTP_PORT;
   const secure =
     options.secure ?? (port === 465 ? true : port === 587 ? false : config.SMTP_SECURE);
-  const session: DiagnosticSession = {
-    target: { host: options.host ?? config.SMTP_HOST, port, secure },
-    timeoutMs: options.timeoutMs ?? STEP_TIMEOUT_MS,
-    sockets: [],
-    closed: false,
-  };
+  const session = openSession(
+    { host: options.host ?? config.SMTP_HOST, port, secure },
+    options.timeoutMs ?? STEP_TIMEOUT_MS,
+  );
   const auth: AuthContext = {
     accountId: account.id,
     email: account.email,
@@ -58,9 +54,7 @@ export async function runConnectionTest(
   try {
     steps = await runSteps(session, auth);
   } finally {
-    session.closed = true;
-    // Outermost first: destroying the TCP socket under a live TLS socket crashed Node in testing.
-    for (const socket of session.sockets.reverse()) socket.destroy();
+    closeSession(session);
   }
 
   const failed = steps.find((s) => !s.ok);
@@ -83,17 +77,10 @@ export async function runConnectionTest(
 }
 
 async function runSteps(session: DiagnosticSession, auth: AuthContext): Promise<StepResult[]> {
-  const dns = await runStep("dns", session, () => checkDns(session));
-  if (!dns.value) return [dns.result];
-  const addresses = dns.value;
-  const tcp = await runStep("tcp", session, () => checkTcp(session, addresses));
-  if (!tcp.value) return [dns.result, tcp.result];
-  const plain = tcp.value;
-  const tls = await runStep("tls", session, () => checkTls(session, plain));
-  if (!tls.value) return [dns.result, tcp.result, tls.result];
-  const secured = tls.value;
+  const { steps, secured } = await secureConnection(session);
+  if (!secured) return steps;
   const signIn = await runStep("auth", session, () => checkAuth(session, secured, auth));
-  return [dns.result, tcp.result, tls.result, signIn.result];
+  return [...steps, signIn.result];
 }
 
 /**

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { AppError } from "../errors/app-error";
 
-const discoverySchema = z.object({
+export const discoverySchema = z.object({
   issuer: z.string(),
   authorization_endpoint: z.url(),
   token_endpoint: z.url(),
@@ -26,8 +26,13 @@ export function discover(issuer: string): Promise<Discovery> {
   return pending;
 }
 
+/** Where the issuer publishes its discovery document (OpenID Connect Discovery 1.0). */
+export function discoveryUrl(issuer: string): string {
+  return `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`;
+}
+
 async function fetchDiscovery(issuer: string): Promise<Discovery> {
-  const url = `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`;
+  const url = discoveryUrl(issuer);
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(10_000) });

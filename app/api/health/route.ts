@@ -1,15 +1,12 @@
 import { db } from "@/lib/db";
+import { liveWorkers } from "@/lib/sending/live-workers";
 
 export const dynamic = "force-dynamic";
-
-const HEARTBEAT_STALE_MS = 60_000;
 
 // 200 when the app, the database and at least one outbox worker are alive.
 export async function GET(): Promise<Response> {
   try {
-    const prisma = await db();
-    const beat = await prisma.workerHeartbeat.findFirst({ orderBy: { beatAt: "desc" } });
-    const workerAlive = !!beat && Date.now() - beat.beatAt.getTime() < HEARTBEAT_STALE_MS;
+    const workerAlive = (await liveWorkers(await db())).length > 0;
     return Response.json(
       {
         status: workerAlive ? "ok" : "degraded",
