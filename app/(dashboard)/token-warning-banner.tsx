@@ -1,15 +1,22 @@
 import Link from "next/link";
 import { SignInButton } from "../components/sign-in-button";
-import { getTokenWarning } from "@/lib/diagnostics/token-warning";
+import { getTokenWarning, type TokenWarning } from "@/lib/diagnostics/token-warning";
 
 const BUTTON =
   "rounded-md bg-amber-600 px-2.5 py-1 text-xs font-medium text-white hover:bg-amber-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-600 disabled:opacity-60";
 
 /** A one-line warning above every dashboard page when the Google access ended or soon ends. */
 export async function TokenWarningBanner({ userId }: { userId: string }) {
-  const warning = await getTokenWarning(userId);
-  if (!warning) return null;
-  const hours = warning.kind === "expiring" ? hoursUntil(warning.expiresAt) : 0;
+  const now = new Date();
+  const warning = await getTokenWarning(userId, now);
+  return warning && <TokenWarningNotice warning={warning} now={now} />;
+}
+
+export function TokenWarningNotice({ warning, now }: { warning: TokenWarning; now: Date }) {
+  const hours =
+    warning.kind === "expiring"
+      ? Math.round((warning.expiresAt.getTime() - now.getTime()) / 3_600_000)
+      : 0;
   return (
     <div
       role="status"
@@ -20,8 +27,8 @@ export async function TokenWarningBanner({ userId }: { userId: string }) {
         <span>
           {warning.kind === "reconnect" ? (
             <>
-              Google no longer accepts Mailroom&apos;s access to <strong>{warning.email}</strong>:
-              sending is paused and messages wait.
+              <strong>{warning.email}</strong> needs to be reconnected: sending is paused and
+              messages wait.
             </>
           ) : warning.state === "past" ? (
             <>
@@ -48,8 +55,4 @@ export async function TokenWarningBanner({ userId }: { userId: string }) {
       </div>
     </div>
   );
-}
-
-function hoursUntil(date: Date): number {
-  return Math.round((date.getTime() - Date.now()) / 3_600_000);
 }

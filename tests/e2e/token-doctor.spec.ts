@@ -48,9 +48,7 @@ test("a token dead 7 days after consent: the doctor explains, the banner warns, 
     "Likely cause: Expired 7 days after consent: the OAuth app is in Testing.",
   );
   await expect(diagnosis).toContainText("make it Internal");
-  await expect(page.getByTestId("token-warning")).toContainText(
-    "Google no longer accepts Mailroom's access",
-  );
+  await expect(page.getByTestId("token-warning")).toContainText(`${email} needs to be reconnected`);
 
   app.emu.control.reset();
   await alert.getByRole("button", { name: "Reconnect Google account" }).click();

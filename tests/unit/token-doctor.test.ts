@@ -7,6 +7,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { ReconnectAlert } from "../../app/(dashboard)/status/reconnect-alert";
 import { TokenCard } from "../../app/(dashboard)/status/token-card";
+import { TokenWarningNotice } from "../../app/(dashboard)/token-warning-banner";
 import type { AccountStatus } from "../../lib/diagnostics/account-status";
 import { reconnectParams } from "../../lib/auth/reconnect-params";
 import { EnvError, parseEnv } from "../../lib/env";
@@ -216,5 +217,33 @@ describe("ReconnectAlert with the token doctor's diagnosis", () => {
     expect(html).toContain("Likely cause: Expired 7 days after consent");
     expect(html).toContain("make it Internal");
     expect(html).not.toContain("This happens when access was revoked");
+  });
+});
+
+describe("the dashboard's banner", () => {
+  const notice = (warning: Parameters<typeof TokenWarningNotice>[0]["warning"]) =>
+    renderToStaticMarkup(createElement(TokenWarningNotice, { warning, now }));
+
+  it("warns of an expiry within 48 hours, or past, and offers a reconnect", () => {
+    const soon = notice({
+      kind: "expiring",
+      email: "ada@example.com",
+      expiresAt: new Date(now.getTime() + 30 * HOUR),
+      state: "soon",
+    });
+    expect(soon).toContain("The OAuth app is in Testing");
+    expect(soon).toContain("in about 30 hours");
+    expect(soon).toMatch(/<button[^>]*>Reconnect<\/button>/);
+    const past = notice({
+      kind: "expiring",
+      email: "ada@example.com",
+      expiresAt: ago(HOUR),
+      state: "past",
+    });
+    expect(past).toContain("has ended the access to");
+    expect(past).toContain("messages will wait until you reconnect");
+    expect(notice({ kind: "reconnect", email: "ada@example.com" })).toContain(
+      "needs to be reconnected: sending is paused and messages wait",
+    );
   });
 });
