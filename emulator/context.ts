@@ -2,6 +2,7 @@
 import { ownHosts, type OwnHosts } from "./http/request-guards";
 import { DEFAULT_MAILBOX_LIMIT, Mailbox } from "./mailbox";
 import { ClientRegistry, DEFAULT_CLIENT } from "./oauth/clients";
+import { AuthorizationLog } from "./oauth/authorization-log";
 import { IdTokenSigner } from "./oauth/id-token";
 import { PendingAuthorizations } from "./oauth/pending-authorizations";
 import { TokenStore } from "./oauth/token-store";
@@ -33,6 +34,8 @@ export interface EmulatorContext {
   tokens: TokenStore;
   idTokens: IdTokenSigner;
   pendingAuthorizations: PendingAuthorizations;
+  /** The authorization requests the consent page was shown for (reset() clears it). */
+  authorizations: AuthorizationLog;
   stats: Stats;
   quota: SendingQuota;
   mailbox: Mailbox;
@@ -77,6 +80,7 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
     tokens: new TokenStore(now, accessTokenTtlSeconds),
     idTokens: new IdTokenSigner(),
     pendingAuthorizations: new PendingAuthorizations(now),
+    authorizations: new AuthorizationLog(now),
     stats: new Stats(),
     quota: new SendingQuota(now, quotaWindowMs),
     mailbox: new Mailbox(positive("mailboxLimit", options.mailboxLimit, DEFAULT_MAILBOX_LIMIT)),

@@ -103,6 +103,9 @@ export function addControlRoutes(router: Router, ctx: EmulatorContext, control: 
       const account = rc.url.searchParams.get("email");
       sendJson(rc.res, 200, account ? control.stats(account) : control.stats());
     })
+    .add("GET", "/control/authorization-requests", (rc) => {
+      sendJson(rc.res, 200, { requests: control.authorizationRequests() });
+    })
     .add("GET", "/control/smtp-connections", (rc) => {
       sendJson(rc.res, 200, { open: control.openSmtpConnections() });
     })

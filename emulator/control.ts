@@ -11,6 +11,7 @@ import type {
   FailNextOptions,
   FaultRateOptions,
   IssuedTokens,
+  LoggedAuthorization,
   StallNextOptions,
   StatsSnapshot,
   StoredMessage,
@@ -96,6 +97,11 @@ export class Control implements EmulatorControl {
     return email === undefined ? this.ctx.stats.snapshot() : this.ctx.stats.forAccount(email);
   }
 
+  /** The authorization requests the consent page was shown for, newest first. */
+  authorizationRequests(): LoggedAuthorization[] {
+    return this.ctx.authorizations.list();
+  }
+
   openSmtpConnections(): number {
     return this.ctx.openSmtpConnections;
   }
@@ -114,9 +120,10 @@ export class Control implements EmulatorControl {
     this.ctx.mailbox.clear();
   }
 
-  /** Clears injected failures and stalls, counters, quota usage and the mailbox. */
+  /** Clears injected failures and stalls, counters, quota usage, the mailbox and the authorization log. */
   reset(): void {
     this.ctx.faults.reset();
+    this.ctx.authorizations.clear();
     this.ctx.stats.reset();
     this.ctx.quota.reset();
     this.ctx.mailbox.clear();

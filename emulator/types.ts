@@ -174,6 +174,18 @@ export interface ResolvedAlias {
   verificationStatus: "accepted" | "pending";
 }
 
+/** An authorization request the consent page was shown for. */
+export interface LoggedAuthorization {
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  accessType: "online" | "offline";
+  prompt: string[];
+  loginHint?: string;
+  /** Milliseconds since the epoch, on the emulator's clock. */
+  at: number;
+}
+
 export interface EmulatorControl {
   failNext(count: number, reply: string, options?: FailNextOptions): void;
   stallNext(count: number, options: StallNextOptions): void;
@@ -196,6 +208,8 @@ export interface EmulatorControl {
   issueTokens(email: string, options?: { clientId?: string; scope?: string }): IssuedTokens;
   stats(): StatsSnapshot;
   stats(email: string): Counters;
+  /** The authorization requests the consent page was shown for (login_hint included), newest first. */
+  authorizationRequests(): LoggedAuthorization[];
   /** SMTP connections open right now, on both listeners (a client's idle pool shows here). */
   openSmtpConnections(): number;
   /** Newest first; each with envelope, parsed headers and raw MIME. */

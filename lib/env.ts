@@ -76,6 +76,13 @@ export const envSchema = z
       })
       .min(1, { message: "must not be empty: the OAuth client secret from Google Cloud Console" }),
     GOOGLE_ISSUER: secureUrl("the OAuth issuer URL").default("https://accounts.google.com"),
+    // The OAuth app's publishing status is Testing (Google ends every grant 7 days after consent):
+    // "true" counts down to each account's expiry; "false" says it is not; unset = Mailroom infers
+    // it from the first refresh token that dies 7 days after consent.
+    GOOGLE_OAUTH_APP_TESTING: z
+      .enum(["true", "false"], { message: 'must be "true" or "false" (or unset to infer it)' })
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === "true")),
     GMAIL_API_URL: secureUrl("the Gmail REST root").default("https://gmail.googleapis.com"),
     SMTP_HOST: z
       .string()

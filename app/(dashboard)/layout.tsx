@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { SignOutButton } from "../components/sign-out-button";
 import { NavLink } from "../components/nav-link";
+import { TokenWarningBanner } from "./token-warning-banner";
 import { requireUser } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -33,6 +34,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </div>
         </div>
       </header>
+      <TokenWarningBanner userId={user.id} />
       <main className="mx-auto max-w-5xl px-6 py-8">{children}</main>
     </div>
   );

@@ -34,6 +34,7 @@ export function showAuthorization(ctx: EmulatorContext, { res, url }: RequestCon
     return;
   }
   const { request } = parsed;
+  ctx.authorizations.record(request);
 
   // There is no signed-in browser session to reuse, so silent authorization always needs the user.
   if (request.prompt.includes("none")) {

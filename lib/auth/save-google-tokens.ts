@@ -34,6 +34,7 @@ export async function saveGoogleTokens(
   });
   if (!account) return;
   const email = profile.email?.toLowerCase();
+  const now = new Date();
   await prisma.$transaction(async (tx) => {
     await tx.account.update({
       where: { id: account.id },
@@ -47,18 +48,22 @@ export async function saveGoogleTokens(
         accessTokenExpiresAt: tokens.expires_at
           ? new Date(tokens.expires_at * 1000)
           : account.accessTokenExpiresAt,
-        // Google sends a refresh token only on consent; keep the stored one otherwise.
+        // Google sends a refresh token only on consent; keep the stored one otherwise. A new one
+        // starts the token doctor's clock: consent now, not used yet.
         ...(tokens.refresh_token
           ? {
               refreshTokenSealed: sealer.seal(
                 tokens.refresh_token,
                 accountTokenPlace(account.id, "refreshTokenSealed"),
               ),
+              consentedAt: now,
+              refreshTokenUsedAt: null,
             }
           : {}),
-        lastRefreshedAt: new Date(),
+        lastRefreshedAt: now,
         reconnectReason: null,
         reconnectSince: null,
+        reconnectCause: null,
       },
     });
     // Google's address is the truth: follow a renamed account unless another user holds the name.

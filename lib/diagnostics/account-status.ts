@@ -2,7 +2,11 @@
 // how much of Gmail's rolling 24-hour sending limit is used, and how many messages are where.
 import "server-only";
 import { db } from "../db";
+import { isInvalidGrantCause } from "../google/diagnose-invalid-grant";
+import { explainInvalidGrant, type InvalidGrantExplanation } from "../google/explain-invalid-grant";
 import { GMAIL_SCOPE } from "../google/scopes";
+import { testingExpiry, type TestingExpiry } from "../google/testing-expiry";
+import { testingMode, type TestingMode } from "../google/testing-mode";
 import { MESSAGE_STATUSES, type MessageStatus } from "../outbox/message-status";
 import { limitSettings, sendingLimitsFor, type LimitSettings } from "../sending/sending-limits";
 import { findUserAccount } from "./find-user-account";
@@ -25,6 +29,15 @@ export interface AccountStatus {
     reconnectNeeded: boolean;
     reconnectReason: string | null;
     reconnectSince: Date | null;
+    /** When the stored refresh token was granted, and last used; null when not recorded. */
+    consentedAt: Date | null;
+    refreshTokenUsedAt: Date | null;
+    /** The token doctor's likely cause when Google answered invalid_grant. */
+    diagnosis: InvalidGrantExplanation | null;
+    /** Whether the OAuth app is in Testing (configured or inferred). */
+    testing: TestingMode;
+    /** With an app in Testing: when Google will end this account's grant (consent + 7 days). */
+    expiry: TestingExpiry | null;
   };
   usage: {
     /**
@@ -58,13 +71,14 @@ export async function getAccountStatus(
   const sentInWindow = { ...mine, status: "sent", sentAt: { gt: windowStart, lte: now } };
 
   const kind = account.hostedDomain ? "workspace" : "gmail";
-  const [sent, grouped] = await Promise.all([
+  const [sent, grouped, testing] = await Promise.all([
     prisma.message.aggregate({
       where: sentInWindow,
       _count: { _all: true },
       _sum: { recipientCount: true },
     }),
     prisma.message.groupBy({ by: ["status"], where: mine, _count: { _all: true } }),
+    testingMode(prisma),
   ]);
   const sentLast24h = kind === "gmail" ? (sent._sum.recipientCount ?? 0) : sent._count._all;
 
@@ -109,6 +123,14 @@ export async function getAccountStatus(
       reconnectNeeded: account.reconnectReason !== null,
       reconnectReason: account.reconnectReason,
       reconnectSince: account.reconnectSince,
+      consentedAt: account.consentedAt,
+      refreshTokenUsedAt: account.refreshTokenUsedAt,
+      diagnosis: diagnosisOf(account),
+      testing,
+      expiry:
+        testing.testing && account.consentedAt && account.reconnectReason === null
+          ? testingExpiry(account.consentedAt, now)
+          : null,
     },
     usage: {
       sentLast24h,
@@ -119,4 +141,16 @@ export async function getAccountStatus(
     counts,
     waiting: counts.queued + counts.sending + counts.deferred,
   };
+}
+
+function diagnosisOf(account: {
+  reconnectCause: string | null;
+  reconnectSince: Date | null;
+  consentedAt: Date | null;
+  refreshTokenUsedAt: Date | null;
+}): InvalidGrantExplanation | null {
+  const cause = account.reconnectCause;
+  if (!isInvalidGrantCause(cause) || !account.reconnectSince) return null;
+  const history = { consentedAt: account.consentedAt, lastUsedAt: account.refreshTokenUsedAt };
+  return explainInvalidGrant(cause, history, account.reconnectSince);
 }

@@ -11,9 +11,16 @@ import { db, type Db } from "../db";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
 import type { Account } from "../generated/prisma/client";
+import {
+  diagnoseInvalidGrant,
+  outlivesTesting,
+  type InvalidGrantCause,
+} from "./diagnose-invalid-grant";
+import { explainInvalidGrant } from "./explain-invalid-grant";
 import { discover } from "./discovery";
 import { InvalidGrantError, refreshAccessToken, type RefreshedToken } from "./refresh-access-token";
 import { refreshLeaseOpen, releaseRefreshLease, takeRefreshLease } from "./refresh-lease";
+import { forgetTestingInferred, rememberTestingInferred, testingMode } from "./testing-mode";
 
 /** Refresh this long before Google's expiry so a token never dies mid-transaction. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
@@ -171,18 +178,14 @@ async function refreshAndStore(
     });
   } catch (error) {
     if (error instanceof InvalidGrantError) {
-      await markReconnectNeeded(accountId, error.reason, {
-        kind: "refresh_refused",
-        userId: account.userId,
-        email: account.email,
-        detail: `Google answered invalid_grant: ${error.reason}`,
-      });
+      await pauseForInvalidGrant(prisma, account, error.reason);
       throw new ReconnectNeededError(accountId, error.reason);
     }
     throw error;
   }
 
   const sealer = tokenSealer();
+  const usedAt = new Date();
   await prisma.$transaction(async (tx) => {
     await tx.account.update({
       where: { id: accountId },
@@ -192,7 +195,8 @@ async function refreshAndStore(
           accountTokenPlace(accountId, "accessTokenSealed"),
         ),
         accessTokenExpiresAt: refreshed.expiresAt,
-        lastRefreshedAt: new Date(),
+        lastRefreshedAt: usedAt,
+        refreshTokenUsedAt: usedAt,
         ...(refreshed.scope ? { scope: refreshed.scope } : {}),
         // Google usually omits the refresh token on refresh: keep the stored one then.
         ...(refreshed.refreshToken
@@ -206,6 +210,8 @@ async function refreshAndStore(
       },
     });
     await releaseRefreshLease(tx, accountId);
+    // Google took a token older than a Testing app's grants live: the app is not in Testing.
+    if (outlivesTesting(account.consentedAt, usedAt)) await forgetTestingInferred(tx);
     await recordAuditEvent(tx, {
       kind: "token_refreshed",
       userId: account.userId,
@@ -218,6 +224,29 @@ async function refreshAndStore(
     expiresAt: refreshed.expiresAt,
     email: account.email,
   };
+}
+
+/**
+ * Google refused the refresh token: the token doctor names the likely cause from the account's
+ * consent and last use, stored with the pause; a death 7 days after consent is remembered as
+ * evidence that the OAuth app is in Testing.
+ */
+async function pauseForInvalidGrant(prisma: Db, account: Account, reason: string): Promise<void> {
+  const refusedAt = new Date();
+  const history = { consentedAt: account.consentedAt, lastUsedAt: account.refreshTokenUsedAt };
+  const mode = await testingMode(prisma);
+  const { cause, testingEvidence } = diagnoseInvalidGrant(history, refusedAt, mode.testing);
+  const { title } = explainInvalidGrant(cause, history, refusedAt);
+  await markReconnectNeeded(account.id, reason, {
+    cause,
+    audit: {
+      kind: "refresh_refused",
+      userId: account.userId,
+      email: account.email,
+      detail: `Google answered invalid_grant: ${reason} Likely cause: ${title}.`,
+    },
+    then: testingEvidence ? (tx) => rememberTestingInferred(tx, refusedAt) : undefined,
+  });
 }
 
 /** The refresh token in plaintext; with none that opens, pauses the account for a sign-in. */
@@ -281,20 +310,31 @@ function remember(
   return entry;
 }
 
-/** Pauses the account until its owner reconnects; `audit` is recorded with the change. */
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/**
+ * Pauses the account until its owner reconnects. With the change, if this call made it: the
+ * token doctor's `cause`, the `audit` event, and `then`.
+ */
 export async function markReconnectNeeded(
   accountId: string,
   reason: string,
-  audit?: AuditEntry,
+  options: { cause?: InvalidGrantCause; audit?: AuditEntry; then?: (tx: Tx) => Promise<void> } = {},
 ): Promise<void> {
   cache.delete(accountId);
   const prisma = await db();
   await prisma.$transaction(async (tx) => {
     const { count } = await tx.account.updateMany({
       where: { id: accountId, reconnectReason: null },
-      data: { reconnectReason: reason, reconnectSince: new Date() },
+      data: {
+        reconnectReason: reason,
+        reconnectSince: new Date(),
+        reconnectCause: options.cause ?? null,
+      },
     });
-    if (count === 1 && audit) await recordAuditEvent(tx, audit);
+    if (count !== 1) return;
+    if (options.audit) await recordAuditEvent(tx, options.audit);
+    await options.then?.(tx);
   });
 }
 

@@ -97,6 +97,25 @@ describe("the consent page", () => {
     expect(unknown.find((f) => f.name === "email")?.value).toBe("new.person@example.org");
   });
 
+  it("logs each authorization request shown, login_hint included, newest first (in process and over HTTP)", async () => {
+    emu.control.reset();
+    await openConsentPage(emu, { login_hint: "grace@corp.example", prompt: "consent" });
+    await openConsentPage(emu);
+    const [plain, hinted] = emu.control.authorizationRequests();
+    expect(plain?.loginHint).toBeUndefined();
+    expect(hinted).toMatchObject({
+      clientId: CLIENT_ID,
+      redirectUri: REDIRECT_URI,
+      loginHint: "grace@corp.example",
+      prompt: ["consent"],
+    });
+    const response = await fetch(`${emu.issuer}/control/authorization-requests`);
+    const { requests } = (await response.json()) as { requests: { loginHint?: string }[] };
+    expect(requests.map((r) => r.loginHint)).toEqual([undefined, "grace@corp.example"]);
+    emu.control.reset();
+    expect(emu.control.authorizationRequests()).toEqual([]);
+  });
+
   it("redirects with a code, the state and the granted scope after Continue", async () => {
     const redirect = await authorize(emu, "ada@example.com", { state: "xyz-123" });
     expect(`${redirect.origin}${redirect.pathname}`).toBe(REDIRECT_URI);

@@ -154,6 +154,7 @@ describe("ReconnectAlert", () => {
       createElement(ReconnectAlert, {
         email: "ada@example.com",
         reason: "Token has been expired or revoked.",
+        diagnosis: null,
         since: new Date("2026-11-28T11:00:00Z"),
         waiting: 3,
         now,

@@ -36,6 +36,7 @@ export default async function StatusPage() {
             <ReconnectAlert
               email={status.account.email}
               reason={status.token.reconnectReason}
+              diagnosis={status.token.diagnosis}
               since={status.token.reconnectSince}
               waiting={status.waiting}
               now={now}
@@ -49,7 +50,7 @@ export default async function StatusPage() {
                 smtp={configured}
               />
             )}
-            <TokenCard token={status.token} now={now} />
+            <TokenCard token={status.token} email={status.account.email} now={now} />
           </div>
           <UsageCard
             usage={status.usage}

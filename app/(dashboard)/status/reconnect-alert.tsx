@@ -1,16 +1,20 @@
 import { SignInButton } from "../../components/sign-in-button";
 import { TimeText } from "./time-text";
+import type { InvalidGrantExplanation } from "@/lib/google/explain-invalid-grant";
 
 /** The one thing to do when Google stopped accepting Mailroom's tokens for this account. */
 export function ReconnectAlert({
   email,
   reason,
+  diagnosis,
   since,
   waiting,
   now,
 }: {
   email: string;
   reason: string | null;
+  /** The token doctor's likely cause, when Google answered invalid_grant. */
+  diagnosis: InvalidGrantExplanation | null;
   since: Date | null;
   waiting: number;
   now: Date;
@@ -38,11 +42,23 @@ export function ReconnectAlert({
       <blockquote className="mt-2 border-l-4 border-red-300 pl-3 font-mono text-sm dark:border-red-700">
         {reason ?? "No reason given."}
       </blockquote>
-      <p className="mt-3 text-sm">
-        This happens when access was revoked in the Google account&apos;s security settings, the
-        password changed, the OAuth app is in Testing status (its tokens last 7 days), or the token
-        went unused for six months.
-      </p>
+      {diagnosis ? (
+        <div className="mt-3 text-sm" data-testid="token-diagnosis" data-cause={diagnosis.cause}>
+          <p>
+            <span className="font-semibold">Likely cause: {diagnosis.title}.</span>{" "}
+            {diagnosis.explanation}
+          </p>
+          <p className="mt-2">
+            <span className="font-semibold">Fix:</span> {diagnosis.fix}
+          </p>
+        </div>
+      ) : (
+        <p className="mt-3 text-sm">
+          This happens when access was revoked in the Google account&apos;s security settings, the
+          password changed, the OAuth app is in Testing status (its tokens last 7 days), or the
+          token went unused for six months.
+        </p>
+      )}
       <p className="mt-2 text-sm">
         Sending is paused, and nothing is lost:{" "}
         {waiting === 0
@@ -51,7 +67,7 @@ export function ReconnectAlert({
         and go out by themselves after you reconnect.
       </p>
       <div className="mt-4">
-        <SignInButton label="Reconnect Google account" />
+        <SignInButton label="Reconnect Google account" reconnect={email} callbackUrl="/status" />
       </div>
     </section>
   );

@@ -1,0 +1,25 @@
+// The one warning about a user's Google access that every dashboard page shows: sending is paused
+// for a reconnect, or an app in Testing ends the account's grant within 48 hours (or already did).
+import "server-only";
+import { db } from "../db";
+import { testingExpiry } from "../google/testing-expiry";
+import { testingMode } from "../google/testing-mode";
+import { findUserAccount } from "./find-user-account";
+
+export type TokenWarning =
+  | { kind: "reconnect"; email: string }
+  | { kind: "expiring"; email: string; expiresAt: Date; state: "soon" | "past" };
+
+export async function getTokenWarning(
+  userId: string,
+  now = new Date(),
+): Promise<TokenWarning | null> {
+  const account = await findUserAccount(userId);
+  if (!account) return null;
+  if (account.reconnectReason !== null) return { kind: "reconnect", email: account.email };
+  if (!account.consentedAt) return null;
+  const mode = await testingMode(await db());
+  if (!mode.testing) return null;
+  const { expiresAt, state } = testingExpiry(account.consentedAt, now);
+  return state === "later" ? null : { kind: "expiring", email: account.email, expiresAt, state };
+}
