@@ -130,6 +130,7 @@ test("B can neither read nor change A's messages", async () => {
     },
     { label: "page /compose", run: () => get("/compose", b) },
     { label: "page /overview", run: () => get("/overview", b) },
+    { label: "page /setup", run: () => get("/setup", b) },
     { label: "page /status", run: () => get("/status", b) },
     { label: "page /audit", run: () => get("/audit", b) },
     {

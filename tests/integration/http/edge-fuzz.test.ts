@@ -41,6 +41,7 @@ const pages: Record<string, (props: unknown) => Promise<unknown>> = {
   "/history/[id]": (await import("../../../app/(dashboard)/history/[id]/page")).default as never,
   "/compose": (await import("../../../app/(dashboard)/compose/page")).default as never,
   "/overview": (await import("../../../app/(dashboard)/overview/page")).default,
+  "/setup": (await import("../../../app/(dashboard)/setup/page")).default,
   "/status": (await import("../../../app/(dashboard)/status/page")).default,
   "/audit": (await import("../../../app/(dashboard)/audit/page")).default as never,
   "/settings/api-keys": (await import("../../../app/(dashboard)/settings/api-keys/page")).default,
