@@ -91,33 +91,31 @@ if (!skipBuild || !existsSync(path.join(".next", "BUILD_ID"))) {
   await quietStep("Building Mailroom (about a minute on first run)", "npx", ["next", "build"]);
 }
 
-console.log(`
-  Mailroom demo
-  ─────────────
+// Every address is written the same way, http://localhost:<port> (the emulator listens on
+// 127.0.0.1, which is where localhost leads).
+const inboxUrl = emu.inboxUrl.replace("//127.0.0.1:", "//localhost:");
+const banner = `
+  Mailroom demo is ready
+  ──────────────────────
   App:             ${appUrl}   ← open this and "Sign in with Google"
-  Emulator inbox:  ${emu.inboxUrl}   (what "Gmail" received)
+  Emulator inbox:  ${inboxUrl}   (what "Gmail" received)
   Who may sign in: any address @${DEMO_DOMAINS.join(", @")} (ALLOWED_DOMAINS)
   SMTP relay:      localhost:${RELAY_PORT}, STARTTLS (from this machine also without TLS)
                    password: an API key (Settings → API keys); username: anything, e.g. your app's name
                    examples and the certificate's fingerprint: ${appUrl}/send-from-your-app
   Data:            ${DATA}
   Stop with Ctrl+C.
-`);
+`;
 const app = spawn("npx", ["next", "start", "-p", String(APP_PORT)], {
   env: appEnv,
   stdio: ["ignore", "pipe", "inherit"],
 });
-// Next's start-up banner names the app by other URLs too (the machine's network address); it is
-// replaced by one line with the URL above. Everything after it (the worker's lines) passes through.
-let started = false;
+// Next's start-up lines name the app by other URLs too (the machine's network address): they
+// give way to the banner above, printed once the app answers. Its own lines (the relay's, the
+// worker's, errors) pass through.
 createInterface({ input: app.stdout }).on("line", (line) => {
-  if (started) return console.log(line);
-  if (/Ready in/.test(line)) {
-    started = true;
-    console.log(`  Ready: open ${appUrl}\n`);
-  } else if (!/^\s*(▲|- (Local|Network|Environments?):|✓ Starting|$)/.test(line)) {
-    console.log(line);
-  }
+  if (/^\s*✓ Ready in/.test(line)) console.log(banner);
+  else if (!/^\s*(▲ Next\.js|- (Local|Network|Environments?):|✓ |$)/.test(line)) console.log(line);
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => app.kill(signal));
