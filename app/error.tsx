@@ -6,7 +6,11 @@ import { ErrorNotice } from "./components/error-notice";
 
 export default function PageError({ error, retry }: { error: unknown; retry: () => void }) {
   return (
-    <main className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center px-6 py-16">
+    <main
+      id="main"
+      tabIndex={-1}
+      className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center outline-none px-6 py-16"
+    >
       <ErrorNotice error={error} retry={retry} />
     </main>
   );

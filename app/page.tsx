@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { SignInButton } from "./components/sign-in-button";
+import { SiteFooter } from "./components/site-footer";
 import { currentUser } from "@/lib/auth/session";
 import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { searchParam, type SearchParams } from "@/lib/http/search-params";
@@ -19,44 +20,51 @@ export default async function LandingPage({
   const message = signInErrorMessage(error);
 
   return (
-    <main className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center gap-8 px-6 py-16">
-      <div className="space-y-4">
-        <p className="text-sm font-semibold tracking-wide text-blue-600 uppercase dark:text-blue-400">
-          Mailroom
-        </p>
-        <h1 className="text-4xl font-bold tracking-tight">
-          Your own SMTP server, on top of Gmail.
-        </h1>
-        <p className="text-lg text-zinc-600 dark:text-zinc-400">
-          Send email from the browser, your programs and legacy apps through your Google account —
-          with a durable outbox that retries what Gmail defers, a history of every message and
-          Gmail&apos;s reply, and a status page that explains what went wrong.
-        </p>
-      </div>
-      {message && (
-        <div
-          role="alert"
-          data-testid="sign-in-error"
-          className="rounded-lg border border-red-300 bg-red-50 p-4 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
-        >
-          {message}
-          {user && (
-            <p className="mt-2">
-              You are still signed in as <strong>{user.email}</strong>.{" "}
-              <Link href="/overview" className="font-medium underline">
-                Back to Mailroom
-              </Link>
-            </p>
-          )}
+    <>
+      <main
+        id="main"
+        tabIndex={-1}
+        className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center outline-none gap-8 px-6 py-16"
+      >
+        <div className="space-y-4">
+          <p className="text-sm font-semibold tracking-wide text-blue-600 uppercase dark:text-blue-400">
+            Mailroom
+          </p>
+          <h1 className="text-4xl font-bold tracking-tight">
+            Your own SMTP server, on top of Gmail.
+          </h1>
+          <p className="text-lg text-zinc-600 dark:text-zinc-400">
+            Send email from the browser, your programs and legacy apps through your Google account —
+            with a durable outbox that retries what Gmail defers, a history of every message and
+            Gmail&apos;s reply, and a status page that explains what went wrong.
+          </p>
         </div>
-      )}
-      <div>
-        <SignInButton />
-        <p className="mt-3 text-sm text-zinc-500 dark:text-zinc-400">
-          Mailroom asks for the <code>https://mail.google.com/</code> scope: Gmail requires it for
-          sending over SMTP.
-        </p>
-      </div>
-    </main>
+        {message && (
+          <div
+            role="alert"
+            data-testid="sign-in-error"
+            className="rounded-lg border border-red-300 bg-red-50 p-4 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
+          >
+            {message}
+            {user && (
+              <p className="mt-2">
+                You are still signed in as <strong>{user.email}</strong>.{" "}
+                <Link href="/overview" className="font-medium underline">
+                  Back to Mailroom
+                </Link>
+              </p>
+            )}
+          </div>
+        )}
+        <div>
+          <SignInButton />
+          <p className="mt-3 text-sm text-zinc-500 dark:text-zinc-400">
+            Mailroom asks for the <code>https://mail.google.com/</code> scope: Gmail requires it for
+            sending over SMTP.
+          </p>
+        </div>
+      </main>
+      <SiteFooter />
+    </>
   );
 }

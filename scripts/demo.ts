@@ -7,7 +7,8 @@ import path from "node:path";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { loadOrCreateCa, startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
-import { run, runOrExit } from "./run";
+import { createInterface } from "node:readline";
+import { runCapturingOutput } from "./run";
 
 const DATA = path.resolve("data");
 const APP_PORT = Number(process.env.PORT ?? 3000);
@@ -83,34 +84,57 @@ const shutdown = async (code: number) => {
   process.exit(code);
 };
 
-await runOrExit("npx", ["prisma", "migrate", "deploy"], { env: appEnv });
+// The tools' own output (Prisma's notes on its driver adapter, Next's route table) is shown only
+// when a step fails: a newcomer needs the URLs below, not the build's details.
+await quietStep("Preparing the database", "npx", ["prisma", "migrate", "deploy"]);
 if (!skipBuild || !existsSync(path.join(".next", "BUILD_ID"))) {
-  console.log("Building Mailroom (about a minute on first run)…");
-  const built = await run("npx", ["next", "build"], { env: appEnv });
-  if (built !== 0) await shutdown(built);
+  await quietStep("Building Mailroom (about a minute on first run)", "npx", ["next", "build"]);
 }
 
-console.log(`
-  Mailroom demo
-  ─────────────
+// Every address is written the same way, http://localhost:<port> (the emulator listens on
+// 127.0.0.1, which is where localhost leads).
+const inboxUrl = emu.inboxUrl.replace("//127.0.0.1:", "//localhost:");
+const banner = `
+  Mailroom demo is ready
+  ──────────────────────
   App:             ${appUrl}   ← open this and "Sign in with Google"
-  Emulator inbox:  ${emu.inboxUrl}   (what "Gmail" received)
-  Google emulator: ${emu.issuer}   SMTP ${emu.smtp.host}:${emu.smtp.securePort} (TLS) / :${emu.smtp.starttlsPort} (STARTTLS)
+  Emulator inbox:  ${inboxUrl}   (what "Gmail" received)
   Who may sign in: any address @${DEMO_DOMAINS.join(", @")} (ALLOWED_DOMAINS)
   SMTP relay:      localhost:${RELAY_PORT}, STARTTLS (from this machine also without TLS)
                    password: an API key (Settings → API keys); username: anything, e.g. your app's name
                    examples and the certificate's fingerprint: ${appUrl}/send-from-your-app
   Data:            ${DATA}
   Stop with Ctrl+C.
-`);
+`;
 const app = spawn("npx", ["next", "start", "-p", String(APP_PORT)], {
   env: appEnv,
-  stdio: "inherit",
+  stdio: ["ignore", "pipe", "inherit"],
+});
+// Next's start-up lines name the app by other URLs too (the machine's network address): they
+// give way to the banner above, printed once the app answers. Its own lines (the relay's, the
+// worker's, errors) pass through.
+createInterface({ input: app.stdout }).on("line", (line) => {
+  if (/^\s*✓ Ready in/.test(line)) console.log(banner);
+  else if (!/^\s*(▲ Next\.js|- (Local|Network|Environments?):|✓ |$)/.test(line)) console.log(line);
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => app.kill(signal));
 }
 app.on("exit", (code) => void shutdown(code ?? 0));
+
+/** Runs a tool with its output held back; on failure shows that output and stops the demo. */
+async function quietStep(title: string, command: string, args: string[]): Promise<void> {
+  process.stdout.write(`${title}…`);
+  const { code, output } = await runCapturingOutput(command, args, { env: appEnv });
+  if (code === 0) {
+    process.stdout.write(" done\n");
+    return;
+  }
+  process.stdout.write(" failed\n\n");
+  process.stderr.write(output);
+  console.error(`\n${command} ${args.join(" ")} exited with ${code}; its output is above.`);
+  await shutdown(code);
+}
 
 async function startEmulatorOrExit(options: EmulatorOptions): Promise<Emulator> {
   try {

@@ -1,6 +1,9 @@
 import type { ReactNode } from "react";
 
-/** A bordered, horizontally scrollable table with a screen-reader caption and column headings. */
+/**
+ * A bordered table with a screen-reader caption and column headings. On a narrow screen it
+ * scrolls sideways inside its card (which the keyboard can focus and scroll), never the page.
+ */
 export function DataTable({
   caption,
   columns,
@@ -11,7 +14,12 @@ export function DataTable({
   children: ReactNode;
 }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
+    <div
+      role="region"
+      aria-label={caption}
+      tabIndex={0}
+      className="overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900 focus-visible:outline-2 focus-visible:outline-blue-600"
+    >
       <table className="w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase dark:border-zinc-800 dark:text-zinc-400">

@@ -4,7 +4,7 @@ const STYLES: Record<string, string> = {
   sent: "bg-green-100 text-green-800 dark:bg-green-950 dark:text-green-200",
   deferred: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
   failed: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200",
-  canceled: "bg-zinc-100 text-zinc-500 line-through dark:bg-zinc-800 dark:text-zinc-400",
+  canceled: "bg-zinc-100 text-zinc-600 line-through dark:bg-zinc-800 dark:text-zinc-300",
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -160,6 +160,8 @@ test("an unknown address gets Mailroom's own 404 page, styled and navigable", as
   const home = page.getByRole("link", { name: "Back to Mailroom" });
 
   await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+  await page.keyboard.press("Tab");
   await expect(home).toBeFocused();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Message history" })).toBeFocused();

@@ -46,7 +46,7 @@ export default async function ApiReferencePage() {
   const objects = ["NewMessage", "Attachment", "Message", "MessageSummary", "Error"];
 
   return (
-    <article className="space-y-8">
+    <article className="space-y-8 wrap-break-word">
       <header className="space-y-2">
         <h1 className="text-2xl font-semibold tracking-tight">API reference</h1>
         <p className="max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
@@ -112,7 +112,9 @@ export default async function ApiReferencePage() {
                   <tr key={`${p.in} ${p.name}`}>
                     <td className="px-4 py-2 font-mono">
                       {p.name}
-                      {p.required && <span className="text-zinc-500"> (required)</span>}
+                      {p.required && (
+                        <span className="text-zinc-500 dark:text-zinc-400"> (required)</span>
+                      )}
                     </td>
                     <td className="px-4 py-2">{p.in}</td>
                     <td className="px-4 py-2">{typeText(p.schema)}</td>
@@ -194,7 +196,7 @@ export default async function ApiReferencePage() {
                   <td className="px-4 py-2 font-mono whitespace-nowrap">
                     {field}
                     {schema.required?.includes(field) && (
-                      <span className="text-zinc-500"> (required)</span>
+                      <span className="text-zinc-500 dark:text-zinc-400"> (required)</span>
                     )}
                   </td>
                   <td className="px-4 py-2">{typeText(property)}</td>

@@ -3,7 +3,18 @@
 import Link from "next/link";
 import { useActionState, useRef, useState } from "react";
 import { sendMessageAction, type ComposeState } from "./actions";
+import { FieldError, FormErrorSummary, type ErrorField } from "../../components/form-errors";
 import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
+
+const FIELDS: readonly ErrorField[] = [
+  { name: "from", label: "From", target: "from" },
+  { name: "to", label: "To", target: "to" },
+  { name: "cc", label: "Cc", target: "cc" },
+  { name: "bcc", label: "Bcc", target: "bcc" },
+  { name: "subject", label: "Subject", target: "subject" },
+  { name: "text", label: "Message", target: "text" },
+  { name: "scheduledAt", label: "Send later", target: "sendAt" },
+];
 
 const inputClass =
   "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-500 focus:outline-2 focus:outline-blue-500 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-900";
@@ -19,8 +30,11 @@ export function ComposeForm({
   const [state, action, pending] = useActionState<ComposeState, FormData>(sendMessageAction, {});
   const formRef = useRef<HTMLFormElement>(null);
   // Set in the browser before posting: a message over the limit is refused without uploading it.
-  const [tooLarge, setTooLarge] = useState<string>();
-  const errors: Record<string, string> = { ...state.errors, ...(tooLarge && { text: tooLarge }) };
+  const [tooLarge, setTooLarge] = useState<{ error: string }>();
+  const errors: Record<string, string> = {
+    ...state.errors,
+    ...(tooLarge && { text: tooLarge.error }),
+  };
   // After a successful send the form starts empty; after an error it keeps what was typed.
   const values = state.ok ? {} : (state.values ?? initial ?? {});
   const formKey = state.ok?.id ?? "draft";
@@ -38,11 +52,9 @@ export function ComposeForm({
           bytes > MAX_MESSAGE_BYTES
             ? `The message is ${formatMegabytes(bytes)}; Gmail takes at most ${formatMegabytes(MAX_MESSAGE_BYTES)}.`
             : undefined;
-        setTooLarge(error);
-        if (error) {
-          e.preventDefault();
-          (e.currentTarget.elements.namedItem("text") as HTMLTextAreaElement | null)?.focus();
-        }
+        // A fresh object each time: the error summary takes the focus again on every refusal.
+        setTooLarge(error ? { error } : undefined);
+        if (error) e.preventDefault();
       }}
       onKeyDown={(e) => {
         if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
@@ -63,14 +75,12 @@ export function ComposeForm({
           </Link>
         </div>
       )}
-      {errors.form && (
-        <div
-          role="alert"
-          className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
-        >
-          {errors.form}
-        </div>
-      )}
+      <FormErrorSummary
+        title="The message was not sent"
+        errors={errors}
+        fields={FIELDS}
+        attempt={tooLarge ?? state}
+      />
       <div>
         <label htmlFor="from" className="text-sm font-medium">
           From
@@ -87,7 +97,7 @@ export function ComposeForm({
             </option>
           ))}
         </select>
-        <FieldError id="from" error={errors.from} />
+        <FieldError id="from-error" error={errors.from} />
       </div>
       <AddressField name="to" label="To" error={errors.to} value={values.to} autoFocus />
       <AddressField name="cc" label="Cc" error={errors.cc} value={values.cc} />
@@ -104,7 +114,7 @@ export function ComposeForm({
           aria-describedby={errors.subject ? "subject-error" : undefined}
           className={inputClass}
         />
-        <FieldError id="subject" error={errors.subject} />
+        <FieldError id="subject-error" error={errors.subject} />
       </div>
       <div>
         <label htmlFor="text" className="text-sm font-medium">
@@ -119,7 +129,7 @@ export function ComposeForm({
           aria-describedby={errors.text ? "text-error" : undefined}
           className={`${inputClass} font-mono`}
         />
-        <FieldError id="text" error={errors.text} />
+        <FieldError id="text-error" error={errors.text} />
       </div>
       <SendLater error={errors.scheduledAt} />
       <div className="flex items-center gap-3">
@@ -162,7 +172,7 @@ function AddressField(props: {
         aria-describedby={props.error ? `${props.name}-error` : undefined}
         className={inputClass}
       />
-      <FieldError id={props.name} error={props.error} />
+      <FieldError id={`${props.name}-error`} error={props.error} />
     </div>
   );
 }
@@ -189,16 +199,7 @@ function SendLater({ error }: { error?: string }) {
         className={`${inputClass} max-w-xs`}
       />
       <input type="hidden" name="scheduledAt" value={instant} />
-      <FieldError id="scheduledAt" error={error} />
+      <FieldError id="scheduledAt-error" error={error} />
     </div>
-  );
-}
-
-function FieldError({ id, error }: { id: string; error?: string }) {
-  if (!error) return null;
-  return (
-    <p id={`${id}-error`} className="mt-1 text-sm text-red-600 dark:text-red-400">
-      {error}
-    </p>
   );
 }

@@ -54,7 +54,7 @@ export function ConnectionTest({ targets }: { targets: ConnectionTarget[] }) {
                 <span>
                   {target.port} ({MODE_LABELS[target.mode]})
                   {target.configured && (
-                    <span className="ml-1 text-xs text-zinc-500 dark:text-zinc-400">
+                    <span className="ml-1 text-xs text-zinc-600 dark:text-zinc-300">
                       · configured
                     </span>
                   )}

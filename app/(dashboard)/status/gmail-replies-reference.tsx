@@ -17,7 +17,12 @@ export function GmailRepliesReference() {
         What Gmail&apos;s SMTP replies mean and what to do about them. The code is the enhanced
         status code in the reply (for example <code>535-5.7.8</code>).
       </p>
-      <div className="mt-4 overflow-x-auto">
+      <div
+        role="region"
+        aria-label="Gmail replies"
+        tabIndex={0}
+        className="mt-4 overflow-x-auto focus-visible:outline-2 focus-visible:outline-blue-600"
+      >
         <table className="w-full border-collapse text-left text-sm">
           <thead>
             <tr className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">

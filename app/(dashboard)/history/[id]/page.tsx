@@ -42,7 +42,7 @@ export default async function MessagePage({
   const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : "");
 
   return (
-    <article className="space-y-6">
+    <article className="space-y-6 wrap-break-word">
       <AutoRefresh active={IN_FLIGHT_STATUSES.includes(message.status as MessageStatus)} />
       <Link href="/history" className="text-sm text-blue-600 hover:underline dark:text-blue-400">
         ← History
@@ -75,7 +75,7 @@ export default async function MessagePage({
         <h2 id="headers-heading" className="sr-only">
           Headers
         </h2>
-        <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2 text-sm">
+        <dl className="grid grid-cols-[6rem_minmax(0,1fr)] gap-x-4 sm:grid-cols-[8rem_minmax(0,1fr)] gap-y-2 text-sm">
           <dt className="text-zinc-500 dark:text-zinc-400">From</dt>
           <dd>{message.fromAddress}</dd>
           <dt className="text-zinc-500 dark:text-zinc-400">To</dt>

@@ -2,6 +2,13 @@
 
 import { useActionState, useEffect, useRef, useState } from "react";
 import { createApiKeyAction, type CreateKeyState } from "./actions";
+import { FieldError, FormErrorSummary, type ErrorField } from "../../../components/form-errors";
+
+const FIELDS: readonly ErrorField[] = [
+  { name: "name", label: "Name", target: "key-name" },
+  { name: "permission", label: "Permission", target: "permission-send" },
+  { name: "allowedFrom", label: "May send from", target: "allowed-from-0" },
+];
 
 const inputClass =
   "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-500 focus:outline-2 focus:outline-blue-500 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-900";
@@ -26,14 +33,12 @@ export function CreateKeyForm({ addresses }: { addresses: string[] }) {
         <h2 id="new-key-heading" className="text-lg font-semibold">
           New key
         </h2>
-        {errors.form && (
-          <div
-            role="alert"
-            className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
-          >
-            {errors.form}
-          </div>
-        )}
+        <FormErrorSummary
+          title="The key was not created"
+          errors={errors}
+          fields={FIELDS}
+          attempt={state}
+        />
         <div>
           <label htmlFor="key-name" className="text-sm font-medium">
             Name
@@ -55,6 +60,7 @@ export function CreateKeyForm({ addresses }: { addresses: string[] }) {
           <div className="mt-1 space-y-1 text-sm">
             <label className="flex items-center gap-2">
               <input
+                id="permission-send"
                 type="radio"
                 name="permission"
                 value="send"
@@ -77,9 +83,10 @@ export function CreateKeyForm({ addresses }: { addresses: string[] }) {
         <fieldset aria-describedby={errors.allowedFrom ? "allowedFrom-error" : undefined}>
           <legend className="text-sm font-medium">May send from</legend>
           <div className="mt-1 space-y-1 text-sm">
-            {addresses.map((address) => (
+            {addresses.map((address, i) => (
               <label key={address} className="flex items-center gap-2">
                 <input
+                  id={`allowed-from-${i}`}
                   type="checkbox"
                   name="allowedFrom"
                   value={address}
@@ -159,14 +166,5 @@ function NewSecret({ created }: { created: NonNullable<CreateKeyState["created"]
         {copied}
       </p>
     </section>
-  );
-}
-
-function FieldError({ id, error }: { id: string; error?: string }) {
-  if (!error) return null;
-  return (
-    <p id={id} className="mt-1 text-sm text-red-600 dark:text-red-400">
-      {error}
-    </p>
   );
 }
