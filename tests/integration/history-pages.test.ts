@@ -7,23 +7,11 @@ import { seedHistory } from "../../bench/seed-history";
 import { openDb, type Db } from "../../lib/db";
 import { PAGE_SIZE } from "../../lib/outbox/message-views";
 import { readMessage, readMessagePage } from "../../lib/outbox/read-messages";
-import { createTestDatabase } from "../support/test-app-env";
-import {
-  createTestPostgresDatabase,
-  postgresUrl,
-  warnWithoutPostgres,
-} from "../support/test-postgres";
+import { READ_TEST_ENGINES, warnWithoutPostgres } from "../support/test-postgres";
 
 warnWithoutPostgres("history pages");
 
-const engines = [
-  {
-    name: "SQLite",
-    run: true,
-    open: () => Promise.resolve({ url: createTestDatabase().url, drop: () => Promise.resolve() }),
-  },
-  { name: "PostgreSQL", run: Boolean(postgresUrl), open: () => createTestPostgresDatabase() },
-];
+const engines = READ_TEST_ENGINES;
 
 /** Every id of the user's history, page by page through the cursor. */
 async function walkPages(prisma: Db, userId: string): Promise<{ ids: string[]; pages: number }> {

@@ -5,23 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../lib/db";
 import { LATEST_FAILURES, readOverview, VOLUME_DAYS } from "../../lib/diagnostics/overview";
-import { createTestDatabase } from "../support/test-app-env";
-import {
-  createTestPostgresDatabase,
-  postgresUrl,
-  warnWithoutPostgres,
-} from "../support/test-postgres";
+import { READ_TEST_ENGINES, warnWithoutPostgres } from "../support/test-postgres";
 
 warnWithoutPostgres("overview");
 
-const engines = [
-  {
-    name: "SQLite",
-    run: true,
-    open: () => Promise.resolve({ url: createTestDatabase().url, drop: () => Promise.resolve() }),
-  },
-  { name: "PostgreSQL", run: Boolean(postgresUrl), open: () => createTestPostgresDatabase() },
-];
+const engines = READ_TEST_ENGINES;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

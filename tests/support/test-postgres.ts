@@ -73,3 +73,23 @@ export async function createTestPostgresDatabase(
       ).then(() => undefined),
   };
 }
+
+/**
+ * The engines a test of reads runs on, each opening a fresh database with every migration:
+ * SQLite always, PostgreSQL when TEST_POSTGRES_URL is set (`run` false otherwise).
+ */
+export const READ_TEST_ENGINES = [
+  {
+    name: "SQLite",
+    run: true,
+    open: async (): Promise<{ url: string; drop(): Promise<void> }> => {
+      const { createTestDatabase } = await import("./test-app-env");
+      return { url: createTestDatabase().url, drop: () => Promise.resolve() };
+    },
+  },
+  {
+    name: "PostgreSQL",
+    run: Boolean(postgresUrl),
+    open: (): Promise<{ url: string; drop(): Promise<void> }> => createTestPostgresDatabase(),
+  },
+];
