@@ -189,7 +189,7 @@ test("at 390 px the header folds into a menu the keyboard opens and closes", asy
   await page.keyboard.press("Enter");
   await expect(menu).toHaveAttribute("aria-expanded", "true");
   await page.keyboard.press("Tab");
-  await expect(nav.getByRole("link", { name: "Compose" })).toBeFocused();
+  await expect(nav.getByRole("link", { name: "Overview" })).toBeFocused();
   await page.keyboard.press("Escape");
   await expect(nav).toBeHidden();
   await expect(menu).toBeFocused();
