@@ -1,0 +1,109 @@
+// The history's search: the ids of a page of the user's messages whose terms (recipient addresses
+// and subject words, lib/outbox/search-terms.ts) start with every word searched for, newest
+// first. One SQL text serves both databases; only placeholders and date parameters differ.
+//
+// A word that few messages match is looked up on the (userId, term) index and its hits sorted;
+// one that many match is checked message by message while the history is read newest first,
+// where a page fills after a few rows. Which case applies is counted on the index, no further
+// than SPARSE_HITS, so neither case reads more than a bounded part of a long history.
+import "server-only";
+import type { Db } from "../db";
+import type { ListOptions } from "./outbox";
+import type { PageStart } from "./read-messages";
+import { prefixRange, searchWords } from "./search-terms";
+
+/** Up to this many term hits are sorted; beyond it the history is read in order instead. */
+export const SPARSE_HITS = 5_000;
+
+type Dialect = "sqlite" | "postgres";
+
+function dialectOf(prisma: Db): Dialect {
+  const provider = (prisma as unknown as { _activeProvider?: string })._activeProvider;
+  return provider === "postgresql" ? "postgres" : "sqlite";
+}
+
+/** Collects parameters as the SQL text is written, in the dialect's placeholder style. */
+class Sql {
+  readonly params: unknown[] = [];
+  constructor(private readonly dialect: Dialect) {}
+
+  value(v: string | number): string {
+    this.params.push(v);
+    return this.dialect === "sqlite" ? "?" : `$${this.params.length}`;
+  }
+
+  /** A DateTime as each engine stores it: SQLite's text (lib/outbox/sqlite/sql.ts), timestamptz. */
+  date(d: Date): string {
+    if (this.dialect === "sqlite") return this.value(d.toISOString().replace("Z", "+00:00"));
+    return `${this.value(d.toISOString())}::timestamptz`;
+  }
+
+  /** Messages (alias m) with a term starting with `word`. */
+  hasTerm(word: string): string {
+    const { low, high } = prefixRange(word);
+    return `EXISTS (SELECT 1 FROM "MessageSearchTerm" t WHERE t."messageId" = m."id"
+      AND t."term" >= ${this.value(low)} AND t."term" < ${this.value(high)})`;
+  }
+}
+
+function filters(sql: Sql, userId: string, options: ListOptions, start?: PageStart): string[] {
+  const where = [`m."userId" = ${sql.value(userId)}`];
+  if (options.status) where.push(`m."status" = ${sql.value(options.status)}`);
+  if (options.source === "web") where.push(`m."source" = 'web'`);
+  else if (options.source) where.push(`m."source" LIKE ${sql.value(`${options.source}:%`)}`);
+  if (options.since) where.push(`m."createdAt" >= ${sql.date(options.since)}`);
+  if (options.until) where.push(`m."createdAt" < ${sql.date(options.until)}`);
+  if (start) {
+    const [bound, strict] = start.newer ? [">=", ">"] : ["<=", "<"];
+    where.push(`m."createdAt" ${bound} ${sql.date(start.createdAt)}`);
+    where.push(
+      `(m."createdAt" ${strict} ${sql.date(start.createdAt)} OR m."id" ${strict} ${sql.value(start.id)})`,
+    );
+  }
+  return where;
+}
+
+export async function searchMessageIds(
+  prisma: Db,
+  userId: string,
+  options: ListOptions & { query: string },
+  start: PageStart | undefined,
+  take: number,
+  sparseHits = SPARSE_HITS,
+): Promise<string[]> {
+  const words = searchWords(options.query);
+  if (words.length === 0) return [];
+  const dialect = dialectOf(prisma);
+  // The longest word is likely the rarest: it leads, the others are checked per message.
+  const [lead, ...rest] = [...words].sort((a, b) => b.length - a.length) as [string, ...string[]];
+  const order = start?.newer ? "ASC" : "DESC";
+  const range = prefixRange(lead);
+
+  const count = new Sql(dialect);
+  const [counted] = await prisma.$queryRawUnsafe<{ hits: number | bigint }[]>(
+    `SELECT COUNT(*) AS "hits" FROM (SELECT 1 FROM "MessageSearchTerm"
+       WHERE "userId" = ${count.value(userId)} AND "term" >= ${count.value(range.low)}
+         AND "term" < ${count.value(range.high)} LIMIT ${count.value(sparseHits + 1)}) h`,
+    ...count.params,
+  );
+  const sparse = Number(counted?.hits ?? 0) <= sparseHits;
+
+  const sql = new Sql(dialect);
+  let text: string;
+  if (sparse) {
+    // The lead word's messages first (CROSS JOIN keeps that order on SQLite), then each by id.
+    const hits = `SELECT DISTINCT h."messageId" FROM "MessageSearchTerm" h
+      WHERE h."userId" = ${sql.value(userId)} AND h."term" >= ${sql.value(range.low)}
+        AND h."term" < ${sql.value(range.high)}`;
+    const where = [`m."id" = c."messageId"`, ...filters(sql, userId, options, start)];
+    where.push(...rest.map((w) => sql.hasTerm(w)));
+    text = `SELECT m."id" FROM (${hits}) c CROSS JOIN "Message" m WHERE ${where.join(" AND ")}`;
+  } else {
+    const where = filters(sql, userId, options, start);
+    where.push(...[lead, ...rest].map((w) => sql.hasTerm(w)));
+    text = `SELECT m."id" FROM "Message" m WHERE ${where.join(" AND ")}`;
+  }
+  text += ` ORDER BY m."createdAt" ${order}, m."id" ${order} LIMIT ${sql.value(take)}`;
+  const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(text, ...sql.params);
+  return rows.map((r) => r.id);
+}
