@@ -2,18 +2,21 @@
 // and subject words, lib/outbox/search-terms.ts) start with every word searched for, newest
 // first. One SQL text serves both databases; only placeholders and date parameters differ.
 //
-// A word that few messages match is looked up on the (userId, term) index and its hits sorted;
-// one that many match is checked message by message while the history is read newest first,
-// where a page fills after a few rows. Which case applies is counted on the index, no further
-// than SPARSE_HITS, so neither case reads more than a bounded part of a long history.
+// A word that few messages match is looked up on the (userId, term) index and its hits sorted.
+// One that many match (counted on the index, no further than SPARSE_HITS) is first checked
+// message by message while the newest WINDOW_ROWS messages are read, where a page usually fills
+// after a few rows; if it does not, its hits are sorted after all. That last case (a word common
+// only long ago) costs time in proportion to its hits.
 import "server-only";
 import type { Db } from "../db";
 import type { ListOptions } from "./outbox";
 import type { PageStart } from "./read-messages";
 import { prefixRange, searchWords } from "./search-terms";
 
-/** Up to this many term hits are sorted; beyond it the history is read in order instead. */
+/** Up to this many term hits are sorted; beyond it the history is read in order first. */
 export const SPARSE_HITS = 5_000;
+/** How many of the newest messages that read goes through before sorting the hits instead. */
+export const WINDOW_ROWS = 5_000;
 
 type Dialect = "sqlite" | "postgres";
 
@@ -63,13 +66,23 @@ function filters(sql: Sql, userId: string, options: ListOptions, start?: PageSta
   return where;
 }
 
+/** How the search picks its plan; tests lower these to run every plan on a small history. */
+export interface SearchTuning {
+  /** Up to this many hits of the lead word are sorted; beyond it the history is read in order. */
+  sparseHits: number;
+  /** The newest messages (of those the filters allow) read in order before falling back. */
+  windowRows: number;
+}
+
+export const SEARCH_TUNING: SearchTuning = { sparseHits: SPARSE_HITS, windowRows: WINDOW_ROWS };
+
 export async function searchMessageIds(
   prisma: Db,
   userId: string,
   options: ListOptions & { query: string },
   start: PageStart | undefined,
   take: number,
-  sparseHits = SPARSE_HITS,
+  tuning: SearchTuning = SEARCH_TUNING,
 ): Promise<string[]> {
   const words = searchWords(options.query);
   if (words.length === 0) return [];
@@ -78,32 +91,41 @@ export async function searchMessageIds(
   const [lead, ...rest] = [...words].sort((a, b) => b.length - a.length) as [string, ...string[]];
   const order = start?.newer ? "ASC" : "DESC";
   const range = prefixRange(lead);
+  const run = async (sql: Sql, text: string) => {
+    const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(
+      `${text} ORDER BY m."createdAt" ${order}, m."id" ${order} LIMIT ${sql.value(take)}`,
+      ...sql.params,
+    );
+    return rows.map((r) => r.id);
+  };
 
   const count = new Sql(dialect);
   const [counted] = await prisma.$queryRawUnsafe<{ hits: number | bigint }[]>(
     `SELECT COUNT(*) AS "hits" FROM (SELECT 1 FROM "MessageSearchTerm"
        WHERE "userId" = ${count.value(userId)} AND "term" >= ${count.value(range.low)}
-         AND "term" < ${count.value(range.high)} LIMIT ${count.value(sparseHits + 1)}) h`,
+         AND "term" < ${count.value(range.high)} LIMIT ${count.value(tuning.sparseHits + 1)}) h`,
     ...count.params,
   );
-  const sparse = Number(counted?.hits ?? 0) <= sparseHits;
-
-  const sql = new Sql(dialect);
-  let text: string;
-  if (sparse) {
-    // The lead word's messages first (CROSS JOIN keeps that order on SQLite), then each by id.
-    const hits = `SELECT DISTINCT h."messageId" FROM "MessageSearchTerm" h
-      WHERE h."userId" = ${sql.value(userId)} AND h."term" >= ${sql.value(range.low)}
-        AND h."term" < ${sql.value(range.high)}`;
-    const where = [`m."id" = c."messageId"`, ...filters(sql, userId, options, start)];
-    where.push(...rest.map((w) => sql.hasTerm(w)));
-    text = `SELECT m."id" FROM (${hits}) c CROSS JOIN "Message" m WHERE ${where.join(" AND ")}`;
-  } else {
-    const where = filters(sql, userId, options, start);
-    where.push(...[lead, ...rest].map((w) => sql.hasTerm(w)));
-    text = `SELECT m."id" FROM "Message" m WHERE ${where.join(" AND ")}`;
+  if (Number(counted?.hits ?? 0) > tuning.sparseHits) {
+    // Many hits: most pages fill from the newest messages the filters allow. Read no more than
+    // a window of them, so a word common only long ago does not walk the whole history.
+    const sql = new Sql(dialect);
+    const window = `SELECT m."id", m."createdAt" FROM "Message" m
+      WHERE ${filters(sql, userId, options, start).join(" AND ")}
+      ORDER BY m."createdAt" ${order}, m."id" ${order} LIMIT ${sql.value(tuning.windowRows)}`;
+    const checks = [lead, ...rest].map((w) => sql.hasTerm(w));
+    const ids = await run(sql, `SELECT m."id" FROM (${window}) m WHERE ${checks.join(" AND ")}`);
+    if (ids.length === take) return ids;
   }
-  text += ` ORDER BY m."createdAt" ${order}, m."id" ${order} LIMIT ${sql.value(take)}`;
-  const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(text, ...sql.params);
-  return rows.map((r) => r.id);
+  // The lead word's messages (CROSS JOIN keeps that order on SQLite), each then read by id.
+  const sql = new Sql(dialect);
+  const hits = `SELECT DISTINCT h."messageId" FROM "MessageSearchTerm" h
+    WHERE h."userId" = ${sql.value(userId)} AND h."term" >= ${sql.value(range.low)}
+      AND h."term" < ${sql.value(range.high)}`;
+  const where = [`m."id" = c."messageId"`, ...filters(sql, userId, options, start)];
+  where.push(...rest.map((w) => sql.hasTerm(w)));
+  return run(
+    sql,
+    `SELECT m."id" FROM (${hits}) c CROSS JOIN "Message" m WHERE ${where.join(" AND ")}`,
+  );
 }

@@ -106,15 +106,21 @@ for (const engine of engines) {
         const want = await expected(options);
         expect(await walk(options)).toEqual(want);
         if (options.query) {
-          // Both plans: the sorted hits of the rarest word, and the history read in order.
-          for (const sparseHits of [0, 1_000_000]) {
+          // Every plan: the sorted hits of the rarest word; the newest messages read in order,
+          // with a window large enough, and one so small that the hits are sorted after all.
+          for (const tuning of [
+            { sparseHits: 1_000_000, windowRows: 1 },
+            { sparseHits: 0, windowRows: 1_000_000 },
+            { sparseHits: 0, windowRows: 3 },
+          ]) {
             const ids = await searchMessageIds(
               prisma,
               seeded.owner.userId,
               { ...options, query: options.query },
               undefined,
-              1000,
-              sparseHits,
+              // A page just big enough: the window's read fills it when the window is large.
+              Math.max(1, want.length),
+              tuning,
             );
             expect(ids).toEqual(want);
           }
