@@ -15,7 +15,7 @@ import {
 } from "./message-views";
 import { sourceWhere } from "./message-source";
 import type { HistoryFilter, ListOptions } from "./outbox";
-import { searchMessageIds } from "./search-messages";
+import { readListed, searchMessageIds } from "./search-messages";
 import { messageIdOf } from "./search-terms";
 
 /** The Message filter for everything in `filter` but its search. */
@@ -114,13 +114,7 @@ async function readRows(
     if (exists > 0) return [];
   }
   const ids = await searchMessageIds(prisma, userId, { ...options, query }, start, take);
-  if (ids.length === 0) return [];
-  const rows = await prisma.message.findMany({
-    where: { userId, id: { in: ids } },
-    select: listedMessage,
-  });
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+  return readListed(prisma, userId, ids);
 }
 
 async function readFiltered(

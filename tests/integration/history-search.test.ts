@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedHistory, type SeededHistory } from "../../bench/seed-history";
 import { openDb, type Db } from "../../lib/db";
+import { listedMessage } from "../../lib/outbox/message-views";
 import type { ListOptions } from "../../lib/outbox/outbox";
 import { readMessagePage } from "../../lib/outbox/read-messages";
 import { searchMessageIds } from "../../lib/outbox/search-messages";
@@ -127,6 +128,18 @@ for (const engine of engines) {
         }
       });
     }
+
+    it("lists a search's messages exactly as Prisma reads them for the history", async () => {
+      const page = await readMessagePage(prisma, seeded.owner.userId, { query: "order" });
+      expect(page.messages).toHaveLength(50);
+      const byPrisma = await prisma.message.findMany({
+        where: { id: { in: page.messages.map((m) => m.id) } },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        select: listedMessage,
+      });
+      expect(page.messages).toEqual(byPrisma);
+      expect(page.messages.some((m) => m.sentAt !== null && m.lastSmtpCode === 250)).toBe(true);
+    });
 
     it("finds at least one message for the non-trivial searches", async () => {
       expect((await expected({ query: "recipient-7@example.org" })).length).toBeGreaterThan(0);
