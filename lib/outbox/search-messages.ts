@@ -5,8 +5,9 @@
 // A word that few messages match is looked up on the (userId, term) index and its hits sorted.
 // One that many match (counted on the index, no further than SPARSE_HITS) is first checked
 // message by message while the newest WINDOW_ROWS messages are read, where a page usually fills
-// after a few rows; if it does not, its hits are sorted after all. That last case (a word common
-// only long ago) costs time in proportion to its hits.
+// after a few rows; if it does not (a word common only long ago), its newest hits are taken from
+// the index by the time each carries; and if too few of those pass the filters, all its hits are
+// sorted, at a cost in proportion to their number.
 import "server-only";
 import type { Db } from "../db";
 import type { ListedMessage } from "./message-views";
@@ -18,6 +19,8 @@ import { prefixRange, searchWords } from "./search-terms";
 export const SPARSE_HITS = 5_000;
 /** How many of the newest messages that read goes through before sorting the hits instead. */
 export const WINDOW_ROWS = 5_000;
+/** Then this many of the lead word's newest hits per row of the page are tried. */
+export const NEWEST_HITS_PER_ROW = 4;
 
 type Dialect = "sqlite" | "postgres";
 
@@ -73,9 +76,15 @@ export interface SearchTuning {
   sparseHits: number;
   /** The newest messages (of those the filters allow) read in order before falling back. */
   windowRows: number;
+  /** The lead word's newest hits tried next, per row of the page. */
+  newestHitsPerRow: number;
 }
 
-export const SEARCH_TUNING: SearchTuning = { sparseHits: SPARSE_HITS, windowRows: WINDOW_ROWS };
+export const SEARCH_TUNING: SearchTuning = {
+  sparseHits: SPARSE_HITS,
+  windowRows: WINDOW_ROWS,
+  newestHitsPerRow: NEWEST_HITS_PER_ROW,
+};
 
 export async function searchMessageIds(
   prisma: Db,
@@ -117,6 +126,29 @@ export async function searchMessageIds(
     const checks = [lead, ...rest].map((w) => sql.hasTerm(w));
     const ids = await run(sql, `SELECT m."id" FROM (${window}) m WHERE ${checks.join(" AND ")}`);
     if (ids.length === take) return ids;
+    // Then the lead word's newest hits, by the time each hit carries, read from the index alone:
+    // if enough of them pass, no other match can be newer than the page they make.
+    const newest = new Sql(dialect);
+    const bound = start
+      ? [
+          `h."createdAt" ${start.newer ? ">=" : "<="} ${newest.date(start.createdAt)}`,
+          `(h."createdAt" ${start.newer ? ">" : "<"} ${newest.date(start.createdAt)} OR ` +
+            `h."messageId" ${start.newer ? ">" : "<"} ${newest.value(start.id)})`,
+        ]
+      : [];
+    const candidates = `SELECT h."messageId" FROM "MessageSearchTerm" h
+      WHERE h."userId" = ${newest.value(userId)} AND h."term" >= ${newest.value(range.low)}
+        AND h."term" < ${newest.value(range.high)} ${bound.map((b) => `AND ${b}`).join(" ")}
+      ORDER BY h."createdAt" ${order}, h."messageId" ${order}
+      LIMIT ${newest.value(take * tuning.newestHitsPerRow)}`;
+    const where = [`m."id" = c."messageId"`, ...filters(newest, userId, options, start)];
+    where.push(...rest.map((w) => newest.hasTerm(w)));
+    const fromNewest = await run(
+      newest,
+      `SELECT DISTINCT m."id", m."createdAt" FROM (${candidates}) c CROSS JOIN "Message" m
+       WHERE ${where.join(" AND ")}`,
+    );
+    if (fromNewest.length === take) return fromNewest;
   }
   // The lead word's messages (CROSS JOIN keeps that order on SQLite), each then read by id.
   const sql = new Sql(dialect);

@@ -108,11 +108,12 @@ for (const engine of engines) {
         expect(await walk(options)).toEqual(want);
         if (options.query) {
           // Every plan: the sorted hits of the rarest word; the newest messages read in order,
-          // with a window large enough, and one so small that the hits are sorted after all.
+          // with a window large enough; the newest hits from the index; all hits sorted.
           for (const tuning of [
-            { sparseHits: 1_000_000, windowRows: 1 },
-            { sparseHits: 0, windowRows: 1_000_000 },
-            { sparseHits: 0, windowRows: 3 },
+            { sparseHits: 1_000_000, windowRows: 1, newestHitsPerRow: 1 },
+            { sparseHits: 0, windowRows: 1_000_000, newestHitsPerRow: 1 },
+            { sparseHits: 0, windowRows: 3, newestHitsPerRow: 1_000 },
+            { sparseHits: 0, windowRows: 3, newestHitsPerRow: 1 },
           ]) {
             const ids = await searchMessageIds(
               prisma,
