@@ -92,7 +92,7 @@ test("search, filter, bulk cancel and export a history of 1,000 messages", async
   expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(failed.map((m) => m.id));
 
   // Bulk cancel: two selected queued messages are canceled, the others stay queued.
-  await page.getByLabel("Status").selectOption("queued");
+  await page.getByRole("combobox", { name: "Status" }).selectOption("queued");
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(page).toHaveURL(/status=queued/);
   const queued = owned("status = 'queued'");
