@@ -32,6 +32,25 @@ const field =
 const label = "flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400";
 const link = "text-sm text-blue-600 underline dark:text-blue-400";
 
+/** Which time a row shows: when it was sent, when it is scheduled for, or when it was created. */
+function timeOf(m: { sentAt: Date | null; scheduledAt: Date | null; createdAt: Date }) {
+  if (m.sentAt) return { label: "Sent", at: m.sentAt };
+  if (m.scheduledAt && m.scheduledAt > m.createdAt)
+    return { label: "Scheduled", at: m.scheduledAt };
+  return { label: "Created", at: m.createdAt };
+}
+
+const REPLY_CHARS = 60;
+
+/** Gmail's reply without its code, cut at a word boundary (the full reply is in the title). */
+function replySummary(reply: string): string {
+  const text = reply.replace(/^\d{3}[ -]?/, "").trim();
+  if (text.length <= REPLY_CHARS) return text;
+  const cut = text.slice(0, REPLY_CHARS + 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > 20 ? cut.slice(0, space) : cut.slice(0, REPLY_CHARS)).trimEnd()}…`;
+}
+
 export default async function HistoryPage({
   searchParams,
 }: {
@@ -219,7 +238,8 @@ export default async function HistoryPage({
                   <SourceText source={m.source} keyNames={keyNames} />
                 </td>
                 <td className="px-4 py-3 whitespace-nowrap text-zinc-500 dark:text-zinc-400">
-                  <LocalTime iso={(m.sentAt ?? m.createdAt).toISOString()} />
+                  <span className="text-xs">{timeOf(m).label} </span>
+                  <LocalTime iso={timeOf(m).at.toISOString()} />
                 </td>
                 <td className="px-4 py-3 text-xs">
                   {m.lastSmtpReply && (
@@ -228,8 +248,7 @@ export default async function HistoryPage({
                       className="block font-mono"
                       data-testid="smtp-reply"
                     >
-                      <strong>{m.lastSmtpCode}</strong>{" "}
-                      {m.lastSmtpReply.replace(/^\d{3}[ -]?/, "").slice(0, 60)}
+                      <strong>{m.lastSmtpCode}</strong> {replySummary(m.lastSmtpReply)}
                     </span>
                   )}
                   {waiting.get(m.id) && <WaitingText reason={waiting.get(m.id)!} />}
