@@ -16,6 +16,7 @@ import { historyHref, parseHistoryQuery } from "@/lib/http/history-query";
 import { keyNamesFor } from "@/lib/api-keys/key-names";
 import { SourceText } from "../../components/source-text";
 import { BulkForm } from "./bulk-form";
+import { replySummary, timeOf } from "./row-text";
 
 const SOURCE_FILTERS = [
   { label: "Any source", value: "" },
@@ -31,25 +32,6 @@ const field =
   "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100";
 const label = "flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400";
 const link = "text-sm text-blue-600 underline dark:text-blue-400";
-
-/** Which time a row shows: when it was sent, when it is scheduled for, or when it was created. */
-function timeOf(m: { sentAt: Date | null; scheduledAt: Date | null; createdAt: Date }) {
-  if (m.sentAt) return { label: "Sent", at: m.sentAt };
-  if (m.scheduledAt && m.scheduledAt > m.createdAt)
-    return { label: "Scheduled", at: m.scheduledAt };
-  return { label: "Created", at: m.createdAt };
-}
-
-const REPLY_CHARS = 60;
-
-/** Gmail's reply without its code, cut at a word boundary (the full reply is in the title). */
-function replySummary(reply: string): string {
-  const text = reply.replace(/^\d{3}[ -]?/, "").trim();
-  if (text.length <= REPLY_CHARS) return text;
-  const cut = text.slice(0, REPLY_CHARS + 1);
-  const space = cut.lastIndexOf(" ");
-  return `${(space > 20 ? cut.slice(0, space) : cut.slice(0, REPLY_CHARS)).trimEnd()}…`;
-}
 
 export default async function HistoryPage({
   searchParams,
