@@ -5,6 +5,8 @@
 // PostgreSQL reads as timestamptz too. Deterministic but for the ids' tag, so every run seeds
 // the same history.
 
+import { searchTermsOf } from "../lib/outbox/search-terms";
+
 export const MESSAGE_COLUMNS = [
   "id",
   "userId",
@@ -42,6 +44,8 @@ export const EVENT_COLUMNS = [
 
 export const CONTENT_COLUMNS = ["messageId", "textBody", "mime"] as const;
 
+export const SEARCH_TERM_COLUMNS = ["messageId", "userId", "term", "createdAt"] as const;
+
 export type Value = string | number | Buffer | null;
 export type Row = Value[];
 
@@ -68,6 +72,8 @@ export interface HistoryBatch {
   messages: Row[];
   events: Row[];
   contents: Row[];
+  /** What the history's search finds each message by (lib/outbox/search-terms.ts). */
+  searchTerms: Row[];
 }
 
 const MINUTE = 60_000;
@@ -132,7 +138,7 @@ export function* historyBatches(
   const roll = random(1);
   const end = plan.end.getTime();
   const start = end - (total - 1) * MINUTE;
-  let batch: HistoryBatch = { messages: [], events: [], contents: [] };
+  let batch: HistoryBatch = { messages: [], events: [], contents: [], searchTerms: [] };
   let otherTurn = 0;
   for (let k = 0; k < total; k++) {
     // The owner's messages spread evenly among the others' (Bresenham), each other in turn.
@@ -144,7 +150,7 @@ export function* historyBatches(
     addMessage(batch, { sender, index: k, createdMs, status, newId, content: plan.content });
     if (batch.messages.length === batchSize) {
       yield batch;
-      batch = { messages: [], events: [], contents: [] };
+      batch = { messages: [], events: [], contents: [], searchTerms: [] };
     }
   }
   if (batch.messages.length) yield batch;
@@ -234,4 +240,7 @@ function addMessage(batch: HistoryBatch, m: MessageSpec): void {
     updatedAt,
   ]);
   if (mime) batch.contents.push([id, textBody, mime]);
+  for (const term of searchTermsOf({ to: [to], cc: [], bcc: [], subject })) {
+    batch.searchTerms.push([id, m.sender.userId, term, createdAt]);
+  }
 }

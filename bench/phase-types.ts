@@ -136,6 +136,16 @@ export interface HistorySizeResult {
   /** The 50 after the message 90% of the way down the owner's history, through the cursor. */
   deepPage: LatencySummary;
   deepPosition: number;
+  /** The first page of each search of bench/history-phase.ts's list (HISTORY_SEARCHES). */
+  searches: HistorySearchResult[];
+}
+
+export interface HistorySearchResult {
+  label: string;
+  query: string;
+  /** Messages on the search's first page. */
+  found: number;
+  latency: LatencySummary;
 }
 
 export interface HistoryResult {

@@ -3,7 +3,7 @@
 import { postgresTarget } from "../lib/database-url";
 import type { BenchOptions } from "./bench-options";
 import type { HistoryResult, LatencySummary, PhaseResult, PhaseSpec } from "./phase-types";
-import { HISTORY_TARGET_RATIO, judgeTargets, type Verdict } from "./targets";
+import { HISTORY_TARGET_RATIO, judgeHistorySearch, judgeTargets, type Verdict } from "./targets";
 
 export interface RatioSummary {
   concurrency: number;
@@ -348,6 +348,8 @@ export interface HistoryReport {
   ratios: { firstPage: number; deepPage: number };
   target: number;
   meetsTarget: boolean;
+  /** The search target, judged on the large history. */
+  search: Verdict;
   correct: boolean;
 }
 
@@ -364,6 +366,10 @@ export function buildHistoryReport(result: HistoryResult): HistoryReport {
     ratios,
     target: HISTORY_TARGET_RATIO,
     meetsTarget: Math.max(ratios.firstPage, ratios.deepPage) <= HISTORY_TARGET_RATIO,
+    search: judgeHistorySearch(
+      large?.messages ?? 0,
+      (large?.searches ?? []).map((s) => ({ label: s.label, p95Ms: s.latency.p95Ms })),
+    ),
     correct: result.correctness.ok,
   };
 }
@@ -404,6 +410,24 @@ export function formatHistoryReport(report: HistoryReport): string {
     `${count(sizes.at(-1)?.messages ?? 0)} ÷ ${count(sizes[0]?.messages ?? 0)} messages, ` +
       `median (target ≤ ${report.target}): first page ${report.ratios.firstPage.toFixed(2)}, ` +
       `deep page ${report.ratios.deepPage.toFixed(2)}  ${verdict}`,
+    "",
+  );
+  const searchHeader = [
+    "search",
+    "query",
+    ...sizes.map((s) => `${count(s.messages)}: p50 / p95 ms`),
+  ];
+  const searchBody = (sizes.at(-1)?.searches ?? []).map((search, i) => [
+    search.label,
+    `"${search.query}" (${search.found} on the first page)`,
+    ...sizes.map((s) => (s.searches[i] ? p50p95(s.searches[i].latency) : "-")),
+  ]);
+  out.push(
+    "Search, first page (readMessagePage with a query):",
+    table(searchHeader, searchBody),
+    "",
+    `${report.search.target}: ${report.search.measured}  ` +
+      `${report.search.meets ? "meets target" : "misses target"}`,
     "",
   );
   if (report.correct) {

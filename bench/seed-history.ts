@@ -20,6 +20,7 @@ import {
   historyBatches,
   idMaker,
   MESSAGE_COLUMNS,
+  SEARCH_TERM_COLUMNS,
   storedDate,
   type HistoryBatch,
   type Row,
@@ -144,12 +145,14 @@ function sqliteWriter(file: string): HistoryWriter {
   const message = insert("Message", MESSAGE_COLUMNS);
   const event = insert("MessageEvent", EVENT_COLUMNS);
   const content = insert("MessageContent", CONTENT_COLUMNS);
+  const searchTerm = insert("MessageSearchTerm", SEARCH_TERM_COLUMNS);
   const user = insert("User", USER_COLUMNS);
   const account = insert("Account", ACCOUNT_COLUMNS);
   const writeBatch = conn.transaction((batch: HistoryBatch) => {
     for (const row of batch.messages) message(row);
     for (const row of batch.events) event(row);
     for (const row of batch.contents) content(row);
+    for (const row of batch.searchTerms) searchTerm(row);
   });
   return {
     findUser: (email) =>
@@ -221,11 +224,14 @@ async function postgresWriter(url: string): Promise<HistoryWriter> {
       await insert("Message", MESSAGE_COLUMNS, batch.messages);
       await insert("MessageEvent", EVENT_COLUMNS, batch.events);
       await insert("MessageContent", CONTENT_COLUMNS, batch.contents);
+      await insert("MessageSearchTerm", SEARCH_TERM_COLUMNS, batch.searchTerms);
       await client.query("COMMIT");
     },
     settle: async () => {
       // What autovacuum does after a bulk load: planner statistics and the visibility map.
-      await client.query('VACUUM ANALYZE "Message", "MessageEvent", "MessageContent"');
+      await client.query(
+        'VACUUM ANALYZE "Message", "MessageEvent", "MessageContent", "MessageSearchTerm"',
+      );
     },
     close: () => client.end(),
   };

@@ -36,7 +36,10 @@ export type MessageDetail = Prisma.MessageGetPayload<{ include: typeof messageDe
 
 export interface MessagePage {
   messages: ListedMessage[];
+  /** Where the page of older messages starts, when there is one. */
   nextCursor: string | undefined;
+  /** Where the page of newer messages starts, when the page is not the newest. */
+  newerCursor?: string | undefined;
   /** A cursor was given but is not one of the user's messages: this is the first page. */
   cursorIgnored: boolean;
 }

@@ -95,11 +95,27 @@ export type OutcomeResult = { resumeAt?: Date };
 export type ControlResult =
   { done: true } | { done: false; status: MessageStatus } | { done: false; missing: true };
 
-export interface ListOptions {
+/** Which of the user's messages the history shows. */
+export interface HistoryFilter {
   status?: MessageStatus;
   /** Only messages from this kind of source (web, api, relay). */
   source?: SourceKind;
+  /**
+   * Words that each start a recipient address or a word of the subject
+   * (lib/outbox/search-terms.ts), or a Message-ID.
+   */
+  query?: string;
+  /** Created at or after this time. */
+  since?: Date;
+  /** Created before this time. */
+  until?: Date;
+}
+
+export interface ListOptions extends HistoryFilter {
+  /** The page of messages older than this one of the user's. */
   cursor?: string;
+  /** The page of messages newer than this one of the user's (instead of `cursor`). */
+  newerThan?: string;
   /** Messages per page (default PAGE_SIZE). */
   limit?: number;
 }

@@ -2,56 +2,90 @@
 // query is scoped to the owner.
 import "server-only";
 import type { Db } from "../db";
+import type { Prisma } from "../generated/prisma/client";
+import type { MessageStatus } from "./message-status";
+import { MESSAGE_STATUSES } from "./message-status";
 import {
   listedMessage,
   messageDetail,
   PAGE_SIZE,
+  type ListedMessage,
   type MessageDetail,
   type MessagePage,
 } from "./message-views";
 import { sourceWhere } from "./message-source";
-import type { ListOptions } from "./outbox";
+import type { HistoryFilter, ListOptions } from "./outbox";
+import { readListed, searchMessageIds } from "./search-messages";
+import { messageIdOf } from "./search-terms";
 
-/** A page of the user's messages, newest first, after `cursor` when it is one of theirs. */
+/** The Message filter for everything in `filter` but its search. */
+export function filterWhere(userId: string, filter: HistoryFilter): Prisma.MessageWhereInput {
+  return {
+    userId,
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.source ? sourceWhere(filter.source) : {}),
+    ...(filter.since || filter.until
+      ? {
+          createdAt: {
+            ...(filter.since ? { gte: filter.since } : {}),
+            ...(filter.until ? { lt: filter.until } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Where a page starts: one of the owner's messages, and which way the page runs from it. */
+export interface PageStart {
+  id: string;
+  createdAt: Date;
+  newer: boolean;
+}
+
+/**
+ * A page of the user's messages, newest first: the first page, the one after `cursor` (older)
+ * or the one before `newerThan` (newer), of the messages `options` filters and searches for.
+ */
 export async function readMessagePage(
   prisma: Db,
   userId: string,
   options: ListOptions = {},
 ): Promise<MessagePage> {
   const size = options.limit ?? PAGE_SIZE;
+  const placedBy = options.newerThan ?? options.cursor;
   // Only the owner's message may place the page, or another user's message id would reveal
   // where it sits among this user's.
-  const start = options.cursor
+  const placed = placedBy
     ? await prisma.message.findFirst({
-        where: { id: options.cursor, userId },
+        where: { id: placedBy, userId },
         select: { id: true, createdAt: true },
       })
     : null;
-  const rows = await prisma.message.findMany({
-    where: {
-      userId,
-      ...(options.status ? { status: options.status } : {}),
-      ...(options.source ? sourceWhere(options.source) : {}),
-      // After the cursor in (createdAt, id) order, with the bound on createdAt on its own so the
-      // (userId, createdAt) index starts the scan at the cursor. Prisma's `cursor` option puts an
-      // OR on top instead, which neither SQLite nor PostgreSQL can seek on: every page then
-      // walked all the newer rows, and a page deep in a long history took seconds.
-      ...(start
-        ? {
-            createdAt: { lte: start.createdAt },
-            OR: [{ createdAt: { lt: start.createdAt } }, { id: { lt: start.id } }],
-          }
-        : {}),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: size + 1,
-    select: listedMessage,
-  });
+  const start = placed ? { ...placed, newer: options.newerThan !== undefined } : undefined;
+  const cursorIgnored = placedBy !== undefined && !start;
+
+  const rows = await readRows(prisma, userId, options, start, size + 1);
+  const more = rows.length > size;
   const page = rows.slice(0, size);
+  if (start?.newer) {
+    // Nothing newer left beyond this page: show the first page, full, rather than a short one.
+    if (!more) {
+      const first = await readMessagePage(prisma, userId, { ...options, newerThan: undefined });
+      return { ...first, cursorIgnored: false };
+    }
+    page.reverse();
+    return {
+      messages: page,
+      nextCursor: page.at(-1)?.id,
+      newerCursor: page[0]?.id,
+      cursorIgnored,
+    };
+  }
   return {
     messages: page,
-    nextCursor: rows.length > size ? page.at(-1)?.id : undefined,
-    cursorIgnored: options.cursor !== undefined && !start,
+    nextCursor: more ? page.at(-1)?.id : undefined,
+    newerCursor: start ? page[0]?.id : undefined,
+    cursorIgnored,
   };
 }
 
@@ -66,6 +100,84 @@ export async function readMessageMime(
     select: { mime: true },
   });
   return content ? Buffer.from(content.mime) : null;
+}
+
+/** Up to `take` rows from `start` on, in the page's reading order (toward `start.newer`). */
+async function readRows(
+  prisma: Db,
+  userId: string,
+  options: ListOptions,
+  start: PageStart | undefined,
+  take: number,
+): Promise<ListedMessage[]> {
+  const query = options.query?.trim();
+  if (!query) return readFiltered(prisma, filterWhere(userId, options), start, take);
+
+  // A search that is a Message-ID of the user's finds that message alone.
+  const header = messageIdOf(query);
+  if (header) {
+    const byHeader = await readFiltered(
+      prisma,
+      { ...filterWhere(userId, options), messageIdHeader: header },
+      start,
+      take,
+    );
+    if (byHeader.length > 0 || start) return byHeader;
+    const exists = await prisma.message.count({ where: { userId, messageIdHeader: header } });
+    if (exists > 0) return [];
+  }
+  const ids = await searchMessageIds(prisma, userId, { ...options, query }, start, take);
+  return readListed(prisma, userId, ids);
+}
+
+async function readFiltered(
+  prisma: Db,
+  where: Prisma.MessageWhereInput,
+  start: PageStart | undefined,
+  take: number,
+): Promise<ListedMessage[]> {
+  const direction = start?.newer ? "asc" : "desc";
+  return prisma.message.findMany({
+    // Beyond the start in (createdAt, id) order, with the bound on createdAt on its own so the
+    // (userId, createdAt) index starts the scan there. Prisma's `cursor` option puts an OR on
+    // top instead, which neither SQLite nor PostgreSQL can seek on: every page then walked all
+    // the newer rows, and a page deep in a long history took seconds.
+    where: start ? { AND: [where, beyond(start)] } : where,
+    orderBy: [{ createdAt: direction }, { id: direction }],
+    take,
+    select: listedMessage,
+  });
+}
+
+function beyond(start: PageStart): Prisma.MessageWhereInput {
+  return start.newer
+    ? {
+        createdAt: { gte: start.createdAt },
+        OR: [{ createdAt: { gt: start.createdAt } }, { id: { gt: start.id } }],
+      }
+    : {
+        createdAt: { lte: start.createdAt },
+        OR: [{ createdAt: { lt: start.createdAt } }, { id: { lt: start.id } }],
+      };
+}
+
+/** Counted no further than this: a count of a long history costs no more than this many rows. */
+export const STATUS_COUNT_CAP = 10_000;
+
+/** How many of the user's messages are in each status, each counted up to STATUS_COUNT_CAP. */
+export async function countByStatus(
+  prisma: Db,
+  userId: string,
+): Promise<Record<MessageStatus, number>> {
+  const counts = await Promise.all(
+    MESSAGE_STATUSES.map((status) =>
+      prisma.message.count({ where: { userId, status }, take: STATUS_COUNT_CAP }),
+    ),
+  );
+  return Object.fromEntries(MESSAGE_STATUSES.map((s, i) => [s, counts[i] ?? 0])) as Record<
+    MessageStatus,
+    number
+  >;
 }
 
 export function readMessage(prisma: Db, userId: string, id: string): Promise<MessageDetail | null> {

@@ -1,6 +1,13 @@
 // The sending benchmark's verdicts: which targets a run is about, and where each threshold lies.
 import { describe, expect, it } from "vitest";
-import { judgeTargets, TARGETS, type MailroomFigures, type RunKind } from "../../bench/targets";
+import {
+  HISTORY_SEARCH_P95_MS,
+  judgeHistorySearch,
+  judgeTargets,
+  TARGETS,
+  type MailroomFigures,
+  type RunKind,
+} from "../../bench/targets";
 
 const MB = 2 ** 20;
 
@@ -129,5 +136,29 @@ describe("judgeTargets", () => {
       phase({ ratioToBare: 0.69 }),
     ]);
     expect(misses?.meets).toBe(false);
+  });
+});
+
+describe("judgeHistorySearch", () => {
+  it("judges the slowest search's p95 against 200 ms, as printed to one place", () => {
+    const verdict = judgeHistorySearch(1_000_000, [
+      { label: "by recipient", p95Ms: 12.3 },
+      { label: "by subject", p95Ms: 200.04 },
+    ]);
+    expect(verdict.target).toBe(
+      `history search p95 ≤ ${HISTORY_SEARCH_P95_MS} ms with 1,000,000 messages`,
+    );
+    expect(verdict.measured).toBe("slowest p95 200.0 ms (by subject)");
+    expect(verdict.meets).toBe(true);
+  });
+
+  it("misses when any search is slower, and when nothing was timed", () => {
+    const verdict = judgeHistorySearch(1_000_000, [
+      { label: "by recipient", p95Ms: 200.06 },
+      { label: "by subject", p95Ms: 3 },
+    ]);
+    expect(verdict.meets).toBe(false);
+    expect(verdict.measured).toBe("slowest p95 200.1 ms (by recipient)");
+    expect(judgeHistorySearch(10, []).meets).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
 import type pg from "pg";
 import { newId } from "../new-id";
 import type { AcceptResult, NewMessage } from "../outbox";
+import { searchTermsOf } from "../search-terms";
 import { eventParams, eventsInsert } from "./events";
 import { prepared } from "./prepared";
 
@@ -78,6 +79,14 @@ export async function acceptMessages(
     status: "queued",
     detail: message.queuedDetail,
   }));
+  const terms = accepted.flatMap(({ id, message }) =>
+    searchTermsOf(message).map((term) => ({ id, userId: message.userId, term })),
+  );
+  const termParams = placeholders(params, [
+    terms.map((t) => t.id),
+    terms.map((t) => t.userId),
+    terms.map((t) => t.term),
+  ]);
   const first = params.length + 1;
   params.push(...eventParams(events, now));
   await client.query(
@@ -88,7 +97,12 @@ export async function acceptMessages(
        VALUES ${messageRows.join(", ")}),
      c AS (
        INSERT INTO "MessageContent" ("messageId", "textBody", mime)
-       VALUES ${contentRows.join(", ")})
+       VALUES ${contentRows.join(", ")}),
+     t AS (
+       INSERT INTO "MessageSearchTerm" ("messageId", "userId", term, "createdAt")
+       SELECT id, "userId", term, $1::timestamptz
+       FROM unnest(${termParams[0]}::text[], ${termParams[1]}::text[], ${termParams[2]}::text[])
+         AS terms(id, "userId", term))
      ${eventsInsert(first)}`,
     params,
   );

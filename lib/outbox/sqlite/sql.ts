@@ -10,6 +10,7 @@ import type { SentInWindow } from "../../sending/sending-limits";
 import type { MessageStatus } from "../message-status";
 import type { EventRow } from "../event-row";
 import { newId } from "../new-id";
+import { searchTermsOf } from "../search-terms";
 import type { AcceptResult, Lease, LeasedMessage, NewMessage, Outcome } from "../outbox";
 
 type Conn = BetterSqlite3.Database;
@@ -52,6 +53,8 @@ function prepare(conn: Conn) {
     insertContent: s(`INSERT INTO MessageContent (messageId, textBody, mime)
                       VALUES (@id, @textBody, @mime)`),
     mime: s(`SELECT mime FROM MessageContent WHERE messageId = ?`).pluck(),
+    insertSearchTerm: s(`INSERT INTO MessageSearchTerm (messageId, userId, term, createdAt)
+                         VALUES (?, ?, ?, ?)`),
     insertEvent: s(`INSERT INTO MessageEvent (id, messageId, type, status, smtpCode, smtpReply,
                       detail, createdAt)
                     VALUES (@id, @messageId, @type, @status, @smtpCode, @smtpReply, @detail, @now)`),
@@ -172,6 +175,7 @@ export function insertMessage(conn: Conn, message: NewMessage, now = new Date())
     now: at,
   });
   s.insertContent.run({ id, textBody: message.textBody, mime: message.mime });
+  for (const term of searchTermsOf(message)) s.insertSearchTerm.run(id, message.userId, term, at);
   insertEvent(
     conn,
     { messageId: id, type: "queued", status: "queued", detail: message.queuedDetail },

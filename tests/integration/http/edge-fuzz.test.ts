@@ -194,7 +194,19 @@ it(`${RUNS} malformed calls to every action and page: no throw, no other user's 
   );
   const searchParams = fc.dictionary(
     fc.oneof(
-      fc.constantFrom("cursor", "error", "status", "kind", "source", "copy", "images"),
+      fc.constantFrom(
+        "cursor",
+        "error",
+        "status",
+        "kind",
+        "source",
+        "copy",
+        "images",
+        "q",
+        "from",
+        "to",
+        "newer",
+      ),
       text,
     ),
     fc.oneof(text, fc.constantFrom(...ids, "1"), fc.array(text, { maxLength: 3 })),
