@@ -1,34 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../emulator";
+import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
 import { messageInputSchema } from "../../lib/mail/message-input";
-import { closeAllTransports } from "../../lib/mail/transport-pool";
 import { cancelMessage } from "../../lib/outbox/cancel-message";
 import { enqueueMessage } from "../../lib/outbox/enqueue-message";
 import { retryMessageNow } from "../../lib/outbox/retry-message-now";
 import { drainOutbox } from "../support/drain-outbox";
 import { seedUser } from "../support/seed-user";
-import { configureTestEnvironment } from "../support/test-app-env";
-import { testCa } from "../support/test-ca";
+import { emulatorSuite } from "../support/emulator-suite";
 
-let emu: Emulator;
+const suite = emulatorSuite();
 let n = 0;
 
-beforeAll(async () => {
-  emu = await startEmulator({ ca: testCa() });
-  configureTestEnvironment(emu);
-});
-
-afterAll(async () => {
-  closeAllTransports();
-  await emu.stop();
-});
-
-beforeEach(() => emu.control.reset());
+beforeEach(() => suite.emulator().control.reset());
 
 async function sender() {
   n++;
-  return seedUser(emu, `control${n}@example.com`);
+  return seedUser(suite.emulator(), `control${n}@example.com`);
 }
 
 async function enqueue(userId: string, from: string, scheduledAt?: Date) {
@@ -59,7 +46,7 @@ describe("send later, cancel and retry now", () => {
     expect(m.status).toBe("queued");
     expect(m.scheduledAt?.getTime()).toBe(at.getTime());
     expect(m.events[0]!.detail).toContain(`scheduled for ${at.toISOString()}`);
-    expect(emu.control.messages()).toHaveLength(0);
+    expect(suite.emulator().control.messages()).toHaveLength(0);
 
     const prisma = await db();
     await prisma.message.update({ where: { id }, data: { nextAttemptAt: new Date() } }); // the hour passes
@@ -78,12 +65,12 @@ describe("send later, cancel and retry now", () => {
     const m = await load(id);
     expect(m.status).toBe("canceled");
     expect(m.events.at(-1)).toMatchObject({ type: "canceled", status: "canceled" });
-    expect(emu.control.messages()).toHaveLength(0);
+    expect(suite.emulator().control.messages()).toHaveLength(0);
   });
 
   it("cancels a deferred message but not a sent one", async () => {
     const { user, account } = await sender();
-    emu.control.failNext(1, "451 4.3.0 Mail server temporarily rejected message.");
+    suite.emulator().control.failNext(1, "451 4.3.0 Mail server temporarily rejected message.");
     const deferredId = await enqueue(user.id, account.email);
     await drainOutbox();
     expect((await load(deferredId)).status).toBe("deferred");
@@ -100,7 +87,7 @@ describe("send later, cancel and retry now", () => {
   it("retries a deferred message now, with an event, and only for its owner", async () => {
     const { user, account } = await sender();
     const other = await sender();
-    emu.control.failNext(1, "421 4.7.0 Try again later, closing connection.");
+    suite.emulator().control.failNext(1, "421 4.7.0 Try again later, closing connection.");
     const id = await enqueue(user.id, account.email);
     await drainOutbox();
     expect((await load(id)).nextAttemptAt.getTime()).toBeGreaterThan(Date.now());

@@ -1,42 +1,17 @@
 // Shared set-up for the outbox's load tests: an emulator-backed environment with high limits,
 // senders with room in their Gmail quota, and many messages enqueued round-robin.
-import { afterAll, beforeAll } from "vitest";
 import type { Emulator } from "../../emulator";
-import { startEmulator } from "../../emulator";
-import { closeAllTransports } from "../../lib/mail/transport-pool";
 import { messageInputSchema } from "../../lib/mail/message-input";
 import { enqueueMessage } from "../../lib/outbox/enqueue-message";
+import { emulatorSuite } from "./emulator-suite";
 import { seedUser } from "./seed-user";
-import { configureTestEnvironment } from "./test-app-env";
-import { testCa } from "./test-ca";
-
-/** An emulator plus the app environment, with Mailroom's own daily limit out of the way. */
-async function startLoadEnvironment(): Promise<Emulator> {
-  const emu = await startEmulator({ ca: testCa() });
-  configureTestEnvironment(emu);
-  process.env.DAILY_LIMIT = "10000";
-  return emu;
-}
 
 /**
- * For a test file under load: the load environment started before its tests, and the emulator
- * and this process's SMTP transports closed after them.
+ * For a test file under load: the emulator and the app environment, with Mailroom's own daily
+ * limit out of the way, started before its tests and closed after them.
  */
 export function loadEnvironmentSuite(): { emulator(): Emulator } {
-  let emu: Emulator | undefined;
-  beforeAll(async () => {
-    emu = await startLoadEnvironment();
-  });
-  afterAll(async () => {
-    closeAllTransports();
-    await emu?.stop();
-  });
-  return {
-    emulator() {
-      if (!emu) throw new Error("the load environment has not started");
-      return emu;
-    },
-  };
+  return emulatorSuite({ DAILY_LIMIT: "10000" });
 }
 
 export type Sender = Awaited<ReturnType<typeof seedUser>>;

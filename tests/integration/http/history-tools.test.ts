@@ -1,16 +1,13 @@
 // The history's tools beyond the page: the CSV export (signed in by the session, only the user's
 // messages, only those the filter shows, every cell escaped and none read as a formula) and the
 // bulk cancel / retry action (any shape refused before a query, only the user's messages moved).
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startEmulator, type Emulator } from "../../../emulator";
+import { describe, expect, it, vi } from "vitest";
 import { db } from "../../../lib/db";
-import { closeAllTransports } from "../../../lib/mail/transport-pool";
 import { messageInputSchema } from "../../../lib/mail/message-input";
 import { enqueueMessage } from "../../../lib/outbox/enqueue-message";
 import { mockedSessionModule, session } from "../../support/mock-session";
 import { seedUser } from "../../support/seed-user";
-import { configureTestEnvironment } from "../../support/test-app-env";
-import { testCa } from "../../support/test-ca";
+import { emulatorSuite } from "../../support/emulator-suite";
 
 vi.mock("server-only", () => ({}));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -19,21 +16,11 @@ vi.mock("../../../lib/auth/session", () => mockedSessionModule);
 const { GET } = await import("../../../app/(dashboard)/history/export/route");
 const { bulkMessageAction } = await import("../../../app/(dashboard)/history/actions");
 
-let emu: Emulator;
+const suite = emulatorSuite();
 let n = 0;
 
-beforeAll(async () => {
-  emu = await startEmulator({ ca: testCa() });
-  configureTestEnvironment(emu);
-});
-
-afterAll(async () => {
-  closeAllTransports();
-  await emu.stop();
-});
-
 async function signedInSender() {
-  const { user, account } = await seedUser(emu, `tools${++n}@example.com`);
+  const { user, account } = await seedUser(suite.emulator(), `tools${++n}@example.com`);
   session.user = { id: user.id, email: user.email, name: null };
   return { user, account };
 }

@@ -1,17 +1,14 @@
 // Server actions take whatever a client posts: the safe-action wrapper refuses wrong shapes
 // before a query runs, maps known errors, and hides unexpected ones; the history's cursor only
 // pages through the user's own messages.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startEmulator, type Emulator } from "../../../emulator";
+import { describe, expect, it, vi } from "vitest";
 import { db } from "../../../lib/db";
-import { closeAllTransports } from "../../../lib/mail/transport-pool";
 import { messageInputSchema } from "../../../lib/mail/message-input";
 import { enqueueMessage } from "../../../lib/outbox/enqueue-message";
 import { listMessages } from "../../../lib/outbox/list-messages";
 import { mockedSessionModule, session } from "../../support/mock-session";
 import { seedUser } from "../../support/seed-user";
-import { configureTestEnvironment } from "../../support/test-app-env";
-import { testCa } from "../../support/test-ca";
+import { emulatorSuite } from "../../support/emulator-suite";
 
 vi.mock("server-only", () => ({}));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -25,21 +22,11 @@ const { safeAction } = await import("../../../lib/http/safe-action");
 const { AppError } = await import("../../../lib/errors/app-error");
 const { z } = await import("zod");
 
-let emu: Emulator;
+const suite = emulatorSuite();
 let n = 0;
 
-beforeAll(async () => {
-  emu = await startEmulator({ ca: testCa() });
-  configureTestEnvironment(emu);
-});
-
-afterAll(async () => {
-  closeAllTransports();
-  await emu.stop();
-});
-
 async function signedInSender() {
-  const { user, account } = await seedUser(emu, `actions${++n}@example.com`);
+  const { user, account } = await seedUser(suite.emulator(), `actions${++n}@example.com`);
   session.user = { id: user.id, email: user.email, name: null };
   return { user, account };
 }
@@ -209,7 +196,7 @@ describe("safeAction", () => {
 describe("the history's cursor", () => {
   it("pages only through the user's own messages; another user's id gives the first page", async () => {
     const { user, account } = await signedInSender();
-    const other = await seedUser(emu, `actions${++n}@example.com`);
+    const other = await seedUser(suite.emulator(), `actions${++n}@example.com`);
     const mineBefore = await queueLater(user.id, account.email, "mine 1");
     await new Promise((r) => setTimeout(r, 5));
     const theirs = await queueLater(other.user.id, other.account.email, "theirs");
