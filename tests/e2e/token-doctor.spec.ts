@@ -49,6 +49,8 @@ test("a token dead 7 days after consent: the doctor explains, the banner warns, 
   );
   await expect(diagnosis).toContainText("make it Internal");
   await expect(page.getByTestId("token-warning")).toContainText(`${email} needs to be reconnected`);
+  await expect(page.getByTestId("token-state")).toHaveText("Reconnect needed");
+  await expect(page.getByTestId("refresh-token-state")).toContainText("Refused by Google");
 
   app.emu.control.reset();
   await alert.getByRole("button", { name: "Reconnect Google account" }).click();
@@ -61,6 +63,7 @@ test("a token dead 7 days after consent: the doctor explains, the banner warns, 
 
   await expect(page).toHaveURL(/\/status$/);
   await expect(page.getByTestId("token-state")).toHaveText("Connected");
+  await expect(page.getByTestId("refresh-token-state")).toHaveText("Stored, encrypted");
   await expect(page.getByTestId("reconnect-alert")).toHaveCount(0);
   await expect(page.getByTestId("token-warning")).toHaveCount(0);
   const countdown = page.getByTestId("testing-expiry");

@@ -81,8 +81,20 @@ export function TokenCard({
           )}
         </Fact>
         <Fact term="Refresh token">
-          {token.hasRefreshToken ? (
-            "Stored, encrypted"
+          {token.hasRefreshToken && token.reconnectNeeded ? (
+            // Still stored, but no longer worth anything: say so rather than "stored".
+            <span className="text-red-700 dark:text-red-400" data-testid="refresh-token-state">
+              Refused by Google
+              {token.reconnectSince && (
+                <>
+                  {" "}
+                  <TimeText date={token.reconnectSince} now={now} />
+                </>
+              )}{" "}
+              — it no longer works; reconnect to grant a new one
+            </span>
+          ) : token.hasRefreshToken ? (
+            <span data-testid="refresh-token-state">Stored, encrypted</span>
           ) : (
             <span className="text-red-700 dark:text-red-400">
               Missing — reconnect to grant offline access
