@@ -1,7 +1,7 @@
 "use client";
 
-// Asks before sending a message without a subject. A modal <dialog>: the browser keeps the focus
-// inside it and Escape cancels; "Send anyway" has the focus when it opens, and canceling puts the
+// Asks before sending a message without a subject. A modal <dialog>, in the page only while it
+// asks: the browser keeps the focus inside it and Escape cancels; "Send anyway" has the focus when it opens, and canceling puts the
 // focus back in the Subject field.
 import { useEffect, useRef } from "react";
 
@@ -21,15 +21,19 @@ export function EmptySubjectDialog({
   const send = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) {
-      element.showModal();
-      send.current?.focus();
-    } else if (!open && element.open) {
-      element.close();
-    }
+    if (!open || !element || element.open) return;
+    element.showModal();
+    send.current?.focus();
   }, [open]);
 
+  // Closed first, so the page is no longer inert when the answer moves the focus into it.
+  const close = (then: () => void) => {
+    dialog.current?.close();
+    then();
+  };
+
+  // In the page only while it asks: closed, it would still be one more "subject" label.
+  if (!open) return null;
   return (
     <dialog
       ref={dialog}
@@ -37,7 +41,7 @@ export function EmptySubjectDialog({
       aria-describedby="empty-subject-text"
       onCancel={(e) => {
         e.preventDefault();
-        onCancel();
+        close(onCancel);
       }}
       className="m-auto w-[min(24rem,calc(100vw-2rem))] rounded-xl border border-zinc-200 bg-white p-6 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
     >
@@ -50,7 +54,7 @@ export function EmptySubjectDialog({
       <div className="mt-5 flex flex-wrap justify-end gap-3">
         <button
           type="button"
-          onClick={onCancel}
+          onClick={() => close(onCancel)}
           className={`${buttonClass} border border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800`}
         >
           Cancel
@@ -58,7 +62,7 @@ export function EmptySubjectDialog({
         <button
           ref={send}
           type="button"
-          onClick={onSend}
+          onClick={() => close(onSend)}
           className={`${buttonClass} bg-blue-600 text-white hover:bg-blue-700`}
         >
           Send anyway
