@@ -92,6 +92,7 @@ test("Undo after sending cancels the message: it comes back into compose and Gma
   page,
 }) => {
   const email = "undoer@example.com";
+  dialogs(page);
   await page.setViewportSize({ width: 390, height: 844 });
   await openCompose(page, email);
   await page.getByLabel("To", { exact: true }).fill("bob@example.org");
@@ -132,6 +133,19 @@ test("Undo after sending cancels the message: it comes back into compose and Gma
   await page.goto(`${app.baseUrl}/history/${held!.id}`);
   await expect(page.getByTestId("status-badge")).toHaveText("canceled");
   expect(app.emu.control.messages({ email })).toHaveLength(0);
+
+  // The undone message is the draft now; a "Send again" copy still wins over a draft.
+  await page.goto(`${app.baseUrl}/compose`);
+  await expect(page.getByTestId("draft-note")).toBeVisible();
+  await expect(page.getByLabel("Subject")).toHaveValue("Oops, wrong draft");
+  await page.getByLabel("Subject").fill("Second thoughts");
+  await expect
+    .poll(() => page.evaluate(() => JSON.stringify(Object.values(localStorage))))
+    .toContain("Second thoughts");
+  await page.goto(`${app.baseUrl}/compose?copy=${held!.id}`);
+  await expect(page.getByTestId("copy-note")).toBeVisible();
+  await expect(page.getByLabel("Subject")).toHaveValue("Oops, wrong draft");
+  await expect(page.getByTestId("draft-note")).toHaveCount(0);
 });
 
 test("sending without a subject asks first", async ({ page }) => {
