@@ -285,9 +285,9 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
         id: held,
         attempts: 1,
       });
-      expect(
-        (await claim(new Date(firstAttemptAt.getTime() + 1))).map((m) => m.id),
-      ).not.toContain(undone);
+      expect((await claim(new Date(firstAttemptAt.getTime() + 1))).map((m) => m.id)).not.toContain(
+        undone,
+      );
     });
 
     it("cancel and claim racing on one message: exactly one wins", async () => {
