@@ -156,6 +156,11 @@ export const envSchema = z
     USER_SEND_RATE_PER_MINUTE: count("a whole number of messages per minute")
       .min(1, { message: "must be at least 1" })
       .default(1_000),
+    // A message sent from the compose page waits this long before a worker may take it, so
+    // "Undo" can still cancel it; 0 sends at once (no Undo).
+    UNDO_SECONDS: count("a whole number of seconds (0 = no undo)")
+      .max(60, { message: "must be at most 60 seconds" })
+      .default(5),
     // Requests per minute each API key may make (counted per process).
     API_KEY_RATE_PER_MINUTE: count("a whole number of requests per minute")
       .min(1, { message: "must be at least 1" })

@@ -21,6 +21,8 @@ export async function enqueueMessage(options: {
   scheduledAt?: Date;
   /** The Message-ID header to give it (default: a new one). Unique: a second accept fails. */
   messageIdHeader?: string;
+  /** No worker takes it before this time: the compose page's undo window. */
+  holdUntil?: Date;
 }): Promise<{ id: string; status: string }> {
   const { userId, input, scheduledAt } = options;
   const { store, account } = await senderChecked(userId, input.from);
@@ -52,6 +54,7 @@ export async function enqueueMessage(options: {
     textBody: input.text,
     mime: built.mime,
     scheduledAt,
+    firstAttemptAt: options.holdUntil,
   });
 }
 
@@ -61,7 +64,7 @@ export async function enqueueMessage(options: {
  * (subject, text) and the recipients the worker sends to (to + cc + bcc: the envelope).
  */
 export async function enqueueRawMessage(
-  options: Omit<Acceptable, "accountId" | "scheduledAt">,
+  options: Omit<Acceptable, "accountId" | "scheduledAt" | "firstAttemptAt">,
 ): Promise<{ id: string; status: string }> {
   const { store, account } = await senderChecked(options.userId, options.fromAddress);
   await takeSendRate(options.userId);

@@ -20,6 +20,11 @@ export interface NewMessage {
   textBody: string;
   mime: Buffer;
   scheduledAt?: Date;
+  /**
+   * No worker takes it before this time (default: `scheduledAt`, else at once). The web's undo
+   * window: held like a scheduled message, but not shown as one.
+   */
+  firstAttemptAt?: Date;
   queuedDetail: string;
   /** Refuse when the user already has this many messages waiting (queued, deferred, sending). */
   maxWaiting?: number;

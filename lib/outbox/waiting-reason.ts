@@ -19,5 +19,8 @@ export function waitingReason(
     return { text: "Waiting for quota, next slot at", until: account.nextSendAt };
   }
   if (message.status === "deferred") return { text: "Retry at", until: message.nextAttemptAt };
+  // Only the compose page's undo window holds a queued, unscheduled message (undo-window.ts).
+  if (message.nextAttemptAt > now)
+    return { text: "Held for Undo until", until: message.nextAttemptAt };
   return undefined;
 }

@@ -70,6 +70,8 @@ test("B can neither read nor change A's messages", async () => {
   const retry = actions.retryMessageNowAction!;
   const send = actions.sendMessageAction!;
   const testConnection = actions.testConnectionAction!;
+  const undo = actions.undoSendAction!;
+  const suggest = actions.suggestRecipientsAction!;
   let checks = 0;
 
   const firstPage = await get("/history", b);
@@ -98,6 +100,7 @@ test("B can neither read nor change A's messages", async () => {
     for (const [name, action] of [
       ["cancel", cancel],
       ["retry", retry],
+      ["undo send", undo],
     ] as const) {
       for (const arg of [id, { equals: id }, { in: aMessages }, { not: "" }, [id]]) {
         requests.push({
@@ -124,6 +127,11 @@ test("B can neither read nor change A's messages", async () => {
           ]),
         ),
     },
+    // Compose's autocomplete: A's recipients are never B's suggestions.
+    ...["c", "counsel", "cfo@"].map((prefix) => ({
+      label: `suggest recipients "${prefix}"`,
+      run: () => post(suggest.page, b, suggest, jsonArgs([prefix]).body),
+    })),
     {
       label: "connection test",
       run: () => post(testConnection.page, b, testConnection, formArgs([["mode", "implicit"]])),

@@ -7,9 +7,12 @@ import { fieldErrors, messageInputSchema } from "@/lib/mail/message-input";
 import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
 import { scheduleTimeProblem } from "@/lib/mail/schedule-time";
 import { enqueueMessage } from "@/lib/outbox/enqueue-message";
+import { env } from "@/lib/env";
+import { undoHoldUntil } from "@/lib/outbox/undo-window";
 
 export interface ComposeState {
-  ok?: { id: string };
+  /** Sent; `undoSeconds`: how long "Undo" can still cancel it (0: it goes at once). */
+  ok?: { id: string; undoSeconds?: number };
   errors?: Record<string, string>;
   values?: Record<string, string>;
 }
@@ -51,8 +54,9 @@ export const sendMessageAction = safeAction({
       input: parsed.data,
       source: { kind: "web" },
       scheduledAt: schedule.at,
+      holdUntil: undoHoldUntil(),
     });
-    return { ok: { id } };
+    return { ok: { id, undoSeconds: env().UNDO_SECONDS } };
   },
   fail: ({ message, fields }, input): ComposeState => ({
     errors: fields && Object.keys(fields).length > 0 ? fields : { form: message },

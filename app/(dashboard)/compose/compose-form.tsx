@@ -1,10 +1,10 @@
 "use client";
 
-import Link from "next/link";
 import { useActionState, useRef, useState } from "react";
 import { sendMessageAction, type ComposeState } from "./actions";
 import { FieldError, FormErrorSummary, type ErrorField } from "../../components/form-errors";
 import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
+import { useComposeFlow } from "./use-compose-flow";
 
 const FIELDS: readonly ErrorField[] = [
   { name: "from", label: "From", target: "from" },
@@ -22,8 +22,11 @@ const inputClass =
 export function ComposeForm({
   fromAddresses,
   initial,
+  draftKey,
 }: {
   fromAddresses: string[];
+  /** Whose drafts these are (draft-key.ts): drafts are kept in the browser per user. */
+  draftKey?: string;
   /** What the form starts with (a copy of an earlier message: "Send again"). */
   initial?: Record<string, string>;
 }) {
@@ -36,8 +39,10 @@ export function ComposeForm({
     ...(tooLarge && { text: tooLarge.error }),
   };
   // After a successful send the form starts empty; after an error it keeps what was typed.
-  const values = state.ok ? {} : (state.values ?? initial ?? {});
-  const formKey = state.ok?.id ?? "draft";
+  // Drafts, leaving unsent, the empty-subject question, Undo: use-compose-flow.tsx.
+  const flow = useComposeFlow({ formRef, draftKey, initial, state, sent: state.ok });
+  const values = flow.values ?? (state.ok ? {} : (state.values ?? initial ?? {}));
+  const formKey = `${state.ok?.id ?? "draft"}:${flow.generation}`;
 
   return (
     <form
@@ -55,6 +60,7 @@ export function ComposeForm({
         // A fresh object each time: the error summary takes the focus again on every refusal.
         setTooLarge(error ? { error } : undefined);
         if (error) e.preventDefault();
+        else flow.onSubmit(e);
       }}
       onKeyDown={(e) => {
         if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
@@ -64,17 +70,9 @@ export function ComposeForm({
       }}
       className="space-y-4 rounded-xl border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
     >
-      {state.ok && (
-        <div
-          role="status"
-          className="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-100"
-        >
-          Message queued.{" "}
-          <Link href={`/history/${state.ok.id}`} className="font-medium underline">
-            View it in the history
-          </Link>
-        </div>
-      )}
+      {/* The toast (first in the Tab order), the dialogs, the address suggestions. */}
+      <div className="contents">{flow.parts}</div>
+      {flow.notice}
       <FormErrorSummary
         title="The message was not sent"
         errors={errors}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ComposeForm } from "./compose-form";
+import { draftKeyOf } from "./draft-key";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { isRecordId } from "@/lib/http/record-id";
@@ -75,7 +76,11 @@ export default async function ComposePage({
         </p>
       )}
       {account ? (
-        <ComposeForm fromAddresses={[account.email]} initial={copy?.values} />
+        <ComposeForm
+          fromAddresses={[account.email]}
+          initial={copy?.values}
+          draftKey={draftKeyOf(user.id)}
+        />
       ) : (
         <p>Connect a Google account to send email.</p>
       )}

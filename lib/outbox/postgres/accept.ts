@@ -63,10 +63,11 @@ export async function acceptMessages(
       m.mime.length,
       m.to.length + m.cc.length + m.bcc.length,
       m.scheduledAt ?? null,
+      m.scheduledAt ?? m.firstAttemptAt ?? null,
     ]);
     return `(${p[0]}, ${p[1]}, ${p[2]}, 'queued', ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}::jsonb,
       ${p[7]}::jsonb, ${p[8]}::jsonb, ${p[9]}, ${p[10]}::int, ${p[11]}::int, 0,
-      COALESCE(${p[12]}::timestamptz, $1::timestamptz), ${p[12]}::timestamptz, $1::timestamptz,
+      COALESCE(${p[13]}::timestamptz, $1::timestamptz), ${p[12]}::timestamptz, $1::timestamptz,
       $1::timestamptz)`;
   });
   const contentRows = accepted.map(

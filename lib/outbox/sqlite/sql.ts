@@ -170,7 +170,7 @@ export function insertMessage(conn: Conn, message: NewMessage, now = new Date())
     subject: message.subject,
     sizeBytes: message.mime.length,
     recipientCount: message.to.length + message.cc.length + message.bcc.length,
-    nextAttemptAt: message.scheduledAt ? sqlDate(message.scheduledAt) : at,
+    nextAttemptAt: sqlDate(message.scheduledAt ?? message.firstAttemptAt ?? now),
     scheduledAt: message.scheduledAt ? sqlDate(message.scheduledAt) : null,
     now: at,
   });

@@ -43,6 +43,11 @@ interface ServerOptions {
   worker?: "inline" | "process";
   /** Turns the SMTP relay on (RELAY_PORT), in the app's process, with its generated certificate. */
   relay?: boolean;
+  /**
+   * UNDO_SECONDS: how long compose holds a sent message for "Undo" (default 0 here, so the specs
+   * that send from compose and wait for "sent" do not wait for it; compose-flow.spec.ts sets it).
+   */
+  undoSeconds?: number;
 }
 
 export function startMailroomServer(
@@ -113,6 +118,7 @@ async function startApp(
     MAILROOM_WORKER: options.worker === "process" ? "off" : "inline",
     // Tests sign in on example.com; other domains are refused.
     ALLOWED_DOMAINS: "example.com",
+    UNDO_SECONDS: String(options.undoSeconds ?? 0),
     ...(relayPort === undefined ? {} : { RELAY_PORT: String(relayPort) }),
   };
   const child: ChildProcess = spawn(

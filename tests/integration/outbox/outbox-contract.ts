@@ -268,6 +268,28 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
       });
     });
 
+    it("holds a message until its first attempt time (undo send), not as a scheduled one", async () => {
+      const now = new Date();
+      const firstAttemptAt = new Date(now.getTime() + 30_000);
+      const held = await accept(0, { firstAttemptAt });
+      const detail = await outbox.get(user().userId, held);
+      expect(detail).toMatchObject({ status: "queued", scheduledAt: null });
+      expect(detail?.nextAttemptAt.getTime()).toBe(firstAttemptAt.getTime());
+      // Inside the window no worker takes it, and its sender can still cancel it.
+      expect((await claim(new Date(now.getTime() + 29_000))).map((m) => m.id)).not.toContain(held);
+      const undone = await accept(0, { firstAttemptAt });
+      expect((await claim(now)).map((m) => m.id)).not.toContain(undone);
+      await expect(outbox.cancel(user().userId, undone)).resolves.toEqual({ done: true });
+      // Once the window has passed it goes like any other message.
+      expect(await claimOne(held, new Date(firstAttemptAt.getTime() + 1))).toMatchObject({
+        id: held,
+        attempts: 1,
+      });
+      expect((await claim(new Date(firstAttemptAt.getTime() + 1))).map((m) => m.id)).not.toContain(
+        undone,
+      );
+    });
+
     it("cancel and claim racing on one message: exactly one wins", async () => {
       for (let round = 0; round < 5; round++) {
         const id = await accept();
