@@ -156,6 +156,10 @@ export const envSchema = z
     USER_SEND_RATE_PER_MINUTE: count("a whole number of messages per minute")
       .min(1, { message: "must be at least 1" })
       .default(1_000),
+    // Megabytes one user may hold in files uploaded from compose and not yet sent.
+    USER_MAX_UPLOAD_MB: count("a whole number of megabytes")
+      .min(25, { message: "must be at least 25 (one message's worth)" })
+      .default(100),
     // Requests per minute each API key may make (counted per process).
     API_KEY_RATE_PER_MINUTE: count("a whole number of requests per minute")
       .min(1, { message: "must be at least 1" })
