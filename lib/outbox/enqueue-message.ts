@@ -106,7 +106,7 @@ async function streamedMime(store: Outbox, options: MimeOptions) {
   } catch (error) {
     stream.destroy();
     if (error instanceof ContentTooLargeError)
-      throw tooLarge(`more than ${formatMegabytes(MAX_MESSAGE_BYTES)}`);
+      throw tooLarge(`more than ${formatMegabytes(MAX_MESSAGE_BYTES)}`, "attachments");
     throw error;
   }
 }
@@ -119,9 +119,10 @@ async function storedMime(store: Outbox, built: BuiltMessage) {
   return { messageId: built.messageId, mime: { contentId, size } };
 }
 
-function tooLarge(size: string): AppError {
+/** The error names the field to fix: the text, or (for a message with uploads) the files. */
+function tooLarge(size: string, field: "text" | "attachments" = "text"): AppError {
   const sentence = `The message is ${size}, larger than Gmail's ${formatMegabytes(MAX_MESSAGE_BYTES)} limit.`;
-  return new AppError("too_large", sentence, { text: sentence });
+  return new AppError("too_large", sentence, { [field]: sentence });
 }
 
 /**

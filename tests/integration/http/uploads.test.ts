@@ -21,6 +21,7 @@ vi.mock("../../../lib/auth/session", () => mockedSessionModule);
 
 const { POST } = await import("../../../app/api/uploads/route");
 const { DELETE } = await import("../../../app/api/uploads/[id]/route");
+const { GET: downloadRaw } = await import("../../../app/api/messages/[id]/raw/route");
 
 // A 25 MB allowance: one file near Gmail's limit uses most of it.
 const suite = emulatorSuite({ USER_MAX_UPLOAD_MB: "25" });
@@ -178,6 +179,25 @@ describe("a message with uploaded files", () => {
     await expect(refused).rejects.toThrow(/no longer available/);
   });
 
+  it("refuses a message its files take past 25 MB, keeping the files and none of its chunks", async () => {
+    const { user, account } = await signedIn();
+    const file = await uploaded(Buffer.alloc(18 * 1024 * 1024, 7), "large.bin");
+    const input = messageInputSchema.parse({
+      from: account.email,
+      to: "bob@example.org",
+      subject: "Too much",
+      text: "x".repeat(8 * 1024 * 1024),
+    });
+    const refused = enqueueMessage({ userId: user.id, input, uploadIds: [file] });
+    await expect(refused).rejects.toMatchObject({
+      code: "too_large",
+      details: { attachments: expect.stringMatching(/larger than Gmail's 25 MB limit/) as unknown },
+    });
+    expect(await orphanChunks()).toBe(0);
+    expect(await (await outbox()).uploadsOf(user.id, [file])).toHaveLength(1);
+    await (await outbox()).deleteUploads(user.id, [file]);
+  });
+
   it("reaches Gmail with the files byte-identical, streamed again on a retry", async () => {
     const { user, account } = await signedIn();
     const big = randomBytes(3 * 1024 * 1024 + 7);
@@ -220,6 +240,26 @@ describe("a message with uploaded files", () => {
     expect(parsed.attachments.map((a) => [a.filename, sha256(a.content)])).toEqual([
       ["big.bin", sha256(big)],
       ["table.csv", sha256(small)],
+    ]);
+
+    // The history's .eml download streams the same MIME from its chunks.
+    const download = await downloadRaw(new Request(`${ORIGIN}/api/messages/${id}/raw`), {
+      params: Promise.resolve({ id }),
+    });
+    expect(download.status).toBe(200);
+    const eml = Buffer.from(await download.arrayBuffer());
+    expect(eml.length).toBe(message.sizeBytes);
+    const chunks = await (
+      await db()
+    ).contentChunk.findMany({
+      where: { ownerId: content.contentId! },
+      orderBy: { seq: "asc" },
+    });
+    expect(eml.equals(Buffer.concat(chunks.map((c) => c.data)))).toBe(true);
+    const downloaded = await simpleParser(eml);
+    expect(downloaded.attachments.map((a) => sha256(a.content))).toEqual([
+      sha256(big),
+      sha256(small),
     ]);
   });
 });
