@@ -1,6 +1,7 @@
-// Attachments from compose in Chromium: two files chosen with the picker (one of 10 MB) upload
-// with a progress bar each, the total is counted as Gmail counts it, a file that would go over
-// 25 MB is refused before it uploads, and the emulator receives both files byte-identical.
+// Attachments from compose in Chromium: two files, one of 10 MB chosen with the picker and one
+// dropped on the form, upload with a progress bar each (a send waits for them); the total is
+// counted as Gmail counts it, a file that would go over 25 MB is refused before it uploads, and
+// the emulator receives both files byte-identical.
 import { createHash, randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { simpleParser } from "mailparser";
@@ -49,13 +50,23 @@ test("two files upload with progress, an oversized one is refused, and Gmail rec
   const picker = page.locator("#attachments");
   await picker.setInputFiles([
     { name: "figures.bin", mimeType: "application/octet-stream", buffer: big },
-    { name: "notes.csv", mimeType: "text/csv", buffer: notes },
   ]);
   const progress = page.getByRole("progressbar", { name: "Uploading figures.bin" });
   await expect(progress).toBeVisible();
   await expect
     .poll(async () => Number(await progress.getAttribute("value")), { timeout: 20_000 })
     .toBeGreaterThan(0);
+  // Sending now would lose the file: the form waits.
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Wait for the files" })).toBeVisible();
+  // The second file is dropped on the form.
+  const dropped = await page.evaluateHandle((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], "notes.csv", { type: "text/csv" }));
+    return transfer;
+  }, notes.toString("latin1"));
+  await page.getByLabel("Subject").dispatchEvent("dragover", { dataTransfer: dropped });
+  await page.getByLabel("Subject").dispatchEvent("drop", { dataTransfer: dropped });
   await throttle(-1);
   const files = page.getByRole("list", { name: "Attached files" }).getByRole("listitem");
   await expect(files.filter({ hasText: "Uploaded" })).toHaveCount(2, { timeout: 30_000 });
