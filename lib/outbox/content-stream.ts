@@ -72,7 +72,8 @@ export function openContent(store: ContentStore, ownerId: string): Readable {
             else this.push(null);
             return;
           }
-          this.push(chunk);
+          // Only empty content has an empty chunk (its only one): pushed, it would not end.
+          this.push(chunk.length > 0 ? chunk : null);
         },
         (error: Error) => this.destroy(error),
       );

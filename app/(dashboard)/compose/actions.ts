@@ -27,7 +27,7 @@ const composeFields = formFieldsSchema(
     text: MAX_MESSAGE_BYTES,
     scheduledAt: 100,
     // Upload ids (app/api/uploads), comma-separated: at most a few dozen files fit in 25 MB.
-    attachments: 2_000,
+    attachments: 3_000,
   },
   {
     tooLong: (field, max) =>

@@ -3,7 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
-import { CHUNK_BYTES, mimeStream, writeContent } from "../../../lib/outbox/content-stream";
+import {
+  CHUNK_BYTES,
+  mimeStream,
+  openContent,
+  writeContent,
+} from "../../../lib/outbox/content-stream";
 import { newId } from "../../../lib/outbox/new-id";
 import type { ClaimRequest, NewMessage, Outbox } from "../../../lib/outbox/outbox";
 import { UNLIMITED } from "../../support/outbox-fixtures";
@@ -492,6 +497,13 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
         await outbox.deleteUploads(user(1).userId, [uploadId]);
         expect(await outbox.uploadsOf(user(1).userId, [uploadId])).toEqual([]);
         expect(await outbox.readChunk(uploadId, 0)).toBeNull();
+      });
+
+      it("stores and streams empty content (an empty file) as empty", async () => {
+        const ownerId = newId();
+        expect(await writeContent(outbox, ownerId, [], 10)).toBe(0);
+        expect((await bytesOf(openContent(outbox, ownerId))).length).toBe(0);
+        await outbox.deleteContent(ownerId);
       });
 
       it("refuses content past its limit and leaves none of it behind", async () => {
