@@ -58,6 +58,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  // Static files carry no script; they keep next.config.js's headers.
-  matcher: ["/((?!_next/static|_next/image|favicon\\.ico).*)"],
+  // Static files carry no script; they keep next.config.js's headers. Uploads stream their body
+  // into the database: seen here, Next would buffer all of it first (the route sets HSTS itself).
+  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|api/uploads$).*)"],
 };

@@ -23,6 +23,8 @@ export interface BenchOptions {
   cpuProfDir?: string;
   /** Run the history page's benchmark instead of the sending one. */
   history: boolean;
+  /** Measure the memory to accept and send one 20 MB message instead. */
+  bigMessage: boolean;
   /** The large history's messages (the baseline has HISTORY_BASELINE). */
   historyMessages: number;
   historySamples: number;
@@ -77,6 +79,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --history-samples N
                     timed loads of each page of each history (default 300)
   --db ENGINE       also for --history: a database per history
+
+  --big-message     instead, the memory (RSS above idle) to accept and send one message of
+                    about 20 MB, streamed through chunks, beside the old whole-in-the-row path
 `;
 
 function positiveInt(name: string, value: string): number {
@@ -124,6 +129,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
       json: { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
       history: { type: "boolean", default: false },
+      "big-message": { type: "boolean", default: false },
       "history-messages": { type: "string", default: "1000000" },
       "history-samples": { type: "string", default: "300" },
       db: { type: "string", default: "sqlite" },
@@ -149,6 +155,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
     json: values.json,
     cpuProfDir: values["cpu-prof"],
     history: values.history,
+    bigMessage: values["big-message"],
     historyMessages: positiveInt("history-messages", values["history-messages"]),
     historySamples: positiveInt("history-samples", values["history-samples"]),
     db: benchDb(values.db),

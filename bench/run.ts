@@ -19,6 +19,7 @@ import {
   type PostgresServer,
 } from "./report";
 import { spawnHistoryPhase, spawnPhase } from "./spawn-phase";
+import { runBigMessageBench } from "./big-message";
 
 function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }): PhaseSpec[] {
   const specs: PhaseSpec[] = [];
@@ -157,4 +158,8 @@ if (options === "help") {
   process.exit(0);
 }
 
-process.exitCode = options.history ? await runHistory(options) : await runSending(options);
+process.exitCode = options.bigMessage
+  ? await runBigMessageBench(options)
+  : options.history
+    ? await runHistory(options)
+    : await runSending(options);

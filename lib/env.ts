@@ -161,6 +161,10 @@ export const envSchema = z
     UNDO_SECONDS: count("a whole number of seconds (0 = no undo)")
       .max(60, { message: "must be at most 60 seconds" })
       .default(5),
+    // Megabytes one user may hold in files uploaded from compose and not yet sent.
+    USER_MAX_UPLOAD_MB: count("a whole number of megabytes")
+      .min(25, { message: "must be at least 25 (one message's worth)" })
+      .default(100),
     // Requests per minute each API key may make (counted per process).
     API_KEY_RATE_PER_MINUTE: count("a whole number of requests per minute")
       .min(1, { message: "must be at least 1" })

@@ -1,6 +1,7 @@
 // Builds a message's MIME once, at enqueue, with a stable Message-ID, so every attempt sends
 // the same bytes.
 import { randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
 import MailComposer from "nodemailer/lib/mail-composer";
 import type { Attachment, Mailbox } from "./message-input";
 
@@ -16,7 +17,7 @@ export function newMessageIdHeader(fromAddress: string): string {
   return `<${randomUUID()}@${domain}>`;
 }
 
-export async function buildMime(options: {
+export interface MimeOptions {
   from: Mailbox;
   to: Mailbox[];
   cc: Mailbox[];
@@ -31,7 +32,31 @@ export async function buildMime(options: {
   /** The Message-ID to use (chosen before the build, e.g. for an idempotent request). */
   messageId?: string;
   date?: Date;
-}): Promise<BuiltMessage> {
+}
+
+export async function buildMime(options: MimeOptions): Promise<BuiltMessage> {
+  const { composer, messageId } = composerFor(options);
+  const mime = await composer.compile().build();
+  return { mime, messageId, envelope: envelopeOf(options) };
+}
+
+/**
+ * The MIME as a stream, for a message with big attachments given as streams: nodemailer encodes
+ * each as it reads it, so neither the files nor the message are ever whole in memory.
+ */
+export function buildMimeStream(options: MimeOptions): { stream: Readable; messageId: string } {
+  const { composer, messageId } = composerFor(options);
+  return { stream: composer.compile().createReadStream(), messageId };
+}
+
+function envelopeOf(options: MimeOptions): BuiltMessage["envelope"] {
+  return {
+    from: options.from.address,
+    to: [...options.to, ...options.cc, ...options.bcc].map((m) => m.address),
+  };
+}
+
+function composerFor(options: MimeOptions) {
   const messageId = options.messageId ?? newMessageIdHeader(options.from.address);
   const composer = new MailComposer({
     from: options.from,
@@ -54,13 +79,5 @@ export async function buildMime(options: {
     date: options.date ?? new Date(),
     headers: { "X-Mailer": "Mailroom", ...options.headers },
   });
-  const mime = await composer.compile().build();
-  return {
-    mime,
-    messageId,
-    envelope: {
-      from: options.from.address,
-      to: [...options.to, ...options.cc, ...options.bcc].map((m) => m.address),
-    },
-  };
+  return { composer, messageId };
 }

@@ -1,5 +1,6 @@
 // The shape of a message to send, validated at the edge (compose form, API, relay).
 import addressparser from "nodemailer/lib/addressparser";
+import type { Readable } from "node:stream";
 import { z } from "zod";
 import { MAX_MESSAGE_BYTES, MAX_RECIPIENTS } from "./message-limits";
 
@@ -89,11 +90,11 @@ export const messageInputSchema = z
   })
   .superRefine(checkRecipients);
 
-/** A file sent with a message (the HTTP API's `attachments`). */
+/** A file sent with a message (the HTTP API's `attachments`, or an upload read as a stream). */
 export interface Attachment {
   filename: string;
   contentType: string;
-  content: Buffer;
+  content: Buffer | Readable;
 }
 
 /** A message to send: the compose form's fields, and what the HTTP API may add to them. */

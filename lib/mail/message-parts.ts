@@ -1,6 +1,7 @@
 // A stored message taken apart for the history's detail page: its HTML and text bodies, its
 // attachments with their sizes, and its headers as they were sent (parsed by mailparser).
 import "server-only";
+import type { Readable } from "node:stream";
 import { simpleParser } from "mailparser";
 
 export interface MessageParts {
@@ -16,7 +17,8 @@ export interface MessageParts {
 
 const REMOTE_IMAGE = /<img\b[^>]*\bsrc\s*=\s*["']?\s*(?:https?:)?\/\//i;
 
-export async function messageParts(mime: Buffer): Promise<MessageParts> {
+/** `mime` may be a stream (a big message read from its chunks): mailparser reads it as it comes. */
+export async function messageParts(mime: Buffer | Readable): Promise<MessageParts> {
   const parsed = await simpleParser(mime);
   const html = typeof parsed.html === "string" ? parsed.html : null;
   return {

@@ -4,12 +4,25 @@
 import "server-only";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
-import { buildMime } from "../mail/build-mime";
+import {
+  buildMime,
+  buildMimeStream,
+  type BuiltMessage,
+  type MimeOptions,
+} from "../mail/build-mime";
 import { MAX_MESSAGE_BYTES, type MessageInput } from "../mail/message-input";
 import { formatMegabytes } from "../mail/message-limits";
 import { encodeSource, type MessageSource } from "./message-source";
 import { outbox } from "./open-outbox";
-import type { NewMessage, Outbox } from "./outbox";
+import {
+  ContentTooLargeError,
+  INLINE_MIME_BYTES,
+  mimeSize,
+  openContent,
+  writeContent,
+} from "./content-stream";
+import { newId } from "./new-id";
+import type { MessageMime, NewMessage, Outbox } from "./outbox";
 import { backlogFullError, takeSendRate } from "./user-limits";
 
 export async function enqueueMessage(options: {
@@ -23,12 +36,21 @@ export async function enqueueMessage(options: {
   messageIdHeader?: string;
   /** No worker takes it before this time: the compose page's undo window. */
   holdUntil?: Date;
+  /** Files the user uploaded from compose (lib/uploads), attached in this order. */
+  uploadIds?: string[];
 }): Promise<{ id: string; status: string }> {
   const { userId, input, scheduledAt } = options;
   const { store, account } = await senderChecked(userId, input.from);
+  const uploadIds = [...new Set(options.uploadIds ?? [])];
+  const uploads = uploadIds.length ? await store.uploadsOf(userId, uploadIds) : [];
+  if (uploads.length !== uploadIds.length) {
+    const sentence =
+      "An attachment is no longer available (uploads are kept for 24 hours). Attach it again.";
+    throw new AppError("invalid_input", sentence, { attachments: sentence });
+  }
   await takeSendRate(userId);
 
-  const built = await buildMime({
+  const mimeOptions = {
     from: { name: input.fromName ?? "", address: account.email },
     to: input.to,
     cc: input.cc,
@@ -40,8 +62,21 @@ export async function enqueueMessage(options: {
     attachments: input.attachments,
     headers: input.headers,
     messageId: options.messageIdHeader,
-  });
-  return accept(store, {
+  };
+  const built = uploads.length
+    ? await streamedMime(store, {
+        ...mimeOptions,
+        attachments: [
+          ...(input.attachments ?? []),
+          ...uploads.map((u) => ({
+            filename: u.filename,
+            contentType: u.contentType,
+            content: openContent(store, u.id),
+          })),
+        ],
+      })
+    : await storedMime(store, await buildMime(mimeOptions));
+  const accepted = await accept(store, {
     userId,
     accountId: account.id,
     source: options.source ?? { kind: "web" },
@@ -56,6 +91,41 @@ export async function enqueueMessage(options: {
     scheduledAt,
     firstAttemptAt: options.holdUntil,
   });
+  // The message has its own copy of the files now.
+  if (uploadIds.length) await store.deleteUploads(userId, uploadIds).catch(() => undefined);
+  return accepted;
+}
+
+/**
+ * A message with uploaded files: its MIME made as a stream, reading each file a chunk at a time,
+ * and written to chunks of its own as it comes, before the message row (accept) refers to them.
+ */
+async function streamedMime(store: Outbox, options: MimeOptions) {
+  const { stream, messageId } = buildMimeStream(options);
+  const contentId = newId();
+  try {
+    const size = await writeContent(store, contentId, stream, MAX_MESSAGE_BYTES);
+    return { messageId, mime: { contentId, size } };
+  } catch (error) {
+    stream.destroy();
+    if (error instanceof ContentTooLargeError)
+      throw tooLarge(`more than ${formatMegabytes(MAX_MESSAGE_BYTES)}`, "attachments");
+    throw error;
+  }
+}
+
+/** A big MIME (the API's attachments) goes to chunks too: the worker then streams it. */
+async function storedMime(store: Outbox, built: BuiltMessage) {
+  if (built.mime.length <= INLINE_MIME_BYTES || built.mime.length > MAX_MESSAGE_BYTES) return built;
+  const contentId = newId();
+  const size = await writeContent(store, contentId, [built.mime], MAX_MESSAGE_BYTES);
+  return { messageId: built.messageId, mime: { contentId, size } };
+}
+
+/** The error names the field to fix: the text, or (for a message with uploads) the files. */
+function tooLarge(size: string, field: "text" | "attachments" = "text"): AppError {
+  const sentence = `The message is ${size}, larger than Gmail's ${formatMegabytes(MAX_MESSAGE_BYTES)} limit.`;
+  return new AppError("too_large", sentence, { [field]: sentence });
 }
 
 /**
@@ -92,22 +162,33 @@ type Acceptable = Omit<NewMessage, "source" | "queuedDetail" | "maxWaiting"> & {
 };
 
 async function accept(store: Outbox, message: Acceptable): Promise<{ id: string; status: string }> {
-  if (message.mime.length > MAX_MESSAGE_BYTES) {
-    const sentence = `The message is ${formatMegabytes(message.mime.length)}, larger than Gmail's ${formatMegabytes(MAX_MESSAGE_BYTES)} limit.`;
-    throw new AppError("too_large", sentence, { text: sentence });
-  }
+  const size = mimeSize(message.mime);
+  if (size > MAX_MESSAGE_BYTES) throw tooLarge(formatMegabytes(size));
   const { scheduledAt } = message;
-  const accepted = await store.accept({
-    ...message,
-    source: encodeSource(message.source),
-    queuedDetail:
-      message.queuedDetail ??
-      (scheduledAt
-        ? `Accepted into the outbox, scheduled for ${scheduledAt.toISOString()}`
-        : "Accepted into the outbox"),
-    // Counted in the same transaction as the insert, so concurrent accepts cannot overshoot.
-    maxWaiting: env().USER_MAX_QUEUED,
-  });
-  if ("backlogFull" in accepted) throw backlogFullError(accepted.backlogFull.waiting);
+  const accepted = await store
+    .accept({
+      ...message,
+      source: encodeSource(message.source),
+      queuedDetail:
+        message.queuedDetail ??
+        (scheduledAt
+          ? `Accepted into the outbox, scheduled for ${scheduledAt.toISOString()}`
+          : "Accepted into the outbox"),
+      // Counted in the same transaction as the insert, so concurrent accepts cannot overshoot.
+      maxWaiting: env().USER_MAX_QUEUED,
+    })
+    .catch(async (error: unknown) => {
+      await dropChunks(store, message.mime);
+      throw error;
+    });
+  if ("backlogFull" in accepted) {
+    await dropChunks(store, message.mime);
+    throw backlogFullError(accepted.backlogFull.waiting);
+  }
   return { id: accepted.id, status: "queued" };
+}
+
+/** Chunks written for a message that was not accepted (a crash instead leaves them to the sweep). */
+async function dropChunks(store: Outbox, mime: MessageMime): Promise<void> {
+  if (!Buffer.isBuffer(mime)) await store.deleteContent(mime.contentId).catch(() => undefined);
 }

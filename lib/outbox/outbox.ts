@@ -1,5 +1,6 @@
 // The outbox seam: every change to a message, and its event row, goes through this interface.
 // One engine implements it per database (lib/outbox/sqlite); nothing else writes outbox rows.
+import type { Readable } from "node:stream";
 import type { LimitSettings } from "../sending/sending-limits";
 import type { MessageStatus } from "./message-status";
 import type { SourceKind } from "./message-source";
@@ -18,7 +19,8 @@ export interface NewMessage {
   bcc: string[];
   subject: string;
   textBody: string;
-  mime: Buffer;
+  /** The MIME itself (small), or where its chunks already are (writeContent()). */
+  mime: MessageMime;
   scheduledAt?: Date;
   /**
    * No worker takes it before this time (default: `scheduledAt`, else at once). The web's undo
@@ -55,9 +57,57 @@ export interface LeasedMessage {
   lockedBy: string;
 }
 
-/** A claimed message ready to send. */
+/** A claimed message ready to send: its MIME, or the chunks to stream it from (openContent()). */
 export interface ClaimedMessage extends LeasedMessage {
-  mime: Buffer;
+  mime: MessageMime;
+}
+
+/**
+ * A message's MIME: in its row when small, else in ContentChunk rows owned by `contentId`,
+ * written before the message is accepted and read back one chunk at a time.
+ */
+export type MessageMime = Buffer | StoredContent;
+
+export interface StoredContent {
+  contentId: string;
+  size: number;
+}
+
+/** A file uploaded from compose, its bytes in ContentChunk rows owned by its id. */
+export interface UploadRecord {
+  id: string;
+  userId: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  createdAt: Date;
+}
+
+/**
+ * Large content outside its row, in chunks (lib/outbox/content-stream.ts streams them). Chunks
+ * are written before the row that owns them (a message's content, an upload), so a crash leaves
+ * at worst chunks without an owner, which sweepContent() removes.
+ */
+export interface ContentStore {
+  /** Stores one chunk; it reaches the disk with the next durable commit (its owner's). */
+  writeChunk(ownerId: string, seq: number, data: Buffer): Promise<void>;
+  /** One chunk, or null past the last one. */
+  readChunk(ownerId: string, seq: number): Promise<Buffer | null>;
+  /** Deletes an owner's chunks (content that will never get its owner row). */
+  deleteContent(ownerId: string): Promise<void>;
+  /** Records an upload whose chunks are written: durable before it resolves. */
+  addUpload(upload: UploadRecord): Promise<void>;
+  /** The user's uploads among `ids` (others' and missing ones are left out). */
+  uploadsOf(userId: string, ids: string[]): Promise<UploadRecord[]>;
+  /** Bytes the user holds in uploads not yet used by a message. */
+  uploadedBytes(userId: string): Promise<number>;
+  /** Deletes the user's uploads among `ids`, with their chunks. */
+  deleteUploads(userId: string, ids: string[]): Promise<void>;
+  /**
+   * Deletes uploads made before `uploadsBefore` with their chunks, and chunks written before
+   * `orphansBefore` that belong to nothing; returns how many chunks went.
+   */
+  sweepContent(uploadsBefore: Date, orphansBefore: Date): Promise<number>;
 }
 
 export interface Lease {
@@ -125,7 +175,7 @@ export interface ListOptions extends HistoryFilter {
   limit?: number;
 }
 
-export interface Outbox {
+export interface Outbox extends ContentStore {
   /** Resolves once the engine can take work (fails if it cannot start). */
   ready(): Promise<void>;
   /** The account a user sends from, or null when none is connected. */
@@ -145,8 +195,11 @@ export interface Outbox {
   requeueExpired(now?: Date): Promise<number>;
   /** One message of the user's, with its timeline; null when it is not theirs. */
   get(userId: string, messageId: string): Promise<MessageDetail | null>;
-  /** One message of the user's as it was (or will be) sent, MIME bytes; null when not theirs. */
-  raw(userId: string, messageId: string): Promise<Buffer | null>;
+  /**
+   * One message of the user's as it was (or will be) sent: its MIME, streamed from its chunks
+   * when it has them; null when not theirs.
+   */
+  raw(userId: string, messageId: string): Promise<Readable | null>;
   /** A page of the user's messages, newest first. */
   list(userId: string, options?: ListOptions): Promise<MessagePage>;
   /** Calls `listener` when something may be due (an accept, a retry, a reconnect). */

@@ -14,7 +14,7 @@ import {
   type MessagePage,
 } from "./message-views";
 import { sourceWhere } from "./message-source";
-import type { HistoryFilter, ListOptions } from "./outbox";
+import type { HistoryFilter, ListOptions, MessageMime } from "./outbox";
 import { readListed, searchMessageIds } from "./search-messages";
 import { messageIdOf } from "./search-terms";
 
@@ -89,17 +89,23 @@ export async function readMessagePage(
   };
 }
 
-/** The MIME of one of the user's messages, exactly as the outbox keeps it. */
+/**
+ * The MIME of one of the user's messages, exactly as the outbox keeps it: the bytes, or where
+ * its chunks are.
+ */
 export async function readMessageMime(
   prisma: Db,
   userId: string,
   id: string,
-): Promise<Buffer | null> {
+): Promise<MessageMime | null> {
   const content = await prisma.messageContent.findFirst({
     where: { messageId: id, message: { userId } },
-    select: { mime: true },
+    select: { mime: true, contentId: true, message: { select: { sizeBytes: true } } },
   });
-  return content ? Buffer.from(content.mime) : null;
+  if (!content) return null;
+  return content.contentId
+    ? { contentId: content.contentId, size: content.message.sizeBytes }
+    : Buffer.from(content.mime);
 }
 
 /** Up to `take` rows from `start` on, in the page's reading order (toward `start.newer`). */

@@ -4,6 +4,7 @@
 import "server-only";
 import { env } from "../env";
 import { closeTransport, transportFor } from "../mail/transport-pool";
+import { mimeStream } from "../outbox/content-stream";
 import type { ClaimedMessage, Outbox } from "../outbox/outbox";
 import { LEASE_MS } from "./claim-messages";
 import { failureOutcome } from "./failure-outcome";
@@ -35,7 +36,8 @@ export async function deliverMessage(
     const transport = transportFor(message.account.id, message.account.email);
     const sending = transport.sendMail({
       envelope: { from: message.fromAddress, to: recipients },
-      raw: message.mime,
+      // A big message is streamed from its chunks, afresh on every attempt.
+      raw: Buffer.isBuffer(message.mime) ? message.mime : mimeStream(store, message.mime),
     });
     const overdue = new Promise<never>((_, reject) => {
       deadline = setTimeout(() => {

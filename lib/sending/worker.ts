@@ -13,6 +13,7 @@ import { oneLine } from "../errors/one-line";
 import { repeatedFailureLog } from "../errors/repeated-failure-log";
 import { closeAllTransports } from "../mail/transport-pool";
 import { outbox } from "../outbox/open-outbox";
+import { sweepContent } from "../uploads/sweep-content";
 import { claimMessages } from "./claim-messages";
 import { deliverMessage } from "./deliver-message";
 
@@ -62,6 +63,17 @@ export async function startWorker(
     );
   }, 10_000);
   heartbeat.unref();
+
+  // Uploads left unsent and content that belongs to nothing: at start, then hourly.
+  const sweepFailures = repeatedFailureLog(`worker ${id}: sweeping stored content`, log);
+  const sweep = () =>
+    void sweepContent(store).then(
+      () => sweepFailures.succeeded(),
+      (error) => sweepFailures.failed(error),
+    );
+  sweep();
+  const sweeping = setInterval(sweep, 3_600_000);
+  sweeping.unref();
 
   if (recovered > 0)
     log(`worker ${id}: requeued ${recovered} message(s) left mid-send by a stopped worker`);
@@ -164,6 +176,7 @@ export async function startWorker(
       clearInterval(poll);
       clearTimeout(claimRetry);
       clearInterval(heartbeat);
+      clearInterval(sweeping);
       await drained();
       closeAllTransports();
       await prisma.workerHeartbeat.delete({ where: { id } }).catch(() => undefined);

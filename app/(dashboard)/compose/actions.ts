@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { formFieldsSchema } from "@/lib/http/form-fields";
+import { recordIdSchema } from "@/lib/http/record-id";
 import { safeAction } from "@/lib/http/safe-action";
 import { fieldErrors, messageInputSchema } from "@/lib/mail/message-input";
 import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
@@ -28,6 +29,8 @@ const composeFields = formFieldsSchema(
     subject: 10_000,
     text: MAX_MESSAGE_BYTES,
     scheduledAt: 100,
+    // Upload ids (app/api/uploads), comma-separated: at most a few dozen files fit in 25 MB.
+    attachments: 3_000,
   },
   {
     tooLong: (field, max) =>
@@ -44,17 +47,21 @@ export const sendMessageAction = safeAction({
   run: async (user, [, values]): Promise<ComposeState> => {
     const parsed = messageInputSchema.safeParse(values);
     const schedule = parseSchedule(values.scheduledAt);
-    if (!parsed.success || "error" in schedule) {
+    const uploads = uploadIdsSchema.safeParse(values.attachments);
+    if (!parsed.success || "error" in schedule || !uploads.success) {
       const errors = parsed.success ? {} : fieldErrors(parsed.error);
       if ("error" in schedule) errors.scheduledAt = schedule.error;
+      if (!uploads.success) errors.attachments = "The attachments list is not valid.";
       return { errors, values };
     }
+    // Whose uploads they are is checked by enqueueMessage: only the sender's own are found.
     const { id } = await enqueueMessage({
       userId: user.id,
       input: parsed.data,
       source: { kind: "web" },
       scheduledAt: schedule.at,
       holdUntil: undoHoldUntil(),
+      uploadIds: uploads.data,
     });
     return { ok: { id, undoSeconds: env().UNDO_SECONDS } };
   },
@@ -63,6 +70,12 @@ export const sendMessageAction = safeAction({
     values: input?.[1],
   }),
 });
+
+/** The attachments field: upload ids, comma-separated ("" for none). */
+const uploadIdsSchema = z
+  .string()
+  .transform((raw) => (raw ? raw.split(",") : []))
+  .pipe(z.array(recordIdSchema).max(100));
 
 /** "Send later": an ISO time the browser computed from the person's local date and time. */
 function parseSchedule(raw: string): { at?: Date } | { error: string } {

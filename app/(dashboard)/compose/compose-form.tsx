@@ -2,6 +2,7 @@
 
 import { useActionState, useRef, useState } from "react";
 import { sendMessageAction, type ComposeState } from "./actions";
+import { AttachmentPicker } from "./attachment-picker";
 import { FieldError, FormErrorSummary, type ErrorField } from "../../components/form-errors";
 import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
 import { useComposeFlow } from "./use-compose-flow";
@@ -13,6 +14,7 @@ const FIELDS: readonly ErrorField[] = [
   { name: "bcc", label: "Bcc", target: "bcc" },
   { name: "subject", label: "Subject", target: "subject" },
   { name: "text", label: "Message", target: "text" },
+  { name: "attachments", label: "Attachments", target: "attachments" },
   { name: "scheduledAt", label: "Send later", target: "sendAt" },
 ];
 
@@ -129,6 +131,7 @@ export function ComposeForm({
         />
         <FieldError id="text-error" error={errors.text} />
       </div>
+      <AttachmentPicker error={errors.attachments} />
       <SendLater error={errors.scheduledAt} />
       <div className="flex items-center gap-3">
         <button

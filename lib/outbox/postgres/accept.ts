@@ -3,6 +3,7 @@
 // sender's backlog is counted after their user row is locked, so concurrent accepts, in this
 // process or any other, cannot take a backlog past its cap.
 import type pg from "pg";
+import { mimeSize } from "../content-stream";
 import { newId } from "../new-id";
 import type { AcceptResult, NewMessage } from "../outbox";
 import { searchTermsOf } from "../search-terms";
@@ -60,7 +61,7 @@ export async function acceptMessages(
       JSON.stringify(m.cc),
       JSON.stringify(m.bcc),
       m.subject,
-      m.mime.length,
+      mimeSize(m.mime),
       m.to.length + m.cc.length + m.bcc.length,
       m.scheduledAt ?? null,
       m.scheduledAt ?? m.firstAttemptAt ?? null,
@@ -70,10 +71,13 @@ export async function acceptMessages(
       COALESCE(${p[13]}::timestamptz, $1::timestamptz), ${p[12]}::timestamptz, $1::timestamptz,
       $1::timestamptz)`;
   });
-  const contentRows = accepted.map(
-    ({ id, message }) =>
-      `(${placeholders(params, [id, message.textBody, message.mime]).join(", ")})`,
-  );
+  // A chunked MIME is read from its chunks; the row keeps no copy.
+  const contentRows = accepted.map(({ id, message: { textBody, mime } }) => {
+    const [inline, contentId] = Buffer.isBuffer(mime)
+      ? [mime, null]
+      : [Buffer.alloc(0), mime.contentId];
+    return `(${placeholders(params, [id, textBody, inline, contentId]).join(", ")})`;
+  });
   const events = accepted.map(({ id, message }) => ({
     messageId: id,
     type: "queued",
@@ -97,7 +101,7 @@ export async function acceptMessages(
          "nextAttemptAt", "scheduledAt", "createdAt", "updatedAt")
        VALUES ${messageRows.join(", ")}),
      c AS (
-       INSERT INTO "MessageContent" ("messageId", "textBody", mime)
+       INSERT INTO "MessageContent" ("messageId", "textBody", mime, "contentId")
        VALUES ${contentRows.join(", ")}),
      t AS (
        INSERT INTO "MessageSearchTerm" ("messageId", "userId", term, "createdAt")

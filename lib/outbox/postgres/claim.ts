@@ -58,7 +58,7 @@ const LEASE = prepared(
      UPDATE "Message" SET status = 'sending', "lockedBy" = $2, "lockedUntil" = $3,
        attempts = attempts + 1, "updatedAt" = $4
      WHERE id = ANY($1)
-     RETURNING id, "accountId", "fromAddress", "to", cc, bcc, attempts, "createdAt"),
+     RETURNING id, "accountId", "fromAddress", "to", cc, bcc, attempts, "createdAt", "sizeBytes"),
    attempt AS (
      INSERT INTO "MessageEvent" (id, "messageId", type, status, detail, "createdAt")
      SELECT e.id, leased.id, 'attempt', 'sending',
@@ -67,7 +67,8 @@ const LEASE = prepared(
        $4
      FROM leased JOIN unnest($1::text[], $5::text[], $6::bool[]) AS e("messageId", id, recovered)
        ON e."messageId" = leased.id)
-   SELECT leased.*, c.mime FROM leased JOIN "MessageContent" c ON c."messageId" = leased.id`,
+   SELECT leased.*, c.mime, c."contentId" FROM leased
+   JOIN "MessageContent" c ON c."messageId" = leased.id`,
 );
 
 interface Candidate {
@@ -205,7 +206,9 @@ interface LeasedRow {
   bcc: string[];
   attempts: number;
   createdAt: Date;
+  sizeBytes: number;
   mime: Buffer;
+  contentId: string | null;
 }
 
 /**
@@ -234,8 +237,10 @@ async function lease(
   return chosen.map(({ candidate, account }) => {
     const row = byId.get(candidate.id);
     if (!row) throw new Error(`Message ${candidate.id} has no stored MIME.`);
+    const { sizeBytes, contentId, mime, ...leased } = row;
     return {
-      ...row,
+      ...leased,
+      mime: contentId ? { contentId, size: sizeBytes } : mime,
       account: { id: account.id, email: account.email },
       lockedBy: request.workerId,
     };

@@ -3,6 +3,7 @@
 // DATABASE_POOL_SIZE): a status change and its event commit together. Claims lock with
 // FOR UPDATE SKIP LOCKED (claim.ts); "something is due" travels by LISTEN/NOTIFY
 // (due-listener.ts); the history's reads go through Prisma.
+import type { Readable } from "node:stream";
 import type pg from "pg";
 import type { Db } from "../../db";
 import { openPostgresPool } from "../../postgres/pool";
@@ -20,7 +21,10 @@ import type {
   Outbox,
   Outcome,
   OutcomeResult,
+  UploadRecord,
 } from "../outbox";
+import { mimeStream } from "../content-stream";
+import * as content from "./content";
 import { readMessage, readMessageMime, readMessagePage } from "../read-messages";
 import { claimDue } from "./claim";
 import { DueListener, DUE_CHANNEL, PROCESS_TAG } from "./due-listener";
@@ -76,7 +80,7 @@ export class PostgresOutbox implements Outbox {
     this.listener = new DueListener(url);
     this.accepts = new Batcher((messages) => this.acceptTogether(messages), {
       ...ACCEPT_BATCH,
-      size: (message) => message.mime.length,
+      size: (message) => (Buffer.isBuffer(message.mime) ? message.mime.length : 0),
     });
     this.sent = new Batcher(
       (items) =>
@@ -251,8 +255,41 @@ export class PostgresOutbox implements Outbox {
     return readMessage(await this.prisma(), userId, messageId);
   }
 
-  async raw(userId: string, messageId: string): Promise<Buffer | null> {
-    return readMessageMime(await this.prisma(), userId, messageId);
+  async raw(userId: string, messageId: string): Promise<Readable | null> {
+    const mime = await readMessageMime(await this.prisma(), userId, messageId);
+    return mime && mimeStream(this, mime);
+  }
+
+  writeChunk(ownerId: string, seq: number, data: Buffer): Promise<void> {
+    return content.writeChunk(this.pool, ownerId, seq, data);
+  }
+
+  readChunk(ownerId: string, seq: number): Promise<Buffer | null> {
+    return content.readChunk(this.pool, ownerId, seq);
+  }
+
+  deleteContent(ownerId: string): Promise<void> {
+    return content.deleteContent(this.pool, ownerId);
+  }
+
+  addUpload(upload: UploadRecord): Promise<void> {
+    return content.addUpload(this.pool, upload);
+  }
+
+  uploadsOf(userId: string, ids: string[]): Promise<UploadRecord[]> {
+    return content.uploadsOf(this.pool, userId, ids);
+  }
+
+  uploadedBytes(userId: string): Promise<number> {
+    return content.uploadedBytes(this.pool, userId);
+  }
+
+  deleteUploads(userId: string, ids: string[]): Promise<void> {
+    return content.deleteUploads(this.pool, userId, ids);
+  }
+
+  sweepContent(uploadsBefore: Date, orphansBefore: Date): Promise<number> {
+    return content.sweepContent(this.pool, uploadsBefore, orphansBefore);
   }
 
   async list(userId: string, options: ListOptions = {}): Promise<MessagePage> {

@@ -9,6 +9,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { SentInWindow } from "../../sending/sending-limits";
 import type { MessageStatus } from "../message-status";
 import type { EventRow } from "../event-row";
+import { mimeSize } from "../content-stream";
 import { newId } from "../new-id";
 import { searchTermsOf } from "../search-terms";
 import type { AcceptResult, Lease, LeasedMessage, NewMessage, Outcome } from "../outbox";
@@ -50,9 +51,10 @@ function prepare(conn: Conn) {
     // no more to refuse than a short one to accept.
     waitingOfUser: s(`SELECT COUNT(*) FROM (SELECT 1 FROM Message
                         WHERE userId = ? AND status IN ('queued', 'deferred', 'sending') LIMIT ?)`).pluck(),
-    insertContent: s(`INSERT INTO MessageContent (messageId, textBody, mime)
-                      VALUES (@id, @textBody, @mime)`),
-    mime: s(`SELECT mime FROM MessageContent WHERE messageId = ?`).pluck(),
+    insertContent: s(`INSERT INTO MessageContent (messageId, textBody, mime, contentId)
+                      VALUES (@id, @textBody, @mime, @contentId)`),
+    mime: s(`SELECT c.mime, c.contentId, m.sizeBytes AS size
+             FROM MessageContent c JOIN Message m ON m.id = c.messageId WHERE c.messageId = ?`),
     insertSearchTerm: s(`INSERT INTO MessageSearchTerm (messageId, userId, term, createdAt)
                          VALUES (?, ?, ?, ?)`),
     insertEvent: s(`INSERT INTO MessageEvent (id, messageId, type, status, smtpCode, smtpReply,
@@ -168,13 +170,20 @@ export function insertMessage(conn: Conn, message: NewMessage, now = new Date())
     cc: JSON.stringify(message.cc),
     bcc: JSON.stringify(message.bcc),
     subject: message.subject,
-    sizeBytes: message.mime.length,
+    sizeBytes: mimeSize(message.mime),
     recipientCount: message.to.length + message.cc.length + message.bcc.length,
     nextAttemptAt: sqlDate(message.scheduledAt ?? message.firstAttemptAt ?? now),
     scheduledAt: message.scheduledAt ? sqlDate(message.scheduledAt) : null,
     now: at,
   });
-  s.insertContent.run({ id, textBody: message.textBody, mime: message.mime });
+  const stored = Buffer.isBuffer(message.mime) ? null : message.mime.contentId;
+  s.insertContent.run({
+    id,
+    textBody: message.textBody,
+    // A chunked MIME is read from its chunks; the row keeps no copy.
+    mime: stored === null ? message.mime : Buffer.alloc(0),
+    contentId: stored,
+  });
   for (const term of searchTermsOf(message)) s.insertSearchTerm.run(id, message.userId, term, at);
   insertEvent(
     conn,
@@ -337,12 +346,19 @@ export function claimCandidate(
   };
 }
 
-/** The stored MIME of each message, in order (a message without content is left out). */
-export function mimeOf(conn: Conn, ids: string[]): { id: string; mime: Buffer }[] {
+/**
+ * The stored MIME of each message, in order (a message without content is left out): the bytes,
+ * or the chunks' owner and the message's size.
+ */
+export function mimeOf(
+  conn: Conn,
+  ids: string[],
+): { id: string; mime: Buffer; contentId: string | null; size: number }[] {
   const s = stmts(conn);
   return ids.flatMap((id) => {
-    const mime = s.mime.get(id) as Buffer | undefined;
-    return mime ? [{ id, mime }] : [];
+    const row = s.mime.get(id) as
+      { mime: Buffer; contentId: string | null; size: number } | undefined;
+    return row ? [{ id, ...row }] : [];
   });
 }
 

@@ -3,6 +3,7 @@
 // through Prisma. The thread starts on first use and keeps the process alive only while calls
 // are outstanding.
 import { existsSync } from "node:fs";
+import type { Readable } from "node:stream";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Db } from "../../db";
@@ -16,8 +17,11 @@ import type {
   Outbox,
   Outcome,
   AcceptResult,
+  MessageMime,
   OutcomeResult,
+  UploadRecord,
 } from "../outbox";
+import { mimeStream } from "../content-stream";
 import type { MessageDetail, MessagePage } from "../message-views";
 import { readMessage, readMessageMime, readMessagePage } from "../read-messages";
 import { onDue, signalDue } from "../due-signal";
@@ -58,7 +62,7 @@ export class SqliteOutbox implements Outbox {
   async accept(message: NewMessage): Promise<AcceptResult> {
     const result = await this.call({ op: "accept", message });
     if ("id" in result) {
-      this.recentMime.remember(result.id, message.mime);
+      if (Buffer.isBuffer(message.mime)) this.recentMime.remember(result.id, message.mime);
       signalDue();
     }
     return result;
@@ -71,11 +75,16 @@ export class SqliteOutbox implements Outbox {
   async claim(request: ClaimRequest): Promise<ClaimedMessage[]> {
     if (request.max < 1) return [];
     const leased = await this.call({ op: "claim", request });
-    const held = new Map(leased.map((m) => [m.id, this.recentMime.take(m.id)]));
+    const held = new Map<string, MessageMime | undefined>(
+      leased.map((m) => [m.id, this.recentMime.take(m.id)]),
+    );
     const missing = leased.filter((m) => !held.get(m.id)).map((m) => m.id);
     if (missing.length > 0) {
       for (const row of await this.call({ op: "mimeOf", ids: missing })) {
-        held.set(row.id, toBuffer(row.mime));
+        const mime = row.contentId
+          ? { contentId: row.contentId, size: row.size }
+          : toBuffer(row.mime);
+        held.set(row.id, mime);
       }
     }
     return leased.map((m) => {
@@ -112,8 +121,42 @@ export class SqliteOutbox implements Outbox {
     return readMessage(await this.prisma(), userId, messageId);
   }
 
-  async raw(userId: string, messageId: string): Promise<Buffer | null> {
-    return readMessageMime(await this.prisma(), userId, messageId);
+  async raw(userId: string, messageId: string): Promise<Readable | null> {
+    const mime = await readMessageMime(await this.prisma(), userId, messageId);
+    return mime && mimeStream(this, mime);
+  }
+
+  async writeChunk(ownerId: string, seq: number, data: Buffer): Promise<void> {
+    await this.call({ op: "writeChunk", ownerId, seq, data });
+  }
+
+  async readChunk(ownerId: string, seq: number): Promise<Buffer | null> {
+    const data = await this.call({ op: "readChunk", ownerId, seq });
+    return data && toBuffer(data);
+  }
+
+  async deleteContent(ownerId: string): Promise<void> {
+    await this.call({ op: "deleteContent", ownerId });
+  }
+
+  async addUpload(upload: UploadRecord): Promise<void> {
+    await this.call({ op: "addUpload", upload });
+  }
+
+  uploadsOf(userId: string, ids: string[]): Promise<UploadRecord[]> {
+    return this.call({ op: "uploadsOf", userId, ids });
+  }
+
+  uploadedBytes(userId: string): Promise<number> {
+    return this.call({ op: "uploadedBytes", userId });
+  }
+
+  async deleteUploads(userId: string, ids: string[]): Promise<void> {
+    await this.call({ op: "deleteUploads", userId, ids });
+  }
+
+  sweepContent(uploadsBefore: Date, orphansBefore: Date): Promise<number> {
+    return this.call({ op: "sweepContent", uploadsBefore, orphansBefore });
   }
 
   async list(userId: string, options: ListOptions = {}): Promise<MessagePage> {

@@ -5,6 +5,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { formatSlot } from "../../sending/sending-limits";
 import type { Outcome, OutcomeResult } from "../outbox";
 import { claimDue } from "./claim-due";
+import * as content from "./content-sql";
 import { GroupCommitter } from "./group-commit";
 import { gmailQuotaResumesAt } from "./quota";
 import {
@@ -68,6 +69,47 @@ export function threadOps(conn: Conn): Handlers {
       committer.submit((c) => retryMessageNow(c, userId, messageId, new Date())),
 
     requeueExpired: ({ now }) => committer.submit((c) => requeueExpired(c, now)),
+
+    /**
+     * A chunk need not reach the disk on its own: its owner's row is written after it with a
+     * durable commit, which takes every earlier commit to the disk with it.
+     */
+    writeChunk: ({ ownerId, seq, data }) =>
+      committer.submit(
+        (c) => {
+          content.writeChunk(c, ownerId, seq, Buffer.from(data));
+          return null;
+        },
+        { durable: false },
+      ),
+    readChunk: ({ ownerId, seq }) => content.readChunk(conn, ownerId, seq),
+    deleteContent: ({ ownerId }) =>
+      committer.submit(
+        (c) => {
+          content.deleteContent(c, ownerId);
+          return null;
+        },
+        { durable: false },
+      ),
+    addUpload: ({ upload }) =>
+      committer.submit((c) => {
+        content.addUpload(c, upload);
+        return null;
+      }),
+    uploadsOf: ({ userId, ids }) => content.uploadsOf(conn, userId, ids),
+    uploadedBytes: ({ userId }) => content.uploadedBytes(conn, userId),
+    deleteUploads: ({ userId, ids }) =>
+      committer.submit(
+        (c) => {
+          content.deleteUploads(c, userId, ids);
+          return null;
+        },
+        { durable: false },
+      ),
+    sweepContent: ({ uploadsBefore, orphansBefore }) =>
+      committer.submit((c) => content.sweepContent(c, uploadsBefore, orphansBefore), {
+        durable: false,
+      }),
   };
 }
 

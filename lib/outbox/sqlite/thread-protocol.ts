@@ -8,6 +8,7 @@ import type {
   NewMessage,
   Outcome,
   OutcomeResult,
+  UploadRecord,
 } from "../outbox";
 import type { ControlRow } from "./sql";
 
@@ -22,7 +23,15 @@ export type OutboxRequest =
   | { op: "record"; outcome: Outcome }
   | { op: "cancel"; userId: string; messageId: string }
   | { op: "retryNow"; userId: string; messageId: string }
-  | { op: "requeueExpired"; now: Date };
+  | { op: "requeueExpired"; now: Date }
+  | { op: "writeChunk"; ownerId: string; seq: number; data: Uint8Array }
+  | { op: "readChunk"; ownerId: string; seq: number }
+  | { op: "deleteContent"; ownerId: string }
+  | { op: "addUpload"; upload: UploadRecord }
+  | { op: "uploadsOf"; userId: string; ids: string[] }
+  | { op: "uploadedBytes"; userId: string }
+  | { op: "deleteUploads"; userId: string; ids: string[] }
+  | { op: "sweepContent"; uploadsBefore: Date; orphansBefore: Date };
 
 export interface OutboxResults {
   ready: null;
@@ -30,13 +39,24 @@ export interface OutboxResults {
   senderOf: { id: string; email: string } | null;
   accept: AcceptResult;
   claim: LeasedMessage[];
-  /** Stored MIME by id; a message without content is left out. Buffers arrive as Uint8Arrays. */
-  mimeOf: { id: string; mime: Uint8Array }[];
+  /**
+   * Stored MIME by id (or the owner of its chunks); a message without content is left out.
+   * Buffers arrive as Uint8Arrays.
+   */
+  mimeOf: { id: string; mime: Uint8Array; contentId: string | null; size: number }[];
   renew: boolean;
   record: OutcomeResult;
   cancel: ControlRow;
   retryNow: ControlRow;
   requeueExpired: number;
+  writeChunk: null;
+  readChunk: Uint8Array | null;
+  deleteContent: null;
+  addUpload: null;
+  uploadsOf: UploadRecord[];
+  uploadedBytes: number;
+  deleteUploads: null;
+  sweepContent: number;
 }
 
 export type Op = OutboxRequest["op"];

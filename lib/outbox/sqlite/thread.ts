@@ -82,6 +82,22 @@ function dispatch(request: Exclude<Envelope, { op: "ready" | "close" }>) {
       return ops.retryNow(request);
     case "requeueExpired":
       return ops.requeueExpired(request);
+    case "writeChunk":
+      return ops.writeChunk(request);
+    case "readChunk":
+      return ops.readChunk(request);
+    case "deleteContent":
+      return ops.deleteContent(request);
+    case "addUpload":
+      return ops.addUpload(request);
+    case "uploadsOf":
+      return ops.uploadsOf(request);
+    case "uploadedBytes":
+      return ops.uploadedBytes(request);
+    case "deleteUploads":
+      return ops.deleteUploads(request);
+    case "sweepContent":
+      return ops.sweepContent(request);
   }
 }
 

@@ -18,6 +18,9 @@ async function fixture(url: string, dropDatabase?: () => Promise<void>): Promise
   return {
     outbox,
     users,
+    deleteMessage: async (id) => {
+      await prisma.message.delete({ where: { id } });
+    },
     close: async () => {
       await outbox.close();
       await prisma.$disconnect();

@@ -1,6 +1,15 @@
 // The outbox's contract, written against the Outbox interface only: every engine runs this suite
 // (outboxContract(name, open)), so what the seam promises does not depend on the engine.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import type { Readable } from "node:stream";
+import {
+  CHUNK_BYTES,
+  mimeStream,
+  openContent,
+  writeContent,
+} from "../../../lib/outbox/content-stream";
+import { newId } from "../../../lib/outbox/new-id";
 import type { ClaimRequest, NewMessage, Outbox } from "../../../lib/outbox/outbox";
 import { UNLIMITED } from "../../support/outbox-fixtures";
 
@@ -11,10 +20,14 @@ import { UNLIMITED } from "../../support/outbox-fixtures";
 export interface ContractFixture {
   outbox: Outbox;
   users: { userId: string; accountId: string; email: string }[];
+  /** Deletes a message row as deleting its user or account would (the seam has no such call). */
+  deleteMessage(id: string): Promise<void>;
   close(): Promise<void>;
 }
 
 const HOUR = 3_600_000;
+
+const bytesOf = async (stream: Readable) => Buffer.concat(await stream.toArray());
 
 export function outboxContract(engine: string, open: () => Promise<ContractFixture>): void {
   describe(`the outbox contract on ${engine}`, () => {
@@ -102,7 +115,8 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
     it("gives the owner the MIME exactly as accepted, and nobody else", async () => {
       const mime = Buffer.from("Subject: raw\r\nX-Bytes: \u00e9\r\n\r\nhello\r\n", "latin1");
       const id = await accept(0, { mime });
-      expect((await outbox.raw(user().userId, id))?.equals(mime)).toBe(true);
+      const raw = await outbox.raw(user().userId, id);
+      expect(raw && (await bytesOf(raw)).equals(mime)).toBe(true);
       expect(await outbox.raw(user(1).userId, id)).toBeNull();
       expect(await outbox.raw(user().userId, "missing")).toBeNull();
     });
@@ -111,7 +125,10 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
       const id = await accept();
       const claimed = await claimOne(id, new Date());
       expect(claimed).toMatchObject({ id, attempts: 1, lockedBy: "w1" });
-      expect(claimed?.mime.toString()).toContain("Subject: contract");
+      // A small MIME comes with the claim itself, no chunks to read.
+      expect(Buffer.isBuffer(claimed?.mime) && claimed.mime.toString()).toContain(
+        "Subject: contract",
+      );
       expect(await timeline(id)).toEqual({ status: "sending", events: ["queued", "attempt"] });
       // Leased: no other worker gets it while the lease lives.
       expect((await claim(new Date(), "w2")).map((m) => m.id)).not.toContain(id);
@@ -429,6 +446,139 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
       expect(failed?.status).toBe("failed");
       expect(failed?.lastError).toMatch(/3 recipients, more than the account's daily limit of 2/);
       expect(failed?.events.map((e) => e.type)).toEqual(["queued", "failed"]);
+    });
+
+    describe("big content, kept in chunks outside the message row", () => {
+      /** A MIME of a few chunks and a bit, with bytes of every value. */
+      const bigMime = () =>
+        Buffer.concat([
+          Buffer.from("Subject: big\r\nContent-Type: application/octet-stream\r\n\r\n"),
+          randomBytes(3 * CHUNK_BYTES + 12_345),
+        ]);
+      const acceptChunked = async (mime: Buffer) => {
+        const contentId = newId();
+        const size = await writeContent(outbox, contentId, [mime], mime.length);
+        expect(size).toBe(mime.length);
+        const id = await accept(0, { mime: { contentId, size } });
+        return { id, contentId };
+      };
+
+      it("accepts a chunked message, claims it, and streams the exact bytes on every attempt", async () => {
+        const mime = bigMime();
+        // Earlier tests' due messages out of the way first: what is claimed next is this one.
+        await parkEverythingDue(new Date());
+        const { id, contentId } = await acceptChunked(mime);
+        expect((await outbox.get(user().userId, id))?.sizeBytes).toBe(mime.length);
+        const now = new Date(Date.now() + 1000);
+        const first = await claimOne(id, new Date(now.getTime() + 1));
+        expect(first?.mime).toEqual({ contentId, size: mime.length });
+        expect((await bytesOf(mimeStream(outbox, first!.mime))).equals(mime)).toBe(true);
+        const nextAttemptAt = new Date(now.getTime() + 2);
+        await outbox.record({ kind: "deferred", messageId: id, nextAttemptAt, detail: "retry" });
+        const second = await claimOne(id, new Date(now.getTime() + 3));
+        expect(second).toMatchObject({ id, attempts: 2 });
+        expect((await bytesOf(mimeStream(outbox, second!.mime))).equals(mime)).toBe(true);
+      });
+
+      it("gives the owner a chunked message's MIME as a stream, and nobody else", async () => {
+        const mime = bigMime();
+        const { id } = await acceptChunked(mime);
+        const raw = await outbox.raw(user().userId, id);
+        expect(raw && (await bytesOf(raw)).equals(mime)).toBe(true);
+        expect(await outbox.raw(user(1).userId, id)).toBeNull();
+      });
+
+      it("keeps a canceled chunked message readable, like any canceled message", async () => {
+        const mime = bigMime();
+        const { id } = await acceptChunked(mime);
+        expect(await outbox.cancel(user().userId, id)).toEqual({ done: true });
+        await outbox.sweepContent(new Date(Date.now() - 24 * HOUR), new Date(Date.now() + HOUR));
+        const raw = await outbox.raw(user().userId, id);
+        expect(raw && (await bytesOf(raw)).equals(mime)).toBe(true);
+      });
+
+      it("keeps uploads for their owner only, and deletes them with their chunks", async () => {
+        const bytes = randomBytes(CHUNK_BYTES + 10);
+        const uploadId = newId();
+        await writeContent(outbox, uploadId, [bytes], bytes.length);
+        const upload = {
+          id: uploadId,
+          userId: user(1).userId,
+          filename: "report.pdf",
+          contentType: "application/pdf",
+          size: bytes.length,
+          createdAt: new Date(),
+        };
+        await outbox.addUpload(upload);
+        expect(await outbox.uploadsOf(user(1).userId, [uploadId, "missing"])).toEqual([upload]);
+        expect(await outbox.uploadsOf(user().userId, [uploadId])).toEqual([]);
+        expect(await outbox.uploadedBytes(user(1).userId)).toBeGreaterThanOrEqual(bytes.length);
+        // Someone else's delete does nothing.
+        await outbox.deleteUploads(user().userId, [uploadId]);
+        expect(await outbox.uploadsOf(user(1).userId, [uploadId])).toHaveLength(1);
+        await outbox.deleteUploads(user(1).userId, [uploadId]);
+        expect(await outbox.uploadsOf(user(1).userId, [uploadId])).toEqual([]);
+        expect(await outbox.readChunk(uploadId, 0)).toBeNull();
+      });
+
+      it("stores and streams empty content (an empty file) as empty", async () => {
+        const ownerId = newId();
+        expect(await writeContent(outbox, ownerId, [], 10)).toBe(0);
+        expect((await bytesOf(openContent(outbox, ownerId))).length).toBe(0);
+        await outbox.deleteContent(ownerId);
+      });
+
+      it("refuses content past its limit and leaves none of it behind", async () => {
+        const ownerId = newId();
+        await expect(
+          writeContent(outbox, ownerId, [randomBytes(CHUNK_BYTES), randomBytes(10)], CHUNK_BYTES),
+        ).rejects.toThrow(/larger than/);
+        expect(await outbox.readChunk(ownerId, 0)).toBeNull();
+      });
+
+      it("sweeps expired uploads, chunks that belong to nothing and those of deleted messages", async () => {
+        const now = Date.now();
+        const stale = newId();
+        await writeContent(outbox, stale, [randomBytes(100)], 100);
+        await outbox.addUpload({
+          id: stale,
+          userId: user().userId,
+          filename: "old.txt",
+          contentType: "text/plain",
+          size: 100,
+          createdAt: new Date(now - 25 * HOUR),
+        });
+        const fresh = newId();
+        await writeContent(outbox, fresh, [randomBytes(100)], 100);
+        await outbox.addUpload({
+          id: fresh,
+          userId: user().userId,
+          filename: "new.txt",
+          contentType: "text/plain",
+          size: 100,
+          createdAt: new Date(now),
+        });
+        // A writer that died before its owner row was written.
+        const orphan = newId();
+        await writeContent(outbox, orphan, [randomBytes(100)], 100);
+        const { id, contentId } = await acceptChunked(bigMime());
+
+        const uploadsBefore = new Date(now - 24 * HOUR);
+        // Orphans written "an hour ago" are swept; one still being written would be younger.
+        await outbox.sweepContent(uploadsBefore, new Date(now - HOUR));
+        expect(await outbox.readChunk(orphan, 0)).not.toBeNull();
+        expect(await outbox.sweepContent(uploadsBefore, new Date(now + HOUR))).toBeGreaterThan(0);
+        expect(await outbox.readChunk(orphan, 0)).toBeNull();
+        expect(await outbox.readChunk(stale, 0)).toBeNull();
+        expect(await outbox.uploadsOf(user().userId, [stale, fresh])).toHaveLength(1);
+        expect(await outbox.readChunk(fresh, 0)).not.toBeNull();
+        expect(await outbox.readChunk(contentId, 0)).not.toBeNull();
+
+        await fx.deleteMessage(id);
+        await outbox.sweepContent(uploadsBefore, new Date(now + HOUR));
+        expect(await outbox.readChunk(contentId, 0)).toBeNull();
+        await outbox.deleteUploads(user().userId, [fresh]);
+      });
     });
   });
 }

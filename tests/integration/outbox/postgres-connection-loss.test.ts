@@ -141,7 +141,7 @@ describe.skipIf(!postgresUrl)("the PostgreSQL outbox losing connections", () => 
     expect(claimed.map((m) => ({ id: m.id, lockedBy: m.lockedBy, attempts: m.attempts }))).toEqual([
       { id, lockedBy: "w2", attempts: 1 },
     ]);
-    expect(claimed[0]!.mime.toString()).toContain("Subject: mid-claim");
+    expect(String(claimed[0]!.mime as Buffer)).toContain("Subject: mid-claim");
     const events = await admin.query<{ type: string }>(
       `SELECT type FROM "MessageEvent" WHERE "messageId" = $1 ORDER BY "createdAt", id`,
       [id],

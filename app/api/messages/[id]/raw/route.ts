@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { currentUser } from "@/lib/auth/session";
 import { isRecordId } from "@/lib/http/record-id";
 import { emlFilename } from "@/lib/mail/message-parts";
@@ -14,7 +15,8 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const message = isRecordId(id) ? await getMessage(user.id, id) : null;
   const mime = message ? await getMessageMime(user.id, id) : null;
   if (!message || !mime) return new Response("No such message.\n", { status: 404 });
-  return new Response(new Uint8Array(mime), {
+  // Streamed: a big message is read a chunk at a time as the download goes.
+  return new Response(Readable.toWeb(mime) as ReadableStream<Uint8Array>, {
     headers: {
       "Content-Type": "message/rfc822",
       "Content-Disposition": `attachment; filename="${emlFilename(message.subject, id)}"`,
