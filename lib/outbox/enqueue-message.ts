@@ -8,6 +8,7 @@ import { buildMime } from "../mail/build-mime";
 import { MAX_MESSAGE_BYTES, type MessageInput } from "../mail/message-input";
 import { formatMegabytes } from "../mail/message-limits";
 import { resolveSender } from "../send-as/resolve-sender";
+import { displayNamesOf } from "./display-names";
 import { encodeSource, type MessageSource } from "./message-source";
 import { outbox } from "./open-outbox";
 import type { NewMessage, Outbox } from "./outbox";
@@ -30,8 +31,9 @@ export async function enqueueMessage(options: {
   // Gmail's display name and reply-to for the address, unless the message names its own.
   const replyTo =
     input.replyTo ?? (sender.replyTo ? [{ name: "", address: sender.replyTo }] : undefined);
+  const from = { name: input.fromName || sender.displayName, address: sender.address };
   const built = await buildMime({
-    from: { name: input.fromName || sender.displayName, address: sender.address },
+    from,
     to: input.to,
     cc: input.cc,
     bcc: input.bcc,
@@ -53,6 +55,7 @@ export async function enqueueMessage(options: {
     to: input.to.map((m) => m.address),
     cc: input.cc.map((m) => m.address),
     bcc: input.bcc.map((m) => m.address),
+    displayNames: displayNamesOf([from, ...input.to, ...input.cc, ...input.bcc]),
     subject: input.subject,
     textBody: input.text,
     mime: built.mime,

@@ -1,6 +1,7 @@
 // The outbox seam: every change to a message, and its event row, goes through this interface.
 // One engine implements it per database (lib/outbox/sqlite); nothing else writes outbox rows.
 import type { LimitSettings } from "../sending/sending-limits";
+import type { DisplayStatus } from "./display-status";
 import type { MessageStatus } from "./message-status";
 import type { SourceKind } from "./message-source";
 import type { MessageDetail, MessagePage } from "./message-views";
@@ -16,6 +17,8 @@ export interface NewMessage {
   to: string[];
   cc: string[];
   bcc: string[];
+  /** Lowercase address → display name, for the addresses that have one (the history shows them). */
+  displayNames?: Record<string, string>;
   subject: string;
   textBody: string;
   mime: Buffer;
@@ -97,7 +100,8 @@ export type ControlResult =
 
 /** Which of the user's messages the history shows. */
 export interface HistoryFilter {
-  status?: MessageStatus;
+  /** A stored status, or "scheduled": queued with its scheduled time still ahead. */
+  status?: DisplayStatus;
   /** Only messages from this kind of source (web, api, relay). */
   source?: SourceKind;
   /**

@@ -3,6 +3,7 @@
 // sender's backlog is counted after their user row is locked, so concurrent accepts, in this
 // process or any other, cannot take a backlog past its cap.
 import type pg from "pg";
+import { storedDisplayNames } from "../display-names";
 import { newId } from "../new-id";
 import type { AcceptResult, NewMessage } from "../outbox";
 import { searchTermsOf } from "../search-terms";
@@ -59,14 +60,15 @@ export async function acceptMessages(
       JSON.stringify(m.to),
       JSON.stringify(m.cc),
       JSON.stringify(m.bcc),
+      storedDisplayNames(m.displayNames),
       m.subject,
       m.mime.length,
       m.to.length + m.cc.length + m.bcc.length,
       m.scheduledAt ?? null,
     ]);
     return `(${p[0]}, ${p[1]}, ${p[2]}, 'queued', ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}::jsonb,
-      ${p[7]}::jsonb, ${p[8]}::jsonb, ${p[9]}, ${p[10]}::int, ${p[11]}::int, 0,
-      COALESCE(${p[12]}::timestamptz, $1::timestamptz), ${p[12]}::timestamptz, $1::timestamptz,
+      ${p[7]}::jsonb, ${p[8]}::jsonb, ${p[9]}::jsonb, ${p[10]}, ${p[11]}::int, ${p[12]}::int, 0,
+      COALESCE(${p[13]}::timestamptz, $1::timestamptz), ${p[13]}::timestamptz, $1::timestamptz,
       $1::timestamptz)`;
   });
   const contentRows = accepted.map(
@@ -92,7 +94,7 @@ export async function acceptMessages(
   await client.query(
     `WITH m AS (
        INSERT INTO "Message" (id, "userId", "accountId", status, source, "messageIdHeader",
-         "fromAddress", "to", cc, bcc, subject, "sizeBytes", "recipientCount", attempts,
+         "fromAddress", "to", cc, bcc, "displayNames", subject, "sizeBytes", "recipientCount", attempts,
          "nextAttemptAt", "scheduledAt", "createdAt", "updatedAt")
        VALUES ${messageRows.join(", ")}),
      c AS (

@@ -9,6 +9,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { SentInWindow } from "../../sending/sending-limits";
 import type { MessageStatus } from "../message-status";
 import type { EventRow } from "../event-row";
+import { storedDisplayNames } from "../display-names";
 import { newId } from "../new-id";
 import { searchTermsOf } from "../search-terms";
 import type { AcceptResult, Lease, LeasedMessage, NewMessage, Outcome } from "../outbox";
@@ -41,10 +42,11 @@ function prepare(conn: Conn) {
     accountOfUser: s(`SELECT id, email FROM Account WHERE userId = ? AND provider = 'google'
                       ORDER BY createdAt ASC LIMIT 1`),
     insertMessage: s(`INSERT INTO Message (id, userId, accountId, status, source, messageIdHeader,
-                        fromAddress, "to", cc, bcc, subject, sizeBytes, recipientCount, attempts,
-                        nextAttemptAt, scheduledAt, createdAt, updatedAt)
+                        fromAddress, "to", cc, bcc, displayNames, subject, sizeBytes, recipientCount,
+                        attempts, nextAttemptAt, scheduledAt, createdAt, updatedAt)
                       VALUES (@id, @userId, @accountId, 'queued', @source, @messageIdHeader,
-                        @fromAddress, @to, @cc, @bcc, @subject, @sizeBytes, @recipientCount, 0,
+                        @fromAddress, @to, @cc, @bcc, @displayNames, @subject, @sizeBytes,
+                        @recipientCount, 0,
                         @nextAttemptAt, @scheduledAt, @now, @now)`),
     // Counted on the (userId, status) index, and no further than the cap: a full backlog costs
     // no more to refuse than a short one to accept.
@@ -167,6 +169,7 @@ export function insertMessage(conn: Conn, message: NewMessage, now = new Date())
     to: JSON.stringify(message.to),
     cc: JSON.stringify(message.cc),
     bcc: JSON.stringify(message.bcc),
+    displayNames: storedDisplayNames(message.displayNames),
     subject: message.subject,
     sizeBytes: message.mime.length,
     recipientCount: message.to.length + message.cc.length + message.bcc.length,
