@@ -52,7 +52,10 @@ test("an alias configured in Gmail → Refresh addresses → choose it → send 
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByRole("link", { name: "View it in the history" }).click();
   await expect(page.getByTestId("status-badge")).toHaveText("sent", { timeout: 30_000 });
-  await expect(page.getByText("Support Desk <support@example.org>", { exact: true })).toBeVisible();
+  // The From line of the message page (the raw headers below say it too).
+  await expect(
+    page.getByText("Support Desk <support@example.org>", { exact: true }).first(),
+  ).toBeVisible();
 
   const [received] = app.emu.control.messages({ email });
   expect(received?.from).toBe('"Support Desk" <support@example.org>');
