@@ -1,4 +1,5 @@
 const STYLES: Record<string, string> = {
+  scheduled: "bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-200",
   queued: "bg-zinc-100 text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200",
   sending: "bg-blue-100 text-blue-800 dark:bg-blue-950 dark:text-blue-200",
   sent: "bg-green-100 text-green-800 dark:bg-green-950 dark:text-green-200",

@@ -1,13 +1,10 @@
-// The From addresses a user can send from: the connected Google account's address (the outbox
-// sends from that account, and compose offers the same list).
+// The From addresses a user can send from: each connected Google account's own address and its
+// verified Gmail send-as aliases (the outbox accepts exactly these, and compose offers the same).
 import "server-only";
 import type { Db } from "../db";
+import { senderChoices } from "../send-as/sender-choices";
 
 export async function senderAddresses(prisma: Db, userId: string): Promise<string[]> {
-  const accounts = await prisma.account.findMany({
-    where: { userId, provider: "google" },
-    select: { email: true },
-    orderBy: { createdAt: "asc" },
-  });
-  return [...new Set(accounts.map((a) => a.email.toLowerCase()))];
+  const { choices } = await senderChoices(prisma, userId);
+  return choices.map((c) => c.address);
 }

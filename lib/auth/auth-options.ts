@@ -7,6 +7,7 @@ import type { Db } from "../db";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import { env } from "../env";
 import { hasGmailScope, SIGN_IN_SCOPES } from "../google/scopes";
+import { refreshSendAsAtSignIn } from "../send-as/refresh-send-as-at-sign-in";
 import { mailroomAdapter } from "./prisma-adapter";
 import { saveGoogleTokens } from "./save-google-tokens";
 import type { SignInRefusal } from "./sign-in-errors";
@@ -89,7 +90,9 @@ export function buildAuthOptions(prisma: Db): AuthOptions {
       async signIn({ account, profile }) {
         if (!account) return;
         const claims = (profile ?? {}) as { email?: string; hd?: string };
-        await saveGoogleTokens(prisma, account, claims);
+        const saved = await saveGoogleTokens(prisma, account, claims);
+        // With the new token stored: which addresses Gmail now lets this account send as.
+        if (saved) await refreshSendAsAtSignIn(saved.accountId);
       },
     },
     logger: {

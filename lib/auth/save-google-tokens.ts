@@ -22,7 +22,7 @@ export async function saveGoogleTokens(
   prisma: Db,
   tokens: GoogleSignInTokens,
   profile: { email?: string; hd?: string },
-): Promise<void> {
+): Promise<{ accountId: string } | null> {
   const sealer = tokenSealer();
   const account = await prisma.account.findUnique({
     where: {
@@ -32,7 +32,7 @@ export async function saveGoogleTokens(
       },
     },
   });
-  if (!account) return;
+  if (!account) return null;
   const email = profile.email?.toLowerCase();
   const now = new Date();
   await prisma.$transaction(async (tx) => {
@@ -85,4 +85,5 @@ export async function saveGoogleTokens(
   closeTransport(account.id);
   // Its waiting messages are due now.
   (await outbox()).signalDue();
+  return { accountId: account.id };
 }

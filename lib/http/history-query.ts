@@ -2,7 +2,7 @@
 // the history page and its CSV export so both show the same messages. A value that is not valid
 // is left out and named in `ignored`, so the page says what it did not apply instead of failing.
 import { z } from "zod";
-import { MESSAGE_STATUSES } from "@/lib/outbox/message-status";
+import { DISPLAY_STATUSES } from "@/lib/outbox/display-status";
 import { SOURCE_KINDS } from "@/lib/outbox/message-source";
 import type { HistoryFilter } from "@/lib/outbox/outbox";
 import { recordIdSchema } from "./record-id";
@@ -25,7 +25,7 @@ const daySchema = z
 
 const FIELDS = {
   q: z.string().trim().max(200),
-  status: z.enum(MESSAGE_STATUSES),
+  status: z.enum(DISPLAY_STATUSES),
   source: z.enum(SOURCE_KINDS),
   from: daySchema,
   to: daySchema,

@@ -12,6 +12,8 @@ import {
 } from "../mail/build-mime";
 import { MAX_MESSAGE_BYTES, type MessageInput } from "../mail/message-input";
 import { formatMegabytes } from "../mail/message-limits";
+import { resolveSender } from "../send-as/resolve-sender";
+import { displayNamesOf } from "./display-names";
 import { encodeSource, type MessageSource } from "./message-source";
 import { outbox } from "./open-outbox";
 import {
@@ -40,7 +42,7 @@ export async function enqueueMessage(options: {
   uploadIds?: string[];
 }): Promise<{ id: string; status: string }> {
   const { userId, input, scheduledAt } = options;
-  const { store, account } = await senderChecked(userId, input.from);
+  const { store, account, sender } = await senderChecked(userId, input.from);
   const uploadIds = [...new Set(options.uploadIds ?? [])];
   const uploads = uploadIds.length ? await store.uploadsOf(userId, uploadIds) : [];
   if (uploads.length !== uploadIds.length) {
@@ -50,12 +52,16 @@ export async function enqueueMessage(options: {
   }
   await takeSendRate(userId);
 
+  // Gmail's display name and reply-to for the address, unless the message names its own.
+  const replyTo =
+    input.replyTo ?? (sender.replyTo ? [{ name: "", address: sender.replyTo }] : undefined);
+  const from = { name: input.fromName || sender.displayName, address: sender.address };
   const mimeOptions = {
-    from: { name: input.fromName ?? "", address: account.email },
+    from,
     to: input.to,
     cc: input.cc,
     bcc: input.bcc,
-    replyTo: input.replyTo,
+    replyTo,
     subject: input.subject,
     text: input.text,
     html: input.html,
@@ -81,10 +87,12 @@ export async function enqueueMessage(options: {
     accountId: account.id,
     source: options.source ?? { kind: "web" },
     messageIdHeader: built.messageId,
-    fromAddress: account.email,
+    // Also the envelope's MAIL FROM (deliver-message.ts).
+    fromAddress: sender.address,
     to: input.to.map((m) => m.address),
     cc: input.cc.map((m) => m.address),
     bcc: input.bcc.map((m) => m.address),
+    displayNames: displayNamesOf([from, ...input.to, ...input.cc, ...input.bcc]),
     subject: input.subject,
     textBody: input.text,
     mime: built.mime,
@@ -136,22 +144,18 @@ function tooLarge(size: string, field: "text" | "attachments" = "text"): AppErro
 export async function enqueueRawMessage(
   options: Omit<Acceptable, "accountId" | "scheduledAt" | "firstAttemptAt">,
 ): Promise<{ id: string; status: string }> {
-  const { store, account } = await senderChecked(options.userId, options.fromAddress);
+  const { store, account, sender } = await senderChecked(options.userId, options.fromAddress);
   await takeSendRate(options.userId);
-  return accept(store, { ...options, accountId: account.id, fromAddress: account.email });
+  return accept(store, { ...options, accountId: account.id, fromAddress: sender.address });
 }
 
-/** The user's connected account, which must be the one `from` names. */
+/** The user's connected account, and `from` as its own address or one of its verified aliases. */
 async function senderChecked(userId: string, from: string) {
   const store = await outbox();
   const account = await store.senderOf(userId);
   if (!account) throw new AppError("conflict", "Connect a Google account before sending.");
-  if (from.toLowerCase() !== account.email.toLowerCase()) {
-    throw new AppError("invalid_input", "Send from the connected Google account's address.", {
-      from: "Send from the connected Google account's address.",
-    });
-  }
-  return { store, account };
+  const sender = await resolveSender(account, from);
+  return { store, account, sender };
 }
 
 /** A message as the outbox takes it, before the per-user cap is added. */

@@ -2,6 +2,7 @@
 // page at a time through the outbox (so scoped to the owner like the history page).
 import "server-only";
 import { decodeSource } from "./message-source";
+import { displayStatus } from "./display-status";
 import type { HistoryFilter } from "./outbox";
 import { listMessages } from "./list-messages";
 
@@ -41,7 +42,7 @@ export async function* exportRows(
         id: m.id,
         created_at_utc: m.createdAt.toISOString(),
         sent_at_utc: m.sentAt?.toISOString() ?? "",
-        status: m.status,
+        status: displayStatus(m),
         source: decodeSource(m.source).kind,
         to: (m.to as string[]).join(", "),
         subject: m.subject,

@@ -11,6 +11,7 @@ export const listedMessage = {
   status: true,
   source: true,
   to: true,
+  displayNames: true,
   subject: true,
   createdAt: true,
   sentAt: true,

@@ -2,6 +2,7 @@
 // One engine implements it per database (lib/outbox/sqlite); nothing else writes outbox rows.
 import type { Readable } from "node:stream";
 import type { LimitSettings } from "../sending/sending-limits";
+import type { DisplayStatus } from "./display-status";
 import type { MessageStatus } from "./message-status";
 import type { SourceKind } from "./message-source";
 import type { MessageDetail, MessagePage } from "./message-views";
@@ -17,6 +18,8 @@ export interface NewMessage {
   to: string[];
   cc: string[];
   bcc: string[];
+  /** Lowercase address → display name, for the addresses that have one (the history shows them). */
+  displayNames?: Record<string, string>;
   subject: string;
   textBody: string;
   /** The MIME itself (small), or where its chunks already are (writeContent()). */
@@ -152,7 +155,8 @@ export type ControlResult =
 
 /** Which of the user's messages the history shows. */
 export interface HistoryFilter {
-  status?: MessageStatus;
+  /** A stored status, or "scheduled": queued with its scheduled time still ahead. */
+  status?: DisplayStatus;
   /** Only messages from this kind of source (web, api, relay). */
   source?: SourceKind;
   /**

@@ -3,8 +3,7 @@
 import "server-only";
 import type { Db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
-import type { MessageStatus } from "./message-status";
-import { MESSAGE_STATUSES } from "./message-status";
+import { DISPLAY_STATUSES, type DisplayStatus } from "./display-status";
 import {
   listedMessage,
   messageDetail,
@@ -22,7 +21,11 @@ import { messageIdOf } from "./search-terms";
 export function filterWhere(userId: string, filter: HistoryFilter): Prisma.MessageWhereInput {
   return {
     userId,
-    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.status === "scheduled"
+      ? { status: "queued", scheduledAt: { gt: new Date() } }
+      : filter.status
+        ? { status: filter.status }
+        : {}),
     ...(filter.source ? sourceWhere(filter.source) : {}),
     ...(filter.since || filter.until
       ? {
@@ -174,14 +177,14 @@ export const STATUS_COUNT_CAP = 10_000;
 export async function countByStatus(
   prisma: Db,
   userId: string,
-): Promise<Record<MessageStatus, number>> {
+): Promise<Record<DisplayStatus, number>> {
   const counts = await Promise.all(
-    MESSAGE_STATUSES.map((status) =>
-      prisma.message.count({ where: { userId, status }, take: STATUS_COUNT_CAP }),
+    DISPLAY_STATUSES.map((status) =>
+      prisma.message.count({ where: filterWhere(userId, { status }), take: STATUS_COUNT_CAP }),
     ),
   );
-  return Object.fromEntries(MESSAGE_STATUSES.map((s, i) => [s, counts[i] ?? 0])) as Record<
-    MessageStatus,
+  return Object.fromEntries(DISPLAY_STATUSES.map((s, i) => [s, counts[i] ?? 0])) as Record<
+    DisplayStatus,
     number
   >;
 }

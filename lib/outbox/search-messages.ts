@@ -55,7 +55,9 @@ class Sql {
 
 function filters(sql: Sql, userId: string, options: ListOptions, start?: PageStart): string[] {
   const where = [`m."userId" = ${sql.value(userId)}`];
-  if (options.status) where.push(`m."status" = ${sql.value(options.status)}`);
+  if (options.status === "scheduled") {
+    where.push(`m."status" = 'queued'`, `m."scheduledAt" > ${sql.date(new Date())}`);
+  } else if (options.status) where.push(`m."status" = ${sql.value(options.status)}`);
   if (options.source === "web") where.push(`m."source" = 'web'`);
   else if (options.source) where.push(`m."source" LIKE ${sql.value(`${options.source}:%`)}`);
   if (options.since) where.push(`m."createdAt" >= ${sql.date(options.since)}`);
@@ -169,6 +171,7 @@ interface ListedRow {
   status: string;
   source: string;
   to: unknown;
+  displayNames: unknown;
   subject: string;
   createdAt: Date | string;
   sentAt: Date | string | null;
@@ -200,7 +203,8 @@ export async function readListed(
   const sql = new Sql(dialectOf(prisma));
   const list = ids.map((id) => sql.value(id)).join(", ");
   const rows = await prisma.$queryRawUnsafe<ListedRow[]>(
-    `SELECT m."id", m."userId", m."status", m."source", m."to", m."subject", m."createdAt", m."sentAt",
+    `SELECT m."id", m."userId", m."status", m."source", m."to", m."displayNames", m."subject",
+       m."createdAt", m."sentAt",
        m."attempts", m."nextAttemptAt", m."scheduledAt", m."lastSmtpCode", m."lastSmtpReply",
        m."lastError", a."reconnectReason", a."pauseReason", a."nextSendAt"
      FROM "Message" m JOIN "Account" a ON a."id" = m."accountId"
@@ -223,6 +227,9 @@ export async function readListed(
         status: r.status,
         source: r.source,
         to: typeof r.to === "string" ? (JSON.parse(r.to) as string[]) : (r.to as string[]),
+        displayNames: (typeof r.displayNames === "string"
+          ? JSON.parse(r.displayNames)
+          : r.displayNames) as ListedMessage["displayNames"],
         subject: r.subject,
         createdAt: date(r.createdAt),
         sentAt: maybeDate(r.sentAt),

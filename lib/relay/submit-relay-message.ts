@@ -6,6 +6,7 @@ import { simpleParser, type AddressObject, type EmailAddress } from "mailparser"
 import type { ApiKeyIdentity } from "../api-keys/authenticate-api-key";
 import { db } from "../db";
 import { newMessageIdHeader } from "../mail/build-mime";
+import { displayNamesOf } from "../outbox/display-names";
 import { enqueueRawMessage } from "../outbox/enqueue-message";
 import { RelayReply, relayReplies } from "./relay-reply";
 import { keepAsSubmitted } from "./submitted-mime";
@@ -66,6 +67,12 @@ export async function submitRelayMessage(submission: RelaySubmission): Promise<{
     to,
     cc,
     bcc,
+    displayNames: displayNamesOf(
+      [...from, ...mailboxes(parsed.to), ...mailboxes(parsed.cc)].map((m) => ({
+        name: m.name,
+        address: m.address ?? "",
+      })),
+    ),
     subject: oneLine(parsed.subject ?? "").slice(0, MAX_SUBJECT),
     textBody: parsed.text ?? "",
     mime: kept.mime,

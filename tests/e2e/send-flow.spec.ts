@@ -54,6 +54,8 @@ for (const smtp of ["465", "587"] as const) {
       const row = page.getByTestId("history-row").filter({ hasText: `Launch plan over ${smtp}` });
       await expect(row.getByTestId("status-badge")).toHaveText("sent");
       await expect(row.getByTestId("smtp-reply")).toContainText("250");
+      // The display name typed in compose is kept.
+      await expect(row).toContainText("Bob Builder <bob@example.org>");
 
       const inbox = app.emu.control.messages({ email });
       expect(inbox).toHaveLength(1);

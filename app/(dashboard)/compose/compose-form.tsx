@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useRef, useState } from "react";
+import { useActionState, useRef, useState, type ReactNode } from "react";
 import { sendMessageAction, type ComposeState } from "./actions";
 import { AttachmentPicker } from "./attachment-picker";
 import { FieldError, FormErrorSummary, type ErrorField } from "../../components/form-errors";
@@ -23,12 +23,19 @@ const inputClass =
 
 export function ComposeForm({
   fromAddresses,
+  fromLabels,
+  fromAside,
   initial,
   draftKey,
 }: {
+  /** The addresses to send from, the default first. */
   fromAddresses: string[];
   /** Whose drafts these are (draft-key.ts): drafts are kept in the browser per user. */
   draftKey?: string;
+  /** How each address reads in the list ("Ann Example <ann@example.com>"). */
+  fromLabels?: Record<string, string>;
+  /** Shown under the From list (the "Refresh addresses" control). */
+  fromAside?: ReactNode;
   /** What the form starts with (a copy of an earlier message: "Send again"). */
   initial?: Record<string, string>;
 }) {
@@ -93,10 +100,11 @@ export function ComposeForm({
         >
           {fromAddresses.map((a) => (
             <option key={a} value={a}>
-              {a}
+              {fromLabels?.[a] ?? a}
             </option>
           ))}
         </select>
+        {fromAside}
         <FieldError id="from-error" error={errors.from} />
       </div>
       <AddressField name="to" label="To" error={errors.to} value={values.to} autoFocus />

@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { ComposeForm } from "./compose-form";
 import { draftKeyOf } from "./draft-key";
+import { RefreshAddresses } from "./refresh-addresses";
 import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { isRecordId } from "@/lib/http/record-id";
 import { messageParts } from "@/lib/mail/message-parts";
 import { getMessage, getMessageMime } from "@/lib/outbox/list-messages";
+import { senderChoices, senderLabel } from "@/lib/send-as/sender-choices";
 
 export const metadata: Metadata = { title: "Compose" };
 export const dynamic = "force-dynamic";
@@ -50,6 +52,9 @@ export default async function ComposePage({
     where: { userId: user.id, provider: "google" },
     select: { email: true, reconnectReason: true },
   });
+  const { choices, refreshedAt } = await senderChoices(prisma, user.id);
+  // Gmail's default From first: compose starts with it selected.
+  const senders = [...choices].sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">Compose</h1>
@@ -77,7 +82,9 @@ export default async function ComposePage({
       )}
       {account ? (
         <ComposeForm
-          fromAddresses={[account.email]}
+          fromAddresses={senders.map((s) => s.address)}
+          fromLabels={Object.fromEntries(senders.map((s) => [s.address, senderLabel(s)]))}
+          fromAside={<RefreshAddresses refreshedAt={refreshedAt?.toISOString() ?? null} />}
           initial={copy?.values}
           draftKey={draftKeyOf(user.id)}
         />

@@ -9,8 +9,10 @@ import { listMessages } from "@/lib/outbox/list-messages";
 import { countStatuses } from "@/lib/outbox/count-statuses";
 import { STATUS_COUNT_CAP } from "@/lib/outbox/read-messages";
 import { waitingReason } from "@/lib/outbox/waiting-reason";
+import { addressesWithNames, readDisplayNames } from "@/lib/outbox/display-names";
+import { DISPLAY_STATUSES, displayStatus } from "@/lib/outbox/display-status";
 import { WaitingText } from "../../components/waiting-text";
-import { IN_FLIGHT_STATUSES, isMessageStatus, MESSAGE_STATUSES } from "@/lib/outbox/message-status";
+import { IN_FLIGHT_STATUSES, isMessageStatus } from "@/lib/outbox/message-status";
 import type { SearchParams } from "@/lib/http/search-params";
 import { historyHref, parseHistoryQuery } from "@/lib/http/history-query";
 import { keyNamesFor } from "@/lib/api-keys/key-names";
@@ -90,7 +92,7 @@ export default async function HistoryPage({
             Status
             <select name="status" defaultValue={params.status ?? ""} className={field}>
               <option value="">Any status</option>
-              {MESSAGE_STATUSES.map((status) => (
+              {DISPLAY_STATUSES.map((status) => (
                 <option key={status} value={status}>
                   {status}
                 </option>
@@ -133,7 +135,7 @@ export default async function HistoryPage({
         </p>
       </form>
       <nav aria-label="Filter by status" className="flex flex-wrap gap-2 text-sm">
-        {MESSAGE_STATUSES.map((status) => (
+        {DISPLAY_STATUSES.map((status) => (
           <Link
             key={status}
             href={historyHref(params, { status: filter.status === status ? undefined : status })}
@@ -205,9 +207,11 @@ export default async function HistoryPage({
                   />
                 </td>
                 <td className="px-4 py-3">
-                  <StatusBadge status={m.status} />
+                  <StatusBadge status={displayStatus(m)} />
                 </td>
-                <td className="max-w-48 truncate px-4 py-3">{(m.to as string[]).join(", ")}</td>
+                <td className="max-w-48 truncate px-4 py-3">
+                  {addressesWithNames(m.to, readDisplayNames(m.displayNames))}
+                </td>
                 <td className="px-4 py-3">
                   <Link
                     href={`/history/${m.id}`}

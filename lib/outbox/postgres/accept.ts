@@ -4,6 +4,7 @@
 // process or any other, cannot take a backlog past its cap.
 import type pg from "pg";
 import { mimeSize } from "../content-stream";
+import { storedDisplayNames } from "../display-names";
 import { newId } from "../new-id";
 import type { AcceptResult, NewMessage } from "../outbox";
 import { searchTermsOf } from "../search-terms";
@@ -60,6 +61,7 @@ export async function acceptMessages(
       JSON.stringify(m.to),
       JSON.stringify(m.cc),
       JSON.stringify(m.bcc),
+      storedDisplayNames(m.displayNames),
       m.subject,
       mimeSize(m.mime),
       m.to.length + m.cc.length + m.bcc.length,
@@ -67,8 +69,8 @@ export async function acceptMessages(
       m.scheduledAt ?? m.firstAttemptAt ?? null,
     ]);
     return `(${p[0]}, ${p[1]}, ${p[2]}, 'queued', ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}::jsonb,
-      ${p[7]}::jsonb, ${p[8]}::jsonb, ${p[9]}, ${p[10]}::int, ${p[11]}::int, 0,
-      COALESCE(${p[13]}::timestamptz, $1::timestamptz), ${p[12]}::timestamptz, $1::timestamptz,
+      ${p[7]}::jsonb, ${p[8]}::jsonb, ${p[9]}::jsonb, ${p[10]}, ${p[11]}::int, ${p[12]}::int, 0,
+      COALESCE(${p[14]}::timestamptz, $1::timestamptz), ${p[13]}::timestamptz, $1::timestamptz,
       $1::timestamptz)`;
   });
   // A chunked MIME is read from its chunks; the row keeps no copy.
@@ -97,7 +99,7 @@ export async function acceptMessages(
   await client.query(
     `WITH m AS (
        INSERT INTO "Message" (id, "userId", "accountId", status, source, "messageIdHeader",
-         "fromAddress", "to", cc, bcc, subject, "sizeBytes", "recipientCount", attempts,
+         "fromAddress", "to", cc, bcc, "displayNames", subject, "sizeBytes", "recipientCount", attempts,
          "nextAttemptAt", "scheduledAt", "createdAt", "updatedAt")
        VALUES ${messageRows.join(", ")}),
      c AS (

@@ -10,6 +10,7 @@ import type { SentInWindow } from "../../sending/sending-limits";
 import type { MessageStatus } from "../message-status";
 import type { EventRow } from "../event-row";
 import { mimeSize } from "../content-stream";
+import { storedDisplayNames } from "../display-names";
 import { newId } from "../new-id";
 import { searchTermsOf } from "../search-terms";
 import type { AcceptResult, Lease, LeasedMessage, NewMessage, Outcome } from "../outbox";
@@ -42,10 +43,11 @@ function prepare(conn: Conn) {
     accountOfUser: s(`SELECT id, email FROM Account WHERE userId = ? AND provider = 'google'
                       ORDER BY createdAt ASC LIMIT 1`),
     insertMessage: s(`INSERT INTO Message (id, userId, accountId, status, source, messageIdHeader,
-                        fromAddress, "to", cc, bcc, subject, sizeBytes, recipientCount, attempts,
-                        nextAttemptAt, scheduledAt, createdAt, updatedAt)
+                        fromAddress, "to", cc, bcc, displayNames, subject, sizeBytes, recipientCount,
+                        attempts, nextAttemptAt, scheduledAt, createdAt, updatedAt)
                       VALUES (@id, @userId, @accountId, 'queued', @source, @messageIdHeader,
-                        @fromAddress, @to, @cc, @bcc, @subject, @sizeBytes, @recipientCount, 0,
+                        @fromAddress, @to, @cc, @bcc, @displayNames, @subject, @sizeBytes,
+                        @recipientCount, 0,
                         @nextAttemptAt, @scheduledAt, @now, @now)`),
     // Counted on the (userId, status) index, and no further than the cap: a full backlog costs
     // no more to refuse than a short one to accept.
@@ -169,6 +171,7 @@ export function insertMessage(conn: Conn, message: NewMessage, now = new Date())
     to: JSON.stringify(message.to),
     cc: JSON.stringify(message.cc),
     bcc: JSON.stringify(message.bcc),
+    displayNames: storedDisplayNames(message.displayNames),
     subject: message.subject,
     sizeBytes: mimeSize(message.mime),
     recipientCount: message.to.length + message.cc.length + message.bcc.length,

@@ -71,7 +71,8 @@ describe("CSV export", () => {
     );
     // The quoted subject keeps its quotes and comma inside one cell.
     expect(text).toContain(`${quoted},`);
-    expect(text).toContain(`,queued,web,bob@example.org,"Invoice ""big"", one",,\r\n`);
+    // Scheduled an hour ahead: the CSV says so, as the history does.
+    expect(text).toContain(`,scheduled,web,bob@example.org,"Invoice ""big"", one",,\r\n`);
     expect(text).toContain(`${formula},`);
     expect(text).toContain(`,"'=HYPERLINK(""http://x"") invoice",,`);
     expect(text).toContain(`${plus},`);

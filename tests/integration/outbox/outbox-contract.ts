@@ -112,6 +112,19 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
       expect(await outbox.get(user(1).userId, id)).toBeNull();
     });
 
+    it("keeps the display names given with the addresses, and none when there were none", async () => {
+      const named = await accept(0, {
+        to: ["bob@example.org"],
+        displayNames: { "bob@example.org": "Bob Builder", [user().email]: "Team" },
+      });
+      const bare = await accept(0);
+      expect((await outbox.get(user().userId, named))?.displayNames).toEqual({
+        "bob@example.org": "Bob Builder",
+        [user().email]: "Team",
+      });
+      expect((await outbox.get(user().userId, bare))?.displayNames).toBeNull();
+    });
+
     it("gives the owner the MIME exactly as accepted, and nobody else", async () => {
       const mime = Buffer.from("Subject: raw\r\nX-Bytes: \u00e9\r\n\r\nhello\r\n", "latin1");
       const id = await accept(0, { mime });

@@ -6,6 +6,8 @@ import { LocalTime } from "../../../components/local-time";
 import { StatusBadge } from "../../../components/status-badge";
 import { requireUser } from "@/lib/auth/session";
 import { isRecordId } from "@/lib/http/record-id";
+import { addressesWithNames, readDisplayNames, withDisplayName } from "@/lib/outbox/display-names";
+import { displayStatus } from "@/lib/outbox/display-status";
 import { explainReply } from "@/lib/mail/gmail-replies";
 import { messageParts } from "@/lib/mail/message-parts";
 import { getMessage, getMessageMime } from "@/lib/outbox/list-messages";
@@ -39,7 +41,8 @@ export default async function MessagePage({
   const reason = waitingReason(message, message.account);
   const keyNames = await keyNamesFor(user.id, [message.source]);
   const explanation = explainReply(message.lastSmtpReply ?? undefined);
-  const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : "");
+  const names = readDisplayNames(message.displayNames);
+  const list = (v: unknown) => addressesWithNames(v, names);
 
   return (
     <article className="space-y-6 wrap-break-word">
@@ -56,7 +59,7 @@ export default async function MessagePage({
         <h1 className="text-2xl font-semibold tracking-tight">
           {message.subject || "(no subject)"}
         </h1>
-        <StatusBadge status={message.status} />
+        <StatusBadge status={displayStatus(message)} />
         <MessageActions id={message.id} status={message.status} />
         {(message.status === "failed" || message.status === "canceled") && (
           <Link
@@ -77,7 +80,7 @@ export default async function MessagePage({
         </h2>
         <dl className="grid grid-cols-[6rem_minmax(0,1fr)] gap-x-4 sm:grid-cols-[8rem_minmax(0,1fr)] gap-y-2 text-sm">
           <dt className="text-zinc-500 dark:text-zinc-400">From</dt>
-          <dd>{message.fromAddress}</dd>
+          <dd>{withDisplayName(message.fromAddress, names)}</dd>
           <dt className="text-zinc-500 dark:text-zinc-400">To</dt>
           <dd>{list(message.to)}</dd>
           {list(message.cc) && (

@@ -1,0 +1,44 @@
+// Which address a message may go out as: the account's own address, or one of its send-as aliases
+// that Gmail has verified (compared case-insensitively). Gmail would rewrite any other From to the
+// account's address, so it is refused here with a sentence that says what to do.
+import "server-only";
+import { db } from "../db";
+import { AppError } from "../errors/app-error";
+import { isVerified } from "./sender-choices";
+
+export interface ResolvedSender {
+  /** Lowercase for an alias; the account's address as stored for the account's own. */
+  address: string;
+  /** Gmail's display name for the address, the From header's default. */
+  displayName: string;
+  /** Gmail's reply-to for the address; empty = none. */
+  replyTo: string;
+}
+
+export async function resolveSender(
+  account: { id: string; email: string },
+  from: string,
+): Promise<ResolvedSender> {
+  const wanted = from.trim().toLowerCase();
+  const prisma = await db();
+  const listed = await prisma.sendAsAddress.findUnique({
+    where: { accountId_address: { accountId: account.id, address: wanted } },
+    select: { address: true, displayName: true, replyTo: true, verificationStatus: true },
+  });
+  if (wanted === account.email.toLowerCase()) {
+    return {
+      address: account.email,
+      displayName: listed?.displayName ?? "",
+      replyTo: listed?.replyTo ?? "",
+    };
+  }
+  if (!listed) {
+    const sentence = `${wanted} is not an address the connected Google account sends as. Send from ${account.email} or one of its verified Gmail aliases (added one in Gmail? Refresh the addresses in compose).`;
+    throw new AppError("invalid_input", sentence, { from: sentence });
+  }
+  if (!isVerified(listed)) {
+    const sentence = `${wanted} is not verified in Gmail yet: confirm it in Gmail's settings (Accounts → Send mail as), then refresh the addresses.`;
+    throw new AppError("invalid_input", sentence, { from: sentence });
+  }
+  return { address: listed.address, displayName: listed.displayName, replyTo: listed.replyTo };
+}

@@ -1,0 +1,20 @@
+-- CreateTable
+CREATE TABLE "SendAsAddress" (
+    "id" TEXT NOT NULL,
+    "accountId" TEXT NOT NULL,
+    "address" TEXT NOT NULL,
+    "displayName" TEXT NOT NULL DEFAULT '',
+    "replyTo" TEXT NOT NULL DEFAULT '',
+    "isPrimary" BOOLEAN NOT NULL DEFAULT false,
+    "isDefault" BOOLEAN NOT NULL DEFAULT false,
+    "verificationStatus" TEXT NOT NULL,
+    "refreshedAt" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "SendAsAddress_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "SendAsAddress_accountId_address_key" ON "SendAsAddress"("accountId", "address");
+
+-- AddForeignKey
+ALTER TABLE "SendAsAddress" ADD CONSTRAINT "SendAsAddress_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") ON DELETE CASCADE ON UPDATE CASCADE;
