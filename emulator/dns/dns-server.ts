@@ -28,10 +28,15 @@ export interface DnsServer {
 const TTL_SECONDS = 60;
 
 export async function startDnsServer(
-  options: { host?: string; port?: number; records?: DnsZone } = {},
+  options: {
+    host?: string;
+    port?: number;
+    /** The records, or where to read them on each question (the emulator's control API changes them). */
+    records?: DnsZone | (() => DnsZone);
+  } = {},
 ): Promise<DnsServer> {
   const host = options.host ?? "127.0.0.1";
-  let zone = normalize(options.records ?? {});
+  let records = options.records ?? {};
   const questions: string[] = [];
   const socket = createSocket(host.includes(":") ? "udp6" : "udp4");
 
@@ -44,6 +49,7 @@ export async function startDnsServer(
     }
     const question = query.questions?.[0];
     if (question) questions.push(`${question.type} ${question.name.toLowerCase()}`);
+    const zone = normalize(typeof records === "function" ? records() : records);
     reply(socket, peer, answer(zone, query));
   });
 
@@ -60,8 +66,8 @@ export async function startDnsServer(
     host,
     port,
     address: host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`,
-    setRecords(records) {
-      zone = normalize(records);
+    setRecords(zone) {
+      records = zone;
     },
     questions,
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
