@@ -26,7 +26,7 @@ export const ONE_CLICK_EXAMPLE = `POST /api/v1/messages
 
 export function checkOneClickUnsubscribe(domain: string, volume: SenderVolume): SenderDomainCheck {
   const peak = volume.peakDailyRecipients;
-  const volumeNote = `Busiest day of the last week: ${peak.toLocaleString("en-US")} recipients from ${domain} (every recipient counted, so at most this many were Gmail addresses). Gmail's bulk sender rules apply from ${BULK_SENDER_DAILY.toLocaleString("en-US")} messages a day to Gmail addresses.`;
+  const volumeNote = `Busiest day of the last week: ${peak.toLocaleString("en-US")} recipients from ${domain} (all recipients, Gmail addresses or not). Gmail's bulk sender rules apply from ${BULK_SENDER_DAILY.toLocaleString("en-US")} messages a day to Gmail addresses.`;
   const sampleNote =
     volume.sampled === 0
       ? "No sent message from this domain to look at yet."

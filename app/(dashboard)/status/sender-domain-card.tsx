@@ -124,35 +124,49 @@ function CheckItem({ check }: { check: SenderDomainCheck }) {
           ))}
         </div>
       )}
-      {check.fix && (
-        <div className="mt-3 rounded-md bg-zinc-50 p-3 dark:bg-zinc-800/60">
-          <p className="font-medium">What to do</p>
-          <p className="mt-1 break-words">{check.fix.text}</p>
-          {check.fix.record && (
-            <dl className="mt-2 grid grid-cols-[4rem_1fr] gap-x-3 gap-y-1 text-xs">
-              <dt className="text-zinc-500 dark:text-zinc-400">Type</dt>
-              <dd>
-                <code>{check.fix.record.type}</code>
-              </dd>
-              <dt className="text-zinc-500 dark:text-zinc-400">Name</dt>
-              <dd className="min-w-0">
-                <code className="break-all">{check.fix.record.name}</code>
-              </dd>
-              <dt className="text-zinc-500 dark:text-zinc-400">Value</dt>
-              <dd className="min-w-0">
-                <code className="break-all" data-testid="sender-check-fix-record">
-                  {check.fix.record.value}
-                </code>
-              </dd>
-            </dl>
-          )}
-          {check.fix.example && (
-            <pre className="mt-2 overflow-x-auto rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">
-              <code>{check.fix.example}</code>
-            </pre>
-          )}
-        </div>
-      )}
+      {check.fix &&
+        (check.level === "pass" ? (
+          <details className="mt-3 rounded-md bg-zinc-50 p-3 dark:bg-zinc-800/60">
+            <summary className="cursor-pointer font-medium">How to add them</summary>
+            <FixBody fix={check.fix} />
+          </details>
+        ) : (
+          <div className="mt-3 rounded-md bg-zinc-50 p-3 dark:bg-zinc-800/60">
+            <p className="font-medium">What to do</p>
+            <FixBody fix={check.fix} />
+          </div>
+        ))}
     </li>
+  );
+}
+
+function FixBody({ fix }: { fix: NonNullable<SenderDomainCheck["fix"]> }) {
+  return (
+    <>
+      <p className="mt-1 break-words">{fix.text}</p>
+      {fix.record && (
+        <dl className="mt-2 grid grid-cols-[4rem_1fr] gap-x-3 gap-y-1 text-xs">
+          <dt className="text-zinc-500 dark:text-zinc-400">Type</dt>
+          <dd>
+            <code>{fix.record.type}</code>
+          </dd>
+          <dt className="text-zinc-500 dark:text-zinc-400">Name</dt>
+          <dd className="min-w-0">
+            <code className="break-all">{fix.record.name}</code>
+          </dd>
+          <dt className="text-zinc-500 dark:text-zinc-400">Value</dt>
+          <dd className="min-w-0">
+            <code className="break-all" data-testid="sender-check-fix-record">
+              {fix.record.value}
+            </code>
+          </dd>
+        </dl>
+      )}
+      {fix.example && (
+        <pre className="mt-2 rounded bg-zinc-100 p-2 text-xs break-all whitespace-pre-wrap dark:bg-zinc-900">
+          <code>{fix.example}</code>
+        </pre>
+      )}
+    </>
   );
 }
