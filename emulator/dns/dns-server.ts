@@ -20,8 +20,6 @@ export interface DnsServer {
   address: string;
   /** Replaces every record the server holds. */
   setRecords(zone: DnsZone): void;
-  /** Questions received so far, e.g. "TXT _dmarc.example.com". */
-  readonly questions: string[];
   close(): Promise<void>;
 }
 
@@ -37,7 +35,6 @@ export async function startDnsServer(
 ): Promise<DnsServer> {
   const host = options.host ?? "127.0.0.1";
   let records = options.records ?? {};
-  const questions: string[] = [];
   const socket = createSocket(host.includes(":") ? "udp6" : "udp4");
 
   socket.on("message", (message, peer) => {
@@ -47,8 +44,6 @@ export async function startDnsServer(
     } catch {
       return; // not a DNS message: a real server drops it too
     }
-    const question = query.questions?.[0];
-    if (question) questions.push(`${question.type} ${question.name.toLowerCase()}`);
     const zone = normalize(typeof records === "function" ? records() : records);
     reply(socket, peer, answer(zone, query));
   });
@@ -69,7 +64,6 @@ export async function startDnsServer(
     setRecords(zone) {
       records = zone;
     },
-    questions,
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
 }
