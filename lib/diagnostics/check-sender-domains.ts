@@ -6,7 +6,7 @@ import { db } from "../db";
 import { env } from "../env";
 import { checkDkim } from "./check-dkim";
 import { checkDmarc } from "./check-dmarc";
-import { checkOneClickUnsubscribe } from "./check-one-click-unsubscribe";
+import { checkOneClickUnsubscribe, NEAR_BULK_DAILY } from "./check-one-click-unsubscribe";
 import { checkSpf } from "./check-spf";
 import { readSenderVolume } from "./read-sender-volume";
 import { senderDomainsFor, type SenderDomain } from "./sender-domains";
@@ -32,7 +32,10 @@ export async function checkSenderDomain(
     checkSpf(sender.domain, lookup),
     checkDkim(sender.domain, selector, lookup),
     checkDmarc(sender.domain, lookup),
-    readSenderVolume(prisma, userId, sender.domain, options.now),
+    readSenderVolume(prisma, userId, sender.domain, {
+      now: options.now,
+      exactFrom: NEAR_BULK_DAILY,
+    }),
   ]);
   return {
     domain: sender.domain,

@@ -14,9 +14,12 @@ export const HEADER_SAMPLE = 20;
 const SAMPLE_MAX_BYTES = 512 * 1024;
 
 export interface SenderVolume {
-  /** Most recipients sent to in one rolling 24 hours of the last week. */
+  /**
+   * Most recipients sent to in one rolling 24 hours of the last week; for a sender that stays
+   * below `exactFrom` in the whole week, the week's total (an upper bound, not worth more queries).
+   */
   peakDailyRecipients: number;
-  /** How many recent sent messages were read, and how many carried both one-click headers. */
+  /** How many recent sent messages were read (none for such a quiet sender), and how many carried both one-click headers. */
   sampled: number;
   oneClick: number;
 }
@@ -26,17 +29,25 @@ export async function readSenderVolume(
   prisma: Db,
   userId: string,
   domain: string,
-  now = new Date(),
+  options: { now?: Date; exactFrom: number },
 ): Promise<SenderVolume> {
+  const now = options.now ?? new Date();
   const fromDomain = { userId, status: "sent", fromAddress: { endsWith: `@${domain}` } };
-  const days = await Promise.all(
-    Array.from({ length: VOLUME_LOOKBACK_DAYS }, async (_, i) => {
-      const endsAt = new Date(now.getTime() - i * DAY_MS);
-      const sent = await prisma.message.aggregate({
-        where: { ...fromDomain, sentAt: { gt: new Date(endsAt.getTime() - DAY_MS), lte: endsAt } },
+  const sentBetween = async (from: Date, to: Date) =>
+    (
+      await prisma.message.aggregate({
+        where: { ...fromDomain, sentAt: { gt: from, lte: to } },
         _sum: { recipientCount: true },
-      });
-      return sent._sum.recipientCount ?? 0;
+      })
+    )._sum.recipientCount ?? 0;
+
+  const week = await sentBetween(new Date(now.getTime() - VOLUME_LOOKBACK_DAYS * DAY_MS), now);
+  if (week < options.exactFrom) return { peakDailyRecipients: week, sampled: 0, oneClick: 0 };
+
+  const days = await Promise.all(
+    Array.from({ length: VOLUME_LOOKBACK_DAYS }, (_, i) => {
+      const endsAt = new Date(now.getTime() - i * DAY_MS);
+      return sentBetween(new Date(endsAt.getTime() - DAY_MS), endsAt);
     }),
   );
   const latest = await prisma.message.findMany({
@@ -45,13 +56,11 @@ export async function readSenderVolume(
     take: HEADER_SAMPLE,
     select: { content: { select: { mime: true } } },
   });
-  const sampled = latest.filter((m) => m.content);
+  const sampled = latest.flatMap((m) => (m.content ? [Buffer.from(m.content.mime)] : []));
   return {
     peakDailyRecipients: Math.max(0, ...days),
     sampled: sampled.length,
-    oneClick: sampled.filter(
-      (m) => m.content && hasOneClickUnsubscribe(Buffer.from(m.content.mime)),
-    ).length,
+    oneClick: sampled.filter(hasOneClickUnsubscribe).length,
   };
 }
 
