@@ -9,6 +9,7 @@ export interface CliOptions {
   httpPort: number;
   smtpsPort: number;
   smtpPort: number;
+  dnsPort: number;
   caDir: string;
   clientId: string;
   clientSecret: string;
@@ -28,6 +29,7 @@ Options:
   --http-port <port>      OAuth, Gmail API, inbox and control API (default 4400)
   --smtps-port <port>     SMTP with implicit TLS, like smtp.gmail.com:465 (default 4465)
   --smtp-port <port>      SMTP with STARTTLS required, like smtp.gmail.com:587 (default 4587)
+  --dns-port <port>       DNS over UDP for the sender domain checks (DNS_SERVERS) (default 4053)
   --host <address>        interface to listen on (default 127.0.0.1)
   --allowed-host <name>   another Host name the HTTP side answers to (loopback names and
                           --host always work); repeat for more
@@ -60,6 +62,7 @@ export function parseCliOptions(argv: string[]): CliOptions {
       "http-port": { type: "string" },
       "smtps-port": { type: "string" },
       "smtp-port": { type: "string" },
+      "dns-port": { type: "string" },
       host: { type: "string" },
       "allowed-host": { type: "string", multiple: true },
       "ca-dir": { type: "string" },
@@ -110,6 +113,7 @@ export function parseCliOptions(argv: string[]): CliOptions {
     httpPort: port("http-port", values["http-port"], 4400),
     smtpsPort: port("smtps-port", values["smtps-port"], 4465),
     smtpPort: port("smtp-port", values["smtp-port"], 4587),
+    dnsPort: port("dns-port", values["dns-port"], 4053),
     caDir: values["ca-dir"] ?? "data/emulator",
     clientId: values["client-id"] ?? DEFAULT_CLIENT.clientId,
     clientSecret: values["client-secret"] ?? DEFAULT_CLIENT.clientSecret,

@@ -15,6 +15,7 @@ function banner(emu: Emulator, options: CliOptions, ca: StoredCa): string {
   Control API       ${emu.issuer}/control
   SMTP, TLS         localhost:${smtpsPort}  (implicit TLS, like smtp.gmail.com:465)
   SMTP, STARTTLS    localhost:${emu.smtp.starttlsPort}  (STARTTLS required, like smtp.gmail.com:587)
+  DNS (UDP)         ${emu.dns.address}  (records set with PUT /control/dns)
   CA certificate    ${ca.certFile}  (${ca.created ? "created now" : "reused"})
   OAuth client      ${options.clientId}
   Redirect URIs     ${options.redirectUris.join("\n                    ")}
@@ -30,6 +31,7 @@ SMTP_HOST=localhost
 SMTP_PORT=${smtpsPort}
 SMTP_SECURE=true
 NODE_EXTRA_CA_CERTS=${ca.certFile}
+DNS_SERVERS=${emu.dns.address}
 # For STARTTLS instead: SMTP_PORT=${emu.smtp.starttlsPort} and SMTP_SECURE=false
 
 Press Ctrl+C to stop.`;
@@ -56,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
     httpPort: options.httpPort,
     smtpsPort: options.smtpsPort,
     smtpPort: options.smtpPort,
+    dnsPort: options.dnsPort,
     ca,
     caFile: ca.certFile,
     clients: [

@@ -10,7 +10,7 @@ import { FaultQueue } from "./smtp/faults";
 import { AccountRegistry } from "./state/accounts";
 import { SendingQuota } from "./state/sending-quota";
 import { Stats } from "./state/stats";
-import type { EmulatorOptions } from "./types";
+import type { DnsZone, EmulatorOptions } from "./types";
 
 export const GMAIL_MAX_MESSAGE_BYTES = 35_882_577;
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;
@@ -44,6 +44,8 @@ export interface EmulatorContext {
   hosts: OwnHosts;
   /** Set once the HTTP listener has its port: "http://127.0.0.1:<port>". */
   issuer: string;
+  /** What the DNS server answers with. */
+  dnsZone: DnsZone;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -87,5 +89,6 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
     faults: new FaultQueue(),
     hosts: ownHosts(options.host ?? "127.0.0.1", options.allowedHosts),
     issuer: "",
+    dnsZone: options.dnsRecords ?? {},
   };
 }

@@ -65,6 +65,18 @@ const redirectUriBody = z.strictObject({
   clientId: z.string().min(1).optional(),
 });
 
+const dnsName = z
+  .string()
+  .max(253)
+  .regex(/^[A-Za-z0-9_.-]+$/, "must be a DNS name such as _dmarc.example.com");
+const dnsBody = z.record(
+  dnsName,
+  z.strictObject({
+    TXT: z.array(z.string().max(4_000)).max(20).optional(),
+    A: z.array(z.ipv4()).max(20).optional(),
+  }),
+);
+
 const emailBody = z.strictObject({ email });
 const renameBody = z.strictObject({ email, newEmail: email });
 const optionalEmailBody = z.strictObject({ email: email.optional() });
@@ -177,6 +189,11 @@ export function addControlRoutes(router: Router, ctx: EmulatorContext, control: 
         200,
         attempt(() => control.issueTokens(account, { clientId, scope })),
       );
+    })
+    .add("PUT", "/control/dns", async (rc) => {
+      const zone = await body(rc, dnsBody);
+      control.setDnsRecords(zone);
+      sendJson(rc.res, 200, { ok: true, names: Object.keys(zone).length });
     })
     .add("POST", "/control/clear-mailbox", (rc) => {
       control.clearMailbox();

@@ -6,6 +6,7 @@ import { parseScope } from "./oauth/scopes";
 import type {
   AccountInfo,
   Counters,
+  DnsZone,
   EmulatorAlias,
   EmulatorControl,
   FailNextOptions,
@@ -121,6 +122,10 @@ export class Control implements EmulatorControl {
   }
 
   /** Clears injected failures and stalls, counters, quota usage, the mailbox and the authorization log. */
+  setDnsRecords(zone: DnsZone): void {
+    this.ctx.dnsZone = zone;
+  }
+
   reset(): void {
     this.ctx.faults.reset();
     this.ctx.authorizations.clear();

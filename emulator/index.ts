@@ -8,6 +8,7 @@ import path from "node:path";
 import { CA_COMMON_NAME } from "./ca-store";
 import { createCertificateAuthority, issueServerCertificate } from "./certs";
 import { createContext } from "./context";
+import { startDnsServer, type DnsServer } from "./dns/dns-server";
 import { Control } from "./control";
 import { createHttpServer } from "./http/server";
 import { buildRouter } from "./routes";
@@ -73,6 +74,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const control = new Control(ctx);
   const http = createHttpServer(buildRouter(ctx, control), ctx.hosts, ctx.log, ctx.now);
   let smtp: Awaited<ReturnType<typeof startSmtpListeners>>;
+  let dns: DnsServer | undefined;
   try {
     const httpPort = await listenHttp(http, options.httpPort ?? 0, host);
     ctx.issuer = `http://${urlHost(host)}:${httpPort}`;
@@ -82,24 +84,38 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       smtpPort: options.smtpPort ?? 0,
       tls: { key: certificate.keyPem, cert: certificate.certPem },
     });
+    dns = await startDnsServer({
+      host: host === "" ? "0.0.0.0" : host,
+      port: options.dnsPort ?? 0,
+      records: () => ctx.dnsZone,
+    }).catch(async (error: unknown) => {
+      await smtp.close();
+      throw error;
+    });
   } catch (error) {
     if (http.listening) await closeHttp(http);
     await removeTempDir();
     throw error;
   }
 
+  const dnsServer = dns;
   let stopping: Promise<void> | undefined;
   return {
     issuer: ctx.issuer,
     gmailApiUrl: ctx.issuer,
     inboxUrl: `${ctx.issuer}/inbox`,
     smtp: { host, securePort: smtp.securePort, starttlsPort: smtp.starttlsPort },
+    // A wildcard bind is reached through loopback, like the URLs above.
+    dns: {
+      address: `${urlHost(host) === "localhost" ? "127.0.0.1" : urlHost(host)}:${dnsServer.port}`,
+      port: dnsServer.port,
+    },
     caCertPem: ca.certPem,
     caFile,
     control,
     stop() {
       stopping ??= (async () => {
-        await Promise.all([smtp.close(), closeHttp(http)]);
+        await Promise.all([smtp.close(), closeHttp(http), dnsServer.close()]);
         await removeTempDir();
       })();
       return stopping;

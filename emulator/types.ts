@@ -1,4 +1,7 @@
 // Public types of the Google emulator: its options, the running instance and its control API.
+import type { DnsZone } from "./dns/dns-server";
+
+export type { DnsRecords, DnsZone } from "./dns/dns-server";
 
 export interface EmulatorAlias {
   sendAsEmail: string;
@@ -66,6 +69,10 @@ export interface EmulatorOptions {
    * that connecting at once may be reset; a load test opening thousands together raises it.
    */
   smtpBacklog?: number;
+  /** The DNS server (UDP) for Mailroom's sender domain checks (DNS_SERVERS); default 0. */
+  dnsPort?: number;
+  /** The TXT and A records it answers with, by name; changeable later with setDnsRecords. */
+  dnsRecords?: DnsZone;
   /** Sign the SMTP certificate with this CA; else a fresh CA is generated. */
   ca?: { certPem: string; keyPem: string };
   /** Where to write the CA certificate PEM; default a file in a temporary directory. */
@@ -216,6 +223,8 @@ export interface EmulatorControl {
   messages(filter?: { email?: string }): StoredMessage[];
   message(id: string): StoredMessage | undefined;
   clearMailbox(): void;
+  /** Replaces every record the DNS server answers with (reset() leaves them). */
+  setDnsRecords(zone: DnsZone): void;
   reset(): void;
 }
 
@@ -225,6 +234,8 @@ export interface Emulator {
   gmailApiUrl: string;
   inboxUrl: string;
   smtp: { host: string; securePort: number; starttlsPort: number };
+  /** The DNS server: "127.0.0.1:<port>" is what DNS_SERVERS takes. */
+  dns: { address: string; port: number };
   caCertPem: string;
   caFile: string;
   control: EmulatorControl;

@@ -178,6 +178,23 @@ export const envSchema = z
     WORKER_CONCURRENCY: count("a whole number of parallel sends")
       .min(1, { message: "must be at least 1" })
       .default(16),
+    // Sender domain checks (status page): the DNS servers to ask, comma-separated IP addresses with
+    // an optional port ("127.0.0.1:5353", "[::1]:53"); empty = the system's resolvers.
+    DNS_SERVERS: list.refine((items) => items.every(isDnsServer), {
+      message:
+        'must be a comma-separated list of IP addresses with optional ports, e.g. "1.1.1.1,127.0.0.1:5353" (empty = the system\'s)',
+    }),
+    // The DKIM selector the sender domain checks look for: Google Workspace's default is "google"
+    // (the key lives at google._domainkey.<domain>).
+    DKIM_SELECTOR: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+        {
+          message: 'must be a DNS label such as "google" (letters, digits and hyphens)',
+        },
+      )
+      .default("google"),
     // "inline" runs the outbox worker inside the web server; "off" leaves it to `npm run worker`.
     MAILROOM_WORKER: z
       .enum(["inline", "off"], { message: 'must be "inline" or "off"' })
@@ -293,6 +310,22 @@ export function env(): Env {
 
 function decodesTo32Bytes(value: string): boolean {
   return /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, "base64").length === 32;
+}
+
+/** An IPv4 address or an IPv6 one, with an optional port ("[::1]:53" for IPv6 with a port). */
+function isDnsServer(value: string): boolean {
+  const ipv4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+  const ipv6 = /^[0-9a-f]*:[0-9a-f:.]*$/;
+  const withPort = /^(.*):(\d{1,5})$/;
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(value);
+  if (bracketed) {
+    return (
+      ipv6.test(bracketed[1] ?? "") && (bracketed[2] === undefined || Number(bracketed[2]) <= 65535)
+    );
+  }
+  if (ipv4.test(value) || ipv6.test(value)) return true;
+  const hostPort = withPort.exec(value);
+  return !!hostPort && ipv4.test(hostPort[1] ?? "") && Number(hostPort[2]) <= 65535;
 }
 
 /** localhost, 127.0.0.0/8 or [::1]: the only hosts where plain http is acceptable. */

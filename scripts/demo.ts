@@ -8,11 +8,12 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { loadOrCreateCa, startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
 import { createInterface } from "node:readline";
+import { demoDnsRecords } from "./demo-dns-records";
 import { runCapturingOutput } from "./run";
 
 const DATA = path.resolve("data");
 const APP_PORT = Number(process.env.PORT ?? 3000);
-const PORTS = { http: 4400, smtps: 4465, smtp: 4587 };
+const PORTS = { http: 4400, smtps: 4465, smtp: 4587, dns: 4053 };
 const RELAY_PORT = 2525;
 const appUrl = `http://localhost:${APP_PORT}`;
 const CLIENT = {
@@ -39,6 +40,8 @@ const emu = await startEmulatorOrExit({
   httpPort: PORTS.http,
   smtpsPort: PORTS.smtps,
   smtpPort: PORTS.smtp,
+  dnsPort: PORTS.dns,
+  dnsRecords: demoDnsRecords(),
   clients: [CLIENT],
   accounts: [
     { email: "demo@gmail.example", name: "Demo User" },
@@ -71,6 +74,8 @@ const appEnv: NodeJS.ProcessEnv = {
   SMTP_ALT_PORT: String(emu.smtp.starttlsPort),
   TOKEN_ENCRYPTION_KEY: secrets.tokenEncryptionKey,
   NODE_EXTRA_CA_CERTS: emu.caFile,
+  // The status page's sender domain checks ask the emulator's DNS server (demoDnsRecords).
+  DNS_SERVERS: emu.dns.address,
   MAILROOM_WORKER: "inline",
   // The SMTP relay, in the app's process; its certificate is generated into data/relay-tls/.
   RELAY_PORT: String(RELAY_PORT),
@@ -142,7 +147,7 @@ async function startEmulatorOrExit(options: EmulatorOptions): Promise<Emulator> 
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
       console.error(
-        `The demo's emulator ports (${PORTS.http}, ${PORTS.smtps}, ${PORTS.smtp}) are in use: is another \`npm run demo\` or \`npm run emulator\` running? Stop it and try again.`,
+        `The demo's emulator ports (${PORTS.http}, ${PORTS.smtps}, ${PORTS.smtp}, DNS ${PORTS.dns}/udp) are in use: is another \`npm run demo\` or \`npm run emulator\` running? Stop it and try again.`,
       );
       process.exit(1);
     }

@@ -3,6 +3,7 @@
 // pieces that make that true for a person: the theme switch remembered across a reload and in
 // the first byte of the page, the skip link, the header's menu on a phone, and a refused form
 // that moves the focus to its announced errors.
+import { generateKeyPairSync } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { startMailroomServer, type MailroomServer } from "./support/mailroom-server";
@@ -21,6 +22,15 @@ let messageId: string;
 
 test.beforeAll(async ({ browser }) => {
   app = await startMailroomServer();
+  // The status page's Sender domain card with a finding of each colour, a long DKIM key and the
+  // records it asks for.
+  const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const key = publicKey.export({ type: "spki", format: "der" }).toString("base64");
+  app.emu.control.setDnsRecords({
+    "example.com": { TXT: ["v=spf1 include:spf.protection.outlook.com ~all"] },
+    "google._domainkey.example.com": { TXT: [`v=DKIM1; k=rsa; p=${key}`] },
+    "_dmarc.example.com": { TXT: ["v=DMARC1; p=none"] },
+  });
   // One signed-in context for every test (signing in costs a trip through the consent page).
   signedIn = await browser.newContext({ viewport: VIEWPORTS.desktop });
   signedOut = await browser.newContext({ viewport: VIEWPORTS.desktop });

@@ -27,6 +27,7 @@ describe("parseCliOptions", () => {
       httpPort: 4400,
       smtpsPort: 4465,
       smtpPort: 4587,
+      dnsPort: 4053,
       caDir: "data/emulator",
       clientId: "mailroom-demo.apps.googleusercontent.com",
       clientSecret: "mailroom-demo-secret",
@@ -45,6 +46,8 @@ describe("parseCliOptions", () => {
         "5465",
         "--smtp-port",
         "5587",
+        "--dns-port",
+        "5053",
         "--ca-dir",
         "/tmp/ca",
         "--client-id",
@@ -69,6 +72,7 @@ describe("parseCliOptions", () => {
       httpPort: 5400,
       smtpsPort: 5465,
       smtpPort: 5587,
+      dnsPort: 5053,
       caDir: "/tmp/ca",
       clientId: "id",
       clientSecret: "secret",
@@ -150,7 +154,10 @@ function envLine(output: string, name: string): string {
 describe("the emulator command", () => {
   it("prints how to point Mailroom at it, serves, and stops on SIGTERM", async () => {
     const caDir = tempDir();
-    const args = ["--http-port", "0", "--smtps-port", "0", "--smtp-port", "0", "--ca-dir", caDir];
+    const args = [
+      ...["--http-port", "0", "--smtps-port", "0", "--smtp-port", "0", "--dns-port", "0"],
+      ...["--ca-dir", caDir],
+    ];
     const registered = "http://localhost:3210/api/auth/callback/google";
     const run = runCli([...args, "--account", "ada@example.com", "--redirect-uri", registered]);
     await waitFor(run, "Press Ctrl+C to stop.");
@@ -163,6 +170,7 @@ describe("the emulator command", () => {
     expect(envLine(output, "SMTP_PORT")).toMatch(/^\d+$/);
     expect(envLine(output, "SMTP_SECURE")).toBe("true");
     expect(envLine(output, "NODE_EXTRA_CA_CERTS")).toBe(path.join(caDir, "ca.pem"));
+    expect(envLine(output, "DNS_SERVERS")).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(envLine(output, "GOOGLE_CLIENT_ID")).toBe("mailroom-demo.apps.googleusercontent.com");
     expect(envLine(output, "GOOGLE_CLIENT_SECRET")).toBe("mailroom-demo-secret");
     expect(output).toContain("(created now)");

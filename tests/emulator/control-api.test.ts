@@ -220,3 +220,23 @@ describe("bad input", () => {
     expect((await call("GET", "/control/stats")).status).toBe(200);
   });
 });
+
+describe("the DNS server", () => {
+  it("answers with the records PUT /control/dns sets, and NXDOMAIN for other names", async () => {
+    const { Resolver } = await import("node:dns/promises");
+    const resolver = new Resolver({ timeout: 1_000, tries: 1 });
+    resolver.setServers([emu.dns.address]);
+
+    const set = await call("PUT", "/control/dns", {
+      "_dmarc.example.com": { TXT: ["v=DMARC1; p=reject"] },
+      "mail.example.com": { A: ["192.0.2.10"] },
+    });
+    expect(set).toMatchObject({ status: 200, body: { ok: true, names: 2 } });
+    expect(await resolver.resolveTxt("_dmarc.example.com")).toEqual([["v=DMARC1; p=reject"]]);
+    expect(await resolver.resolve4("mail.example.com")).toEqual(["192.0.2.10"]);
+    await expect(resolver.resolveTxt("example.org")).rejects.toMatchObject({ code: "ENOTFOUND" });
+
+    const bad = await call("PUT", "/control/dns", { "_dmarc.example.com": { MX: ["x"] } });
+    expect(bad.status).toBe(400);
+  });
+});

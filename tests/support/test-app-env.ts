@@ -61,5 +61,7 @@ export function emulatorEnv(
     SMTP_SECURE: starttls ? "false" : "true",
     SMTP_ALT_PORT: String(starttls ? emu.smtp.securePort : emu.smtp.starttlsPort),
     TOKEN_ENCRYPTION_KEY: options.encryptionKey ?? randomBytes(32).toString("base64"),
+    // Sender domain checks ask the emulator's DNS server, never the network.
+    DNS_SERVERS: emu.dns.address,
   };
 }

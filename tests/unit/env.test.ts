@@ -166,6 +166,31 @@ describe("env: the SMTP relay", () => {
   });
 });
 
+describe("env: sender domain checks", () => {
+  it("asks the system's resolvers and the google selector unless told otherwise", () => {
+    const config = parseEnv(required);
+    expect(config.DNS_SERVERS).toEqual([]);
+    expect(config.DKIM_SELECTOR).toBe("google");
+  });
+
+  it("reads DNS servers with optional ports, IPv4 and IPv6", () => {
+    const config = parseEnv({
+      ...required,
+      DNS_SERVERS: "1.1.1.1, 127.0.0.1:5353,[::1]:53,2001:db8::1",
+      DKIM_SELECTOR: "s2024",
+    });
+    expect(config.DNS_SERVERS).toEqual(["1.1.1.1", "127.0.0.1:5353", "[::1]:53", "2001:db8::1"]);
+    expect(config.DKIM_SELECTOR).toBe("s2024");
+  });
+
+  it("refuses a host name or a bad port in DNS_SERVERS, and a selector that is no DNS label", () => {
+    expect(rejection({ DNS_SERVERS: "dns.google" }).variable).toBe("DNS_SERVERS");
+    expect(rejection({ DNS_SERVERS: "127.0.0.1:99999" }).variable).toBe("DNS_SERVERS");
+    expect(rejection({ DNS_SERVERS: "300.1.1.1" }).variable).toBe("DNS_SERVERS");
+    expect(rejection({ DKIM_SELECTOR: "google._domainkey;" }).variable).toBe("DKIM_SELECTOR");
+  });
+});
+
 describe(".env.example", () => {
   it("documents every variable Mailroom reads", () => {
     const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");

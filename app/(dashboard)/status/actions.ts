@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { forgetSenderDomainAnswers } from "@/lib/diagnostics/check-sender-domains";
 import { connectionTargetFor } from "@/lib/diagnostics/connection-targets";
 import { findUserAccount } from "@/lib/diagnostics/find-user-account";
 import { runConnectionTest } from "@/lib/diagnostics/run-connection-test";
@@ -44,4 +45,29 @@ export const testConnectionAction = safeAction({
     return { result };
   },
   fail: ({ message }): TestConnectionState => ({ error: message }),
+});
+
+export interface RecheckSenderDomainsState {
+  error?: string;
+  /** ISO time of the last re-check this form asked for, announced to screen readers. */
+  recheckedAt?: string;
+}
+
+const recheckArgs = z.tuple([z.unknown(), formFieldsSchema({})], {
+  error: "Expected the re-check form.",
+});
+
+/**
+ * Forgets the cached DNS answers for the signed-in user's own From domains (never a domain the
+ * browser names) and renders the status page again, which asks DNS afresh.
+ */
+export const recheckSenderDomainsAction = safeAction({
+  name: "recheck-sender-domains",
+  args: recheckArgs,
+  run: async (user): Promise<RecheckSenderDomainsState> => {
+    await forgetSenderDomainAnswers(user.id);
+    revalidatePath("/status");
+    return { recheckedAt: new Date().toISOString() };
+  },
+  fail: ({ message }): RecheckSenderDomainsState => ({ error: message }),
 });

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { SignInButton } from "../../components/sign-in-button";
 import { AccountCard } from "./account-card";
 import { ConnectionTest } from "./connection-test";
 import { GmailRepliesReference } from "./gmail-replies-reference";
 import { ReconnectAlert } from "./reconnect-alert";
+import { SenderDomainCard, SenderDomainCardPending } from "./sender-domain-card";
 import { TokenCard } from "./token-card";
 import { UsageCard } from "./usage-card";
 import { requireUser } from "@/lib/auth/session";
@@ -25,8 +27,8 @@ export default async function StatusPage() {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Status</h1>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-          Your Google account&apos;s connection, today&apos;s sending, and a step-by-step test of
-          the path to Gmail.
+          Your Google account&apos;s connection, today&apos;s sending, your sender domain&apos;s DNS
+          records, and a step-by-step test of the path to Gmail.
         </p>
       </div>
 
@@ -58,6 +60,9 @@ export default async function StatusPage() {
             kind={status.account.kind}
             now={now}
           />
+          <Suspense fallback={<SenderDomainCardPending />}>
+            <SenderDomainCard userId={user.id} />
+          </Suspense>
           <ConnectionTest targets={targets} />
         </>
       ) : (

@@ -32,6 +32,7 @@ const actions: Record<string, Fn> = {
   retryMessageNowAction: history.retryMessageNowAction as Fn,
   sendMessageAction: compose.sendMessageAction as Fn,
   testConnectionAction: status.testConnectionAction as Fn,
+  recheckSenderDomainsAction: status.recheckSenderDomainsAction as Fn,
   createApiKeyAction: apiKeys.createApiKeyAction as Fn,
   revokeApiKeyAction: apiKeys.revokeApiKeyAction as Fn,
 };

@@ -17,7 +17,9 @@ vi.mock("../../../lib/auth/session", () => mockedSessionModule);
 const { cancelMessageAction, retryMessageNowAction } =
   await import("../../../app/(dashboard)/history/actions");
 const { sendMessageAction } = await import("../../../app/(dashboard)/compose/actions");
-const { testConnectionAction } = await import("../../../app/(dashboard)/status/actions");
+const { testConnectionAction, recheckSenderDomainsAction } =
+  await import("../../../app/(dashboard)/status/actions");
+const { checkSenderDomains } = await import("../../../lib/diagnostics/check-sender-domains");
 const { safeAction } = await import("../../../lib/http/safe-action");
 const { AppError } = await import("../../../lib/errors/app-error");
 const { z } = await import("zod");
@@ -151,6 +153,38 @@ describe("the connection test", () => {
         ]),
       ),
     ).toEqual({ error: "This field was sent more than once." });
+  });
+});
+
+describe("re-checking sender domains", () => {
+  it("asks DNS again for the caller's own domains only, and refuses what is not a form", async () => {
+    const emu = suite.emulator();
+    const policy = (p: string) => ({ TXT: [`v=DMARC1; p=${p}`] });
+    emu.control.setDnsRecords({
+      "_dmarc.example.com": policy("none"),
+      "_dmarc.other.example": policy("none"),
+    });
+    const dmarc = async (userId: string) =>
+      (await checkSenderDomains(userId))[0]?.checks.find((c) => c.id === "dmarc")?.summary;
+
+    const other = await seedUser(emu, `someone${++n}@other.example`);
+    const { user } = await signedInSender();
+    expect(await dmarc(user.id)).toBe("DMARC policy: none.");
+    expect(await dmarc(other.user.id)).toBe("DMARC policy: none.");
+
+    emu.control.setDnsRecords({
+      "_dmarc.example.com": policy("reject"),
+      "_dmarc.other.example": policy("reject"),
+    });
+    expect(await dmarc(user.id)).toBe("DMARC policy: none."); // still the cached answer
+    const recheck = recheckSenderDomainsAction as (...args: unknown[]) => Promise<unknown>;
+    expect(await recheck({}, { domain: "other.example" })).toEqual({ error: "Expected a form." });
+    expect(await recheck({}, form([]))).toMatchObject({
+      recheckedAt: expect.any(String) as unknown,
+    });
+    expect(await dmarc(user.id)).toBe("DMARC policy: reject.");
+    // Another user's domain is not the caller's to refresh: its answer stays cached.
+    expect(await dmarc(other.user.id)).toBe("DMARC policy: none.");
   });
 });
 
