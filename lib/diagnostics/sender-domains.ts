@@ -1,7 +1,8 @@
 // Which From domains a user's sender domain checks cover: every address they send from, minus
 // Gmail's own domains (Google publishes SPF, DKIM and DMARC for those itself).
 import "server-only";
-import { findUserAccount } from "./find-user-account";
+import { senderAddresses } from "../api-keys/sender-addresses";
+import { db } from "../db";
 
 const GOOGLE_DOMAINS = new Set(["gmail.com", "googlemail.com"]);
 
@@ -12,13 +13,9 @@ export interface SenderDomain {
   addresses: string[];
 }
 
-/**
- * The addresses `userId` sends from. Today the connected account's own; send-as aliases join
- * here, and every check follows.
- */
+/** The addresses `userId` sends from: the account's own and its verified send-as aliases. */
 export async function senderAddressesFor(userId: string): Promise<string[]> {
-  const account = await findUserAccount(userId);
-  return account ? [account.email] : [];
+  return senderAddresses(await db(), userId);
 }
 
 /** The custom domains among `addresses`, each once, in the order first seen. */

@@ -10,6 +10,7 @@ import { buildAuthOptions } from "../../../lib/auth/auth-options";
 import { db } from "../../../lib/db";
 import { messageInputSchema } from "../../../lib/mail/message-input";
 import { enqueueMessage } from "../../../lib/outbox/enqueue-message";
+import { senderDomainsFor } from "../../../lib/diagnostics/sender-domains";
 import { senderChoices, senderLabel } from "../../../lib/send-as/sender-choices";
 import { drainOutbox } from "../../support/drain-outbox";
 import { emulatorSuite } from "../../support/emulator-suite";
@@ -151,6 +152,20 @@ describe("Refresh addresses", () => {
 });
 
 describe("sending from an alias", () => {
+  it("has the sender domain checks cover a verified alias's domain, not a pending one's", async () => {
+    const { user, email } = await userWithAliases([
+      { sendAsEmail: "news@alias-domain.example", verificationStatus: "accepted" },
+      { sendAsEmail: "later@pending-domain.example", verificationStatus: "pending" },
+    ]);
+    session.user = { id: user.id, email, name: null };
+    expect((await senderDomainsFor(user.id)).map((d) => d.domain)).toEqual(["example.com"]);
+    await refreshAddressesAction();
+    expect(await senderDomainsFor(user.id)).toEqual([
+      { domain: "example.com", addresses: [email] },
+      { domain: "alias-domain.example", addresses: ["news@alias-domain.example"] },
+    ]);
+  });
+
   it("sends with the alias's display name in From and the alias as MAIL FROM", async () => {
     const { user, email } = await userWithAliases([
       { sendAsEmail: "news@example.org", displayName: "Example News" },
