@@ -1,7 +1,7 @@
 // Command-line flags of `npm run bench`.
 import { parseArgs } from "node:util";
 import type { BenchDb, BenchVia, EmulatorMode } from "./phase-types";
-import { accountsTargetApplies, TARGETS } from "./targets";
+import { accountsTargetApplies, COMPOSE_JS_TARGET_KB, TARGETS } from "./targets";
 
 export interface BenchOptions {
   messages: number;
@@ -23,6 +23,8 @@ export interface BenchOptions {
   cpuProfDir?: string;
   /** Run the history page's benchmark instead of the sending one. */
   history: boolean;
+  /** Only measure the compose page's first-load JS from the production build. */
+  composeJs: boolean;
   /** The large history's messages (the baseline has HISTORY_BASELINE). */
   historyMessages: number;
   historySamples: number;
@@ -77,6 +79,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --history-samples N
                     timed loads of each page of each history (default 300)
   --db ENGINE       also for --history: a database per history
+
+  --compose-js      instead of sending, print the compose page's first-load JavaScript (gzip)
+                    from the production build (\`npm run build\` first), against ≤ ${COMPOSE_JS_TARGET_KB} KB
 `;
 
 function positiveInt(name: string, value: string): number {
@@ -124,6 +129,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
       json: { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
       history: { type: "boolean", default: false },
+      "compose-js": { type: "boolean", default: false },
       "history-messages": { type: "string", default: "1000000" },
       "history-samples": { type: "string", default: "300" },
       db: { type: "string", default: "sqlite" },
@@ -149,6 +155,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
     json: values.json,
     cpuProfDir: values["cpu-prof"],
     history: values.history,
+    composeJs: values["compose-js"],
     historyMessages: positiveInt("history-messages", values["history-messages"]),
     historySamples: positiveInt("history-samples", values["history-samples"]),
     db: benchDb(values.db),

@@ -8,6 +8,7 @@ import { loadOrCreateCa } from "../emulator/ca-store";
 import { Client } from "pg";
 import { postgresTarget } from "../lib/database-url";
 import { createTestPostgresDatabase } from "../tests/support/test-postgres";
+import { runComposeJs } from "./compose-js";
 import { HISTORY_BASELINE, parseBenchOptions, USAGE, type BenchOptions } from "./bench-options";
 import type { HistoryResult, HistorySpec, PhaseResult, PhaseSpec } from "./phase-types";
 import {
@@ -157,4 +158,8 @@ if (options === "help") {
   process.exit(0);
 }
 
-process.exitCode = options.history ? await runHistory(options) : await runSending(options);
+process.exitCode = options.composeJs
+  ? runComposeJs({ json: options.json })
+  : options.history
+    ? await runHistory(options)
+    : await runSending(options);
