@@ -415,7 +415,7 @@ function LinkForm({
         aria-invalid={invalid}
         aria-describedby={invalid ? "link-url-error" : undefined}
         placeholder="https://example.com"
-        className="min-w-0 flex-1 rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        className="min-w-0 flex-1 basis-40 rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
       />
       <button type="button" onClick={apply} className={buttonClass}>
         Add link

@@ -132,7 +132,9 @@ export function RecipientField({
                     : "border-red-400 bg-red-50 text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-100"
                 }`}
               >
-                <span className="min-w-0 truncate">{chip.text}</span>
+                <span className="min-w-0 truncate" title={chip.text}>
+                  {chip.text}
+                </span>
                 {!chip.valid && <span className="sr-only">(not a valid address)</span>}
                 <button
                   type="button"
