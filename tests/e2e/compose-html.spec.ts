@@ -39,6 +39,18 @@ test("chips, bold text and a link go out as multipart/alternative with HTML and 
   await cc.press(",");
   await cc.pressSequentially("not@valid");
   await expect(page.getByTestId("recipient-count")).toHaveText("5 of 100 recipients");
+  // A column of addresses pasted from a spreadsheet: one chip per line.
+  const bcc = page.getByLabel("Bcc", { exact: true });
+  await bcc.evaluate((el) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", "erin@example.com\r\nfrank@example.com\r\n");
+    el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true }));
+  });
+  await expect(page.getByTestId("bcc-chip")).toHaveText([
+    /^erin@example.com/,
+    /^frank@example.com/,
+  ]);
+  await expect(page.getByTestId("recipient-count")).toHaveText("7 of 100 recipients");
 
   await page.getByLabel("Subject").fill("Launch plan");
   const editor = page.getByRole("textbox", { name: "Message" });
@@ -66,7 +78,7 @@ test("chips, bold text and a link go out as multipart/alternative with HTML and 
   await cc.press("Backspace");
   await page.getByRole("button", { name: "Remove nope" }).click();
   await expect(chips).toHaveCount(2);
-  await expect(page.getByTestId("recipient-count")).toHaveText("3 of 100 recipients");
+  await expect(page.getByTestId("recipient-count")).toHaveText("5 of 100 recipients");
   await page.getByRole("button", { name: "Send" }).click();
   await expect(page.getByRole("status")).toContainText("Message queued");
   await page.getByRole("link", { name: "View it in the history" }).click();
@@ -77,6 +89,8 @@ test("chips, bold text and a link go out as multipart/alternative with HTML and 
     "bob@example.org",
     "carol@example.net",
     "dave@example.com",
+    "erin@example.com",
+    "frank@example.com",
   ]);
   const raw = app.emu.control.message(received!.id)?.raw ?? "";
   expect(raw).toMatch(/^Content-Type: multipart\/alternative;/m);

@@ -170,6 +170,17 @@ export function RecipientField({
               setPending(text);
             }
           }}
+          onPaste={(e) => {
+            // A one-line field would drop the line breaks of a pasted column of addresses and
+            // run them together: a pasted list is made into chips here, breaks and all.
+            const text = e.clipboardData.getData("text");
+            if (!/[,;\r\n]/.test(text)) return;
+            e.preventDefault();
+            const all = `${pending}${text}`.replace(/\r\n?/g, "\n");
+            const cut = lastSeparator(all);
+            add(all.slice(0, cut));
+            setPending(all.slice(cut + 1).trim());
+          }}
           onKeyDown={(e) => {
             if (e.key === "Enter" && !(e.metaKey || e.ctrlKey)) {
               // Enter makes a chip; it does not send the message.
