@@ -1,7 +1,7 @@
 // Command-line flags of `npm run bench`.
 import { parseArgs } from "node:util";
 import type { BenchDb, BenchVia, EmulatorMode } from "./phase-types";
-import { accountsTargetApplies, TARGETS } from "./targets";
+import { accountsTargetApplies, COMPOSE_JS_TARGET_KB, TARGETS } from "./targets";
 
 export interface BenchOptions {
   messages: number;
@@ -25,6 +25,8 @@ export interface BenchOptions {
   history: boolean;
   /** Measure the memory to accept and send one 20 MB message instead. */
   bigMessage: boolean;
+  /** Only measure the compose page's first-load JS from the production build. */
+  composeJs: boolean;
   /** The large history's messages (the baseline has HISTORY_BASELINE). */
   historyMessages: number;
   historySamples: number;
@@ -82,6 +84,8 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   --big-message     instead, the memory (RSS above idle) to accept and send one message of
                     about 20 MB, streamed through chunks, beside the old whole-in-the-row path
+  --compose-js      instead of sending, print the compose page's first-load JavaScript (gzip)
+                    from the production build (\`npm run build\` first), against ≤ ${COMPOSE_JS_TARGET_KB} KB
 `;
 
 function positiveInt(name: string, value: string): number {
@@ -130,6 +134,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
       "cpu-prof": { type: "string" },
       history: { type: "boolean", default: false },
       "big-message": { type: "boolean", default: false },
+      "compose-js": { type: "boolean", default: false },
       "history-messages": { type: "string", default: "1000000" },
       "history-samples": { type: "string", default: "300" },
       db: { type: "string", default: "sqlite" },
@@ -156,6 +161,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
     cpuProfDir: values["cpu-prof"],
     history: values.history,
     bigMessage: values["big-message"],
+    composeJs: values["compose-js"],
     historyMessages: positiveInt("history-messages", values["history-messages"]),
     historySamples: positiveInt("history-samples", values["history-samples"]),
     db: benchDb(values.db),

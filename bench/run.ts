@@ -8,6 +8,7 @@ import { loadOrCreateCa } from "../emulator/ca-store";
 import { Client } from "pg";
 import { postgresTarget } from "../lib/database-url";
 import { createTestPostgresDatabase } from "../tests/support/test-postgres";
+import { runComposeJs } from "./compose-js";
 import { HISTORY_BASELINE, parseBenchOptions, USAGE, type BenchOptions } from "./bench-options";
 import type { HistoryResult, HistorySpec, PhaseResult, PhaseSpec } from "./phase-types";
 import {
@@ -160,6 +161,8 @@ if (options === "help") {
 
 process.exitCode = options.bigMessage
   ? await runBigMessageBench(options)
-  : options.history
-    ? await runHistory(options)
-    : await runSending(options);
+  : options.composeJs
+    ? runComposeJs({ json: options.json })
+    : options.history
+      ? await runHistory(options)
+      : await runSending(options);

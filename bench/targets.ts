@@ -204,3 +204,6 @@ export function judgeHistorySearch(messages: number, searches: SearchFigures[]):
     meets: p95 <= HISTORY_SEARCH_P95_MS,
   };
 }
+
+/** The compose page's first-load JavaScript, gzipped, editor included (--compose-js), KB. */
+export const COMPOSE_JS_TARGET_KB = 150;

@@ -1,40 +1,11 @@
 // The shape of a message to send, validated at the edge (compose form, API, relay).
-import addressparser from "nodemailer/lib/addressparser";
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import { MAX_MESSAGE_BYTES, MAX_RECIPIENTS } from "./message-limits";
+import { CRLF, parseAddressList, type Mailbox } from "./parse-address-list";
 
 export { MAX_MESSAGE_BYTES, MAX_RECIPIENTS };
-
-export interface Mailbox {
-  name: string;
-  address: string;
-}
-
-export const CRLF = /[\r\n]/;
-// Deliberately plain: Gmail itself rejects addresses outside this (553-5.1.2).
-const ADDRESS =
-  /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-
-/** Parses a comma-separated address list; returns the mailboxes or the reason it is invalid. */
-export function parseAddressList(
-  input: string,
-): { ok: true; value: Mailbox[] } | { ok: false; error: string } {
-  if (CRLF.test(input)) return { ok: false, error: "Line breaks are not allowed in addresses." };
-  const trimmed = input.trim();
-  if (!trimmed) return { ok: true, value: [] };
-  const parsed = addressparser(trimmed, { flatten: true });
-  const value: Mailbox[] = [];
-  for (const entry of parsed) {
-    const address = entry.address?.trim() ?? "";
-    if (!ADDRESS.test(address)) {
-      const shown = address || entry.name || trimmed;
-      return { ok: false, error: `"${shown}" is not a valid email address.` };
-    }
-    value.push({ name: entry.name, address });
-  }
-  return { ok: true, value };
-}
+export { CRLF, parseAddressList, type Mailbox };
 
 const addressList = (label: string) =>
   z

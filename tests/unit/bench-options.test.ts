@@ -52,4 +52,9 @@ describe("parseBenchOptions", () => {
     expect(() => parse("--api-rate", "100")).toThrow("--api-rate applies");
     expect(() => parse("--history", "--via", "api")).toThrow("--via");
   });
+
+  it("measures the compose page's first-load JS only when asked with --compose-js", () => {
+    expect(parse().composeJs).toBe(false);
+    expect(parse("--compose-js")).toMatchObject({ composeJs: true, history: false });
+  });
 });

@@ -59,4 +59,19 @@ describe("message input", () => {
     if (!result.success)
       expect(fieldErrors(result.error).cc).toBe('"nope" is not a valid email address.');
   });
+
+  it("names every bad address in one sentence, not just the first", () => {
+    const result = parseAddressList(
+      "ok@example.com, nope, fine@example.org, Ann <ann@>, bob@-x-.com",
+    );
+    expect(result).toEqual({
+      ok: false,
+      error: '"nope", "ann@" and "bob@-x-.com" are not valid email addresses.',
+      invalid: ["nope", "ann@", "bob@-x-.com"],
+    });
+    const form = messageInputSchema.safeParse({ ...base, to: "a, b@example.com, c" });
+    expect(form.success).toBe(false);
+    if (!form.success)
+      expect(fieldErrors(form.error).to).toBe('"a" and "c" are not valid email addresses.');
+  });
 });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { formFieldsSchema } from "@/lib/http/form-fields";
 import { recordIdSchema } from "@/lib/http/record-id";
 import { safeAction } from "@/lib/http/safe-action";
+import { composeBody } from "@/lib/mail/compose-body";
 import { fieldErrors, messageInputSchema } from "@/lib/mail/message-input";
 import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
 import { scheduleTimeProblem } from "@/lib/mail/schedule-time";
@@ -27,6 +28,9 @@ const composeFields = formFieldsSchema(
     cc: 100_000,
     bcc: 100_000,
     subject: 10_000,
+    // The editor's HTML; `text` is what a client sends without it (the text part is derived
+    // from the HTML otherwise).
+    html: MAX_MESSAGE_BYTES,
     text: MAX_MESSAGE_BYTES,
     scheduledAt: 100,
     // Upload ids (app/api/uploads), comma-separated: at most a few dozen files fit in 25 MB.
@@ -34,7 +38,7 @@ const composeFields = formFieldsSchema(
   },
   {
     tooLong: (field, max) =>
-      field === "text"
+      field === "text" || field === "html"
         ? `The message is larger than ${formatMegabytes(MAX_MESSAGE_BYTES)}.`
         : `This field is too long (${max.toLocaleString("en")} characters at most).`,
   },
@@ -45,7 +49,8 @@ export const sendMessageAction = safeAction({
   // (previous state, form): the previous state is React's, never read.
   args: z.tuple([z.unknown(), composeFields], { error: "Expected the compose form." }),
   run: async (user, [, values]): Promise<ComposeState> => {
-    const parsed = messageInputSchema.safeParse(values);
+    const body = composeBody(values);
+    const parsed = messageInputSchema.safeParse({ ...values, text: body.text });
     const schedule = parseSchedule(values.scheduledAt);
     const uploads = uploadIdsSchema.safeParse(values.attachments);
     if (!parsed.success || "error" in schedule || !uploads.success) {
@@ -57,7 +62,7 @@ export const sendMessageAction = safeAction({
     // Whose uploads they are is checked by enqueueMessage: only the sender's own are found.
     const { id } = await enqueueMessage({
       userId: user.id,
-      input: parsed.data,
+      input: { ...parsed.data, html: body.html },
       source: { kind: "web" },
       scheduledAt: schedule.at,
       holdUntil: undoHoldUntil(),

@@ -1,8 +1,11 @@
 "use client";
 
-import { useActionState, useRef, useState, type ReactNode } from "react";
+import { useActionState, useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { sendMessageAction, type ComposeState } from "./actions";
 import { AttachmentPicker } from "./attachment-picker";
+import { BodyEditor } from "./body-editor";
+import { RecipientCount } from "./recipient-count";
+import { RecipientField } from "./recipient-field";
 import { FieldError, FormErrorSummary, type ErrorField } from "../../components/form-errors";
 import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
 import { useComposeFlow } from "./use-compose-flow";
@@ -13,6 +16,8 @@ const FIELDS: readonly ErrorField[] = [
   { name: "cc", label: "Cc", target: "cc" },
   { name: "bcc", label: "Bcc", target: "bcc" },
   { name: "subject", label: "Subject", target: "subject" },
+  // The editor (id "text") carries both: `html` from the form, `text` from a client without it.
+  { name: "html", label: "Message", target: "text" },
   { name: "text", label: "Message", target: "text" },
   { name: "attachments", label: "Attachments", target: "attachments" },
   { name: "scheduledAt", label: "Send later", target: "sendAt" },
@@ -52,6 +57,16 @@ export function ComposeForm({
   const flow = useComposeFlow({ formRef, draftKey, initial, state, sent: state.ok });
   const values = flow.values ?? (state.ok ? {} : (state.values ?? initial ?? {}));
   const formKey = `${state.ok?.id ?? "draft"}:${flow.generation}`;
+  // Recipients per field, counted together against Gmail's 100.
+  const [counts, setCounts] = useState<Record<string, number>>({});
+  const countOf = useCallback(
+    (field: string) => (n: number) => setCounts((c) => (c[field] === n ? c : { ...c, [field]: n })),
+    [],
+  );
+  const onCount = useMemo(
+    () => ({ to: countOf("to"), cc: countOf("cc"), bcc: countOf("bcc") }),
+    [countOf],
+  );
 
   return (
     <form
@@ -60,8 +75,8 @@ export function ComposeForm({
       action={action}
       noValidate
       onSubmit={(e) => {
-        const text = new FormData(e.currentTarget).get("text");
-        const bytes = typeof text === "string" ? new Blob([text]).size : 0;
+        const html = new FormData(e.currentTarget).get("html");
+        const bytes = typeof html === "string" ? new Blob([html]).size : 0;
         const error =
           bytes > MAX_MESSAGE_BYTES
             ? `The message is ${formatMegabytes(bytes)}; Gmail takes at most ${formatMegabytes(MAX_MESSAGE_BYTES)}.`
@@ -107,9 +122,29 @@ export function ComposeForm({
         {fromAside}
         <FieldError id="from-error" error={errors.from} />
       </div>
-      <AddressField name="to" label="To" error={errors.to} value={values.to} autoFocus />
-      <AddressField name="cc" label="Cc" error={errors.cc} value={values.cc} />
-      <AddressField name="bcc" label="Bcc" error={errors.bcc} value={values.bcc} />
+      <RecipientField
+        name="to"
+        label="To"
+        error={errors.to}
+        value={values.to}
+        autoFocus
+        onCount={onCount.to}
+      />
+      <RecipientField
+        name="cc"
+        label="Cc"
+        error={errors.cc}
+        value={values.cc}
+        onCount={onCount.cc}
+      />
+      <RecipientField
+        name="bcc"
+        label="Bcc"
+        error={errors.bcc}
+        value={values.bcc}
+        onCount={onCount.bcc}
+      />
+      <RecipientCount count={(counts.to ?? 0) + (counts.cc ?? 0) + (counts.bcc ?? 0)} />
       <div>
         <label htmlFor="subject" className="text-sm font-medium">
           Subject
@@ -124,21 +159,11 @@ export function ComposeForm({
         />
         <FieldError id="subject-error" error={errors.subject} />
       </div>
-      <div>
-        <label htmlFor="text" className="text-sm font-medium">
-          Message
-        </label>
-        <textarea
-          id="text"
-          name="text"
-          rows={10}
-          defaultValue={values.text}
-          aria-invalid={!!errors.text}
-          aria-describedby={errors.text ? "text-error" : undefined}
-          className={`${inputClass} font-mono`}
-        />
-        <FieldError id="text-error" error={errors.text} />
-      </div>
+      <BodyEditor
+        initialHtml={values.html}
+        initialText={values.text}
+        error={errors.html ?? errors.text}
+      />
       <AttachmentPicker error={errors.attachments} />
       <SendLater error={errors.scheduledAt} />
       <div className="flex items-center gap-3">
@@ -152,37 +177,6 @@ export function ComposeForm({
         <span className="text-xs text-zinc-500 dark:text-zinc-400">Ctrl/⌘ + Enter</span>
       </div>
     </form>
-  );
-}
-
-function AddressField(props: {
-  name: string;
-  label: string;
-  error?: string;
-  value?: string;
-  autoFocus?: boolean;
-}) {
-  return (
-    <div>
-      <label htmlFor={props.name} className="text-sm font-medium">
-        {props.label}
-      </label>
-      <input
-        id={props.name}
-        name={props.name}
-        type="text"
-        autoComplete="email"
-        placeholder={
-          props.name === "to" ? "name@example.com, Another <other@example.org>" : undefined
-        }
-        defaultValue={props.value}
-        autoFocus={props.autoFocus}
-        aria-invalid={!!props.error}
-        aria-describedby={props.error ? `${props.name}-error` : undefined}
-        className={inputClass}
-      />
-      <FieldError id={`${props.name}-error`} error={props.error} />
-    </div>
   );
 }
 

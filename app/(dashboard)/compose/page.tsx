@@ -29,10 +29,11 @@ async function copyOf(userId: string, id: unknown) {
       bcc: list(message.bcc),
       subject: message.subject,
       text: parts?.text ?? message.content?.textBody ?? "",
+      // The editor opens the HTML when there is one (sanitized again when sent), else the text.
+      html: parts?.html ?? "",
     },
     // What compose cannot carry over yet.
     leftOut: [
-      ...(parts?.html != null ? ["its HTML version"] : []),
       ...(parts && parts.attachments.length > 0
         ? [`${parts.attachments.length} attachment${parts.attachments.length > 1 ? "s" : ""}`]
         : []),
