@@ -31,7 +31,10 @@ test("two files upload with progress, an oversized one is refused, and Gmail rec
   await page.goto(`${app.baseUrl}/compose`);
   await page.getByLabel("To", { exact: true }).fill("bob@example.org");
   await page.getByLabel("Subject").fill("Quarterly files");
-  await page.getByLabel("Message").fill("Both files attached.");
+  const body = page.getByLabel("Message");
+  await body.fill("Both files ");
+  await body.press("Control+b");
+  await body.pressSequentially("attached");
 
   // On localhost a 10 MB upload is over in a blink: slowed, its progress bar can be seen.
   const cdp = await page.context().newCDPSession(page);
@@ -94,6 +97,10 @@ test("two files upload with progress, an oversized one is refused, and Gmail rec
   const received = app.emu.control.message(app.emu.control.messages({ email })[0]!.id);
   const parsed = await simpleParser(Buffer.from(received?.raw ?? ""));
   expect(parsed.subject).toBe("Quarterly files");
+  // An HTML message with files: the files beside a multipart/alternative of HTML and text.
+  expect(received?.raw).toMatch(/Content-Type: multipart\/alternative/i);
+  expect(parsed.html).toMatch(/<strong[^>]*>attached<\/strong>/);
+  expect(parsed.text).toContain("Both files attached");
   expect(parsed.attachments.map((a) => [a.filename, sha256(a.content)])).toEqual([
     ["figures.bin", sha256(big)],
     ["notes.csv", sha256(notes)],

@@ -5,7 +5,7 @@ import { formFieldsSchema } from "@/lib/http/form-fields";
 import { recordIdSchema } from "@/lib/http/record-id";
 import { safeAction } from "@/lib/http/safe-action";
 import { composeBody } from "@/lib/mail/compose-body";
-import { fieldErrors, messageInputSchema } from "@/lib/mail/message-input";
+import { fieldErrors, messageInputSchema, parseAddressList } from "@/lib/mail/message-input";
 import { formatMegabytes, MAX_MESSAGE_BYTES } from "@/lib/mail/message-limits";
 import { scheduleTimeProblem } from "@/lib/mail/schedule-time";
 import { enqueueMessage } from "@/lib/outbox/enqueue-message";
@@ -28,6 +28,7 @@ const composeFields = formFieldsSchema(
     cc: 100_000,
     bcc: 100_000,
     subject: 10_000,
+    replyTo: 10_000,
     // The editor's HTML; `text` is what a client sends without it (the text part is derived
     // from the HTML otherwise).
     html: MAX_MESSAGE_BYTES,
@@ -53,16 +54,23 @@ export const sendMessageAction = safeAction({
     const parsed = messageInputSchema.safeParse({ ...values, text: body.text });
     const schedule = parseSchedule(values.scheduledAt);
     const uploads = uploadIdsSchema.safeParse(values.attachments);
-    if (!parsed.success || "error" in schedule || !uploads.success) {
+    // Optional: empty means Gmail's reply-to for the From address, if it has one.
+    const replyTo = parseAddressList(values.replyTo);
+    if (!parsed.success || "error" in schedule || !uploads.success || !replyTo.ok) {
       const errors = parsed.success ? {} : fieldErrors(parsed.error);
       if ("error" in schedule) errors.scheduledAt = schedule.error;
       if (!uploads.success) errors.attachments = "The attachments list is not valid.";
+      if (!replyTo.ok) errors.replyTo = replyTo.error;
       return { errors, values };
     }
     // Whose uploads they are is checked by enqueueMessage: only the sender's own are found.
     const { id } = await enqueueMessage({
       userId: user.id,
-      input: { ...parsed.data, html: body.html },
+      input: {
+        ...parsed.data,
+        html: body.html,
+        replyTo: replyTo.value.length ? replyTo.value : undefined,
+      },
       source: { kind: "web" },
       scheduledAt: schedule.at,
       holdUntil: undoHoldUntil(),

@@ -15,6 +15,7 @@ const FIELDS: readonly ErrorField[] = [
   { name: "to", label: "To", target: "to" },
   { name: "cc", label: "Cc", target: "cc" },
   { name: "bcc", label: "Bcc", target: "bcc" },
+  { name: "replyTo", label: "Reply-To", target: "replyTo" },
   { name: "subject", label: "Subject", target: "subject" },
   // The editor (id "text") carries both: `html` from the form, `text` from a client without it.
   { name: "html", label: "Message", target: "text" },
@@ -145,6 +146,25 @@ export function ComposeForm({
         onCount={onCount.bcc}
       />
       <RecipientCount count={(counts.to ?? 0) + (counts.cc ?? 0) + (counts.bcc ?? 0)} />
+      <div>
+        <label htmlFor="replyTo" className="text-sm font-medium">
+          Reply-To{" "}
+          <span className="font-normal text-zinc-500 dark:text-zinc-400">
+            (optional; replies go to the From address, or its reply-to in Gmail, without it)
+          </span>
+        </label>
+        <input
+          id="replyTo"
+          name="replyTo"
+          type="text"
+          autoComplete="email"
+          defaultValue={values.replyTo}
+          aria-invalid={!!errors.replyTo}
+          aria-describedby={errors.replyTo ? "replyTo-error" : undefined}
+          className={inputClass}
+        />
+        <FieldError id="replyTo-error" error={errors.replyTo} />
+      </div>
       <div>
         <label htmlFor="subject" className="text-sm font-medium">
           Subject

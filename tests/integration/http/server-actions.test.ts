@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import { db } from "../../../lib/db";
 import { messageInputSchema } from "../../../lib/mail/message-input";
 import { enqueueMessage } from "../../../lib/outbox/enqueue-message";
-import { listMessages } from "../../../lib/outbox/list-messages";
+import { getMessageMime, listMessages } from "../../../lib/outbox/list-messages";
 import { mockedSessionModule, session } from "../../support/mock-session";
 import { seedUser } from "../../support/seed-user";
 import { emulatorSuite } from "../../support/emulator-suite";
@@ -135,6 +135,35 @@ describe("compose", () => {
     );
     expect(result.ok?.id).toMatch(/^c[0-9a-z]{24}$/);
     expect(await statuses(user.id)).toEqual(["queued"]);
+  });
+});
+
+describe("compose's Reply-To", () => {
+  it("puts the given Reply-To on the message and names every bad address in it", async () => {
+    const { user, account } = await signedInSender();
+    const base: [string, string][] = [
+      ["from", account.email],
+      ["to", "bob@example.org"],
+      ["subject", "Hi"],
+      ["text", "Hello"],
+      ["scheduledAt", new Date(Date.now() + 3_600_000).toISOString()],
+    ];
+    const bad = await sendMessageAction({}, form([...base, ["replyTo", "nope, also-bad"]]));
+    expect(bad.errors).toEqual({
+      replyTo: '"nope" and "also-bad" are not valid email addresses.',
+    });
+    expect(await statuses(user.id)).toEqual([]);
+
+    const sent = await sendMessageAction(
+      {},
+      form([...base, ["replyTo", "Help Desk <help@example.org>"]]),
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await getMessageMime(user.id, sent.ok!.id))!) {
+      chunks.push(chunk as Buffer);
+    }
+    const mime = Buffer.concat(chunks).toString("utf8");
+    expect(mime).toMatch(/^Reply-To: Help Desk <help@example\.org>\r$/m);
   });
 });
 
