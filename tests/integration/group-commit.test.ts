@@ -258,10 +258,10 @@ describe("the outbox's database thread", () => {
     });
     const mine = claimed.find((m) => m.id === id);
     expect(Buffer.isBuffer(mine?.mime)).toBe(true);
-    expect(mine?.mime.toString()).toContain("Subject: claimed");
+    expect(String(mine?.mime as Buffer)).toContain("Subject: claimed");
     const theirs = claimed.find((m) => m.id === otherId);
     expect(Buffer.isBuffer(theirs?.mime)).toBe(true);
-    expect(theirs?.mime.toString()).toContain("Subject: claimed elsewhere");
+    expect(String(theirs?.mime as Buffer)).toContain("Subject: claimed elsewhere");
     await outbox.record({
       kind: "sent",
       messageId: id,
