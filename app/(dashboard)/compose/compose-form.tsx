@@ -146,39 +146,15 @@ export function ComposeForm({
         onCount={onCount.bcc}
       />
       <RecipientCount count={(counts.to ?? 0) + (counts.cc ?? 0) + (counts.bcc ?? 0)} />
-      <div>
-        <label htmlFor="replyTo" className="text-sm font-medium">
-          Reply-To{" "}
-          <span className="font-normal text-zinc-500 dark:text-zinc-400">
-            (optional; replies go to the From address, or its reply-to in Gmail, without it)
-          </span>
-        </label>
-        <input
-          id="replyTo"
-          name="replyTo"
-          type="text"
-          autoComplete="email"
-          defaultValue={values.replyTo}
-          aria-invalid={!!errors.replyTo}
-          aria-describedby={errors.replyTo ? "replyTo-error" : undefined}
-          className={inputClass}
-        />
-        <FieldError id="replyTo-error" error={errors.replyTo} />
-      </div>
-      <div>
-        <label htmlFor="subject" className="text-sm font-medium">
-          Subject
-        </label>
-        <input
-          id="subject"
-          name="subject"
-          defaultValue={values.subject}
-          aria-invalid={!!errors.subject}
-          aria-describedby={errors.subject ? "subject-error" : undefined}
-          className={inputClass}
-        />
-        <FieldError id="subject-error" error={errors.subject} />
-      </div>
+      <TextField
+        name="replyTo"
+        label="Reply-To"
+        hint="optional; replies go to the From address, or its reply-to in Gmail, without it"
+        autoComplete="email"
+        value={values.replyTo}
+        error={errors.replyTo}
+      />
+      <TextField name="subject" label="Subject" value={values.subject} error={errors.subject} />
       <BodyEditor
         initialHtml={values.html}
         initialText={values.text}
@@ -197,6 +173,39 @@ export function ComposeForm({
         <span className="text-xs text-zinc-500 dark:text-zinc-400">Ctrl/⌘ + Enter</span>
       </div>
     </form>
+  );
+}
+
+/** A one-line field with its label, an optional hint and its error tied to it. */
+function TextField(props: {
+  name: string;
+  label: string;
+  hint?: string;
+  autoComplete?: string;
+  value?: string;
+  error?: string;
+}) {
+  const errorId = `${props.name}-error`;
+  return (
+    <div>
+      <label htmlFor={props.name} className="text-sm font-medium">
+        {props.label}
+        {props.hint && (
+          <span className="font-normal text-zinc-500 dark:text-zinc-400"> ({props.hint})</span>
+        )}
+      </label>
+      <input
+        id={props.name}
+        name={props.name}
+        type="text"
+        autoComplete={props.autoComplete}
+        defaultValue={props.value}
+        aria-invalid={!!props.error}
+        aria-describedby={props.error ? errorId : undefined}
+        className={inputClass}
+      />
+      <FieldError id={errorId} error={props.error} />
+    </div>
   );
 }
 

@@ -45,6 +45,17 @@ async function statuses(userId: string) {
   return rows.map((m) => m.status);
 }
 
+/** A compose form's fields from `from` to bob@example.org, sent later when `at` is given. */
+function messageFields(from: string, at?: Date): [string, string][] {
+  return [
+    ["from", from],
+    ["to", "bob@example.org"],
+    ["subject", "Hi"],
+    ["text", "Hello"],
+    ...(at ? [["scheduledAt", at.toISOString()] as [string, string]] : []),
+  ];
+}
+
 function form(fields: [string, string | Blob][]): FormData {
   const body = new FormData();
   for (const [name, value] of fields) body.append(name, value);
@@ -98,12 +109,7 @@ describe("cancel and retry now", () => {
 describe("compose", () => {
   it("refuses a repeated field, a file and an oversized message with field errors", async () => {
     const { user, account } = await signedInSender();
-    const base: [string, string][] = [
-      ["from", account.email],
-      ["to", "bob@example.org"],
-      ["subject", "Hi"],
-      ["text", "Hello"],
-    ];
+    const base = messageFields(account.email);
     const twice = await sendMessageAction({}, form([...base, ["to", "eve@example.org"]]));
     expect(twice.errors).toEqual({ to: "This field was sent more than once." });
     const file = await sendMessageAction(
@@ -141,13 +147,7 @@ describe("compose", () => {
 describe("compose's Reply-To", () => {
   it("puts the given Reply-To on the message and names every bad address in it", async () => {
     const { user, account } = await signedInSender();
-    const base: [string, string][] = [
-      ["from", account.email],
-      ["to", "bob@example.org"],
-      ["subject", "Hi"],
-      ["text", "Hello"],
-      ["scheduledAt", new Date(Date.now() + 3_600_000).toISOString()],
-    ];
+    const base = messageFields(account.email, new Date(Date.now() + 3_600_000));
     const bad = await sendMessageAction({}, form([...base, ["replyTo", "nope, also-bad"]]));
     expect(bad.errors).toEqual({
       replyTo: '"nope" and "also-bad" are not valid email addresses.',
