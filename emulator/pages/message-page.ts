@@ -5,8 +5,8 @@ import { formatTime } from "./inbox-page";
 import { EMULATOR_MARK, layout } from "./layout";
 
 function listenerName(message: StoredMessage): string {
+  if (message.listener === "api") return "Gmail API users.messages.send (OAuth)";
   const credential = message.credential === "app-password" ? "app password" : "OAuth";
-  if (message.listener === "api") return `Gmail API users.messages.send (${credential})`;
   return message.listener === "smtps"
     ? `SMTP, implicit TLS (like 465), port ${message.port} (${credential})`
     : `SMTP, STARTTLS (like 587), port ${message.port} (${credential})`;

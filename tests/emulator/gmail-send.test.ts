@@ -114,6 +114,12 @@ describe("users.messages.send", () => {
     expect(stored?.raw).not.toMatch(/^bcc:/im);
     expect(stored?.raw).toContain("Cc: carol@example.org");
     expect(emu.control.stats("ada@example.com").messages).toBe(1);
+
+    // The inbox pages say how it arrived.
+    const inbox = await (await fetch(`${emu.inboxUrl}`)).text();
+    expect(inbox).toContain("<td>Gmail API</td>");
+    const page = await (await fetch(`${emu.inboxUrl}/${data.id}`)).text();
+    expect(page).toContain("Gmail API users.messages.send (OAuth)");
   });
 
   it("takes the RFC 822 message as a media upload (message/rfc822)", async () => {
@@ -226,6 +232,31 @@ describe("users.messages.send refusals", () => {
         errors: [{ reason: "invalidArgument", message }],
       });
     }
+    expect(emu.control.messages()).toHaveLength(0);
+  });
+
+  it("answers 400 to a body without raw, to raw that is not base64, and to other upload types", async () => {
+    const { accessToken } = emu.control.issueTokens("ada@example.com", { scope: SEND_SCOPE });
+    const post = async (path: string, body: string, type = "application/json") => {
+      const response = await fetch(`${emu.gmailApiUrl}${path}`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": type },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as GoogleFailure["body"] };
+    };
+    const missing = await post("/gmail/v1/users/me/messages/send", "{}");
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain("'raw' RFC822 payload message string");
+    const undecodable = await post("/gmail/v1/users/me/messages/send", '{"raw":"***"}');
+    expect(undecodable.status).toBe(400);
+    expect(undecodable.body.error.message).toContain("Base64 decoding failed");
+    const multipart = await post(
+      "/upload/gmail/v1/users/me/messages/send?uploadType=multipart",
+      "--x--",
+      "multipart/related; boundary=x",
+    );
+    expect(multipart.status).toBe(400);
     expect(emu.control.messages()).toHaveLength(0);
   });
 
