@@ -219,6 +219,10 @@ describe("users.messages.send refusals", () => {
       [{ To: "not an address" }, "Invalid To header"],
       [{ To: "bob@example.org", Cc: "carol@nodot" }, "Invalid Cc header"],
       [{ From: "ada@example.com" }, "Recipient address required"],
+      [
+        { To: Array.from({ length: 101 }, (_, i) => `r${i}@example.org`).join(", ") },
+        "Too many recipients",
+      ],
     ];
     for (const [headers, message] of cases) {
       const { status, body } = await failure(() =>
