@@ -3,7 +3,7 @@
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
-import { RawSmtp, smtpError, startTestEmulator, type Listener } from "./support";
+import { RawSmtp, smtpError, startTestEmulator, transport, type Listener } from "./support";
 
 const ADA = "ada@example.com";
 const ACCOUNT_PASSWORD = "correct horse battery staple";
@@ -130,6 +130,14 @@ describe("signing in with an app password", () => {
     const error = await smtpError(() => sendWith(ACCOUNT_PASSWORD));
     expect(error.responseCode).toBe(535);
     expect(error.response).toMatch(BAD_CREDENTIALS);
+  });
+
+  it("leaves XOAUTH2 working on an account with 2-Step Verification", async () => {
+    const { accessToken } = emu.control.issueTokens(ADA);
+    const mailer = transport(emu, ADA, accessToken, "587");
+    await mailer.sendMail({ from: ADA, to: "bob@example.org", text: "x" });
+    mailer.close();
+    expect(emu.control.messages()[0]).toMatchObject({ via: "smtp", credential: "oauth" });
   });
 
   it("refuses AUTH PLAIN before STARTTLS on the 587-style listener", async () => {
