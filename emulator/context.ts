@@ -6,9 +6,11 @@ import { AuthorizationLog } from "./oauth/authorization-log";
 import { IdTokenSigner } from "./oauth/id-token";
 import { PendingAuthorizations } from "./oauth/pending-authorizations";
 import { TokenStore } from "./oauth/token-store";
+import { ApiFaultQueue } from "./gmail/api-faults";
 import { FaultQueue } from "./smtp/faults";
 import { AccountRegistry } from "./state/accounts";
 import { SendingQuota } from "./state/sending-quota";
+import { SignInCredentials } from "./state/sign-in-credentials";
 import { Stats } from "./state/stats";
 import type { DnsZone, EmulatorOptions } from "./types";
 
@@ -40,6 +42,10 @@ export interface EmulatorContext {
   quota: SendingQuota;
   mailbox: Mailbox;
   faults: FaultQueue;
+  /** Injected Gmail API send failures. */
+  apiFaults: ApiFaultQueue;
+  /** Account passwords, 2-Step Verification and app passwords (SMTP AUTH PLAIN/LOGIN). */
+  credentials: SignInCredentials;
   /** The Host names the HTTP side answers to (anything else is refused, against DNS rebinding). */
   hosts: OwnHosts;
   /** Set once the HTTP listener has its port: "http://127.0.0.1:<port>". */
@@ -65,6 +71,15 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
   const clients = options.clients ?? [DEFAULT_CLIENT];
   if (clients.length === 0) throw new Error("The emulator needs at least one OAuth client.");
 
+  const accounts = new AccountRegistry(options.accounts);
+  const credentials = new SignInCredentials(accounts, now);
+  for (const account of options.accounts ?? []) {
+    if (account.twoStepVerification !== undefined) {
+      credentials.setTwoStepVerification(account.email, account.twoStepVerification);
+    }
+    if (account.password !== undefined) credentials.setPassword(account.email, account.password);
+  }
+
   return {
     now,
     log: options.log ?? (() => undefined),
@@ -78,7 +93,8 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
     smtpBacklog: positive("smtpBacklog", options.smtpBacklog, DEFAULT_SMTP_BACKLOG),
     openSmtpConnections: 0,
     clients: new ClientRegistry(clients, options.redirectUris),
-    accounts: new AccountRegistry(options.accounts),
+    accounts,
+    credentials,
     tokens: new TokenStore(now, accessTokenTtlSeconds),
     idTokens: new IdTokenSigner(),
     pendingAuthorizations: new PendingAuthorizations(now),
@@ -87,6 +103,7 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
     quota: new SendingQuota(now, quotaWindowMs),
     mailbox: new Mailbox(positive("mailboxLimit", options.mailboxLimit, DEFAULT_MAILBOX_LIMIT)),
     faults: new FaultQueue(),
+    apiFaults: new ApiFaultQueue(),
     hosts: ownHosts(options.host ?? "127.0.0.1", options.allowedHosts),
     issuer: "",
     dnsZone: options.dnsRecords ?? {},

@@ -2,6 +2,7 @@
 // JSON in and out, every body validated; bad input is a 400, never a crash. Operations that change
 // state take only JSON and refuse cross-site browser requests, so a web page cannot drive them.
 import { z } from "zod";
+import { API_SEND_ERRORS } from "./gmail/api-faults";
 import type { Control } from "./control";
 import type { EmulatorContext } from "./context";
 import { readJson } from "./http/body";
@@ -58,7 +59,21 @@ const accountBody = z.strictObject({
   dailyQuota: z.number().int().min(0).max(1_000_000).optional(),
   dailyRecipientQuota: z.number().int().min(0).max(10_000_000).optional(),
   aliases: z.array(aliasBody).max(100).optional(),
+  password: z.string().min(8).max(200).optional(),
+  twoStepVerification: z.boolean().optional(),
 });
+
+const failNextApiSendBody = z.strictObject({
+  count: z.number().int().min(1).max(10_000).default(1),
+  error: z.enum(API_SEND_ERRORS),
+  email: email.optional(),
+});
+
+const createAppPasswordBody = z.strictObject({
+  email,
+  name: z.string().trim().min(1).max(100).optional(),
+});
+const revokeAppPasswordBody = z.strictObject({ email, id: z.string().min(1).max(100) });
 
 const redirectUriBody = z.strictObject({
   redirectUri: z.string().min(1).max(2000),
@@ -121,6 +136,12 @@ export function addControlRoutes(router: Router, ctx: EmulatorContext, control: 
     .add("GET", "/control/smtp-connections", (rc) => {
       sendJson(rc.res, 200, { open: control.openSmtpConnections() });
     })
+    .add("GET", "/control/app-passwords", (rc) => {
+      const account = email.safeParse(rc.url.searchParams.get("email"));
+      if (!account.success)
+        throw apiError(400, "invalid_request", "email: must be an email address");
+      sendJson(rc.res, 200, { appPasswords: attempt(() => control.appPasswords(account.data)) });
+    })
     .add("GET", "/control/messages", (rc) => {
       const account = rc.url.searchParams.get("email") ?? undefined;
       sendJson(rc.res, 200, { messages: control.messages({ email: account }).map(summarize) });
@@ -148,6 +169,23 @@ export function addControlRoutes(router: Router, ctx: EmulatorContext, control: 
       attempt(() => control.failNext(count, reply, { stage, email: account }));
       sendJson(rc.res, 200, { ok: true });
     })
+    .add("POST", "/control/fail-next-api-send", async (rc) => {
+      const { count, error, email: account } = await body(rc, failNextApiSendBody);
+      attempt(() => control.failNextApiSend(count, error, { email: account }));
+      sendJson(rc.res, 200, { ok: true });
+    })
+    .add("POST", "/control/app-passwords", async (rc) => {
+      const { email: account, name } = await body(rc, createAppPasswordBody);
+      sendJson(
+        rc.res,
+        200,
+        attempt(() => control.createAppPassword(account, { name })),
+      );
+    })
+    .add("POST", "/control/revoke-app-password", async (rc) => {
+      const { email: account, id } = await body(rc, revokeAppPasswordBody);
+      sendJson(rc.res, 200, { revoked: attempt(() => control.revokeAppPassword(account, id)) });
+    })
     .add("POST", "/control/stall-next", async (rc) => {
       const { count, ...options } = await body(rc, stallNextBody);
       attempt(() => control.stallNext(count, options));
@@ -170,8 +208,15 @@ export function addControlRoutes(router: Router, ctx: EmulatorContext, control: 
       const address = email.safeParse(rc.params.email);
       if (!address.success)
         throw apiError(400, "invalid_request", "The path must end with an email address.");
-      const patch = await body(rc, accountBody);
-      sendJson(rc.res, 200, { account: attempt(() => ctx.accounts.upsert(address.data, patch)) });
+      const { password, twoStepVerification, ...patch } = await body(rc, accountBody);
+      const account = attempt(() => {
+        const updated = ctx.accounts.upsert(address.data, patch);
+        if (twoStepVerification !== undefined)
+          control.setTwoStepVerification(updated.email, twoStepVerification);
+        if (password !== undefined) control.setPassword(updated.email, password);
+        return updated;
+      });
+      sendJson(rc.res, 200, { account });
     })
     .add("POST", "/control/redirect-uris", async (rc) => {
       const { redirectUri, clientId } = await body(rc, redirectUriBody);

@@ -5,6 +5,10 @@ import { issueTokenResponse } from "./oauth/token-response";
 import { parseScope } from "./oauth/scopes";
 import type {
   AccountInfo,
+  ApiSendError,
+  AppPasswordInfo,
+  CreatedAppPassword,
+  FailNextApiSendOptions,
   Counters,
   DnsZone,
   EmulatorAlias,
@@ -33,6 +37,30 @@ export class Control implements EmulatorControl {
 
   setFaultRate(options: FaultRateOptions | null): void {
     this.ctx.faults.setFaultRate(options);
+  }
+
+  failNextApiSend(count: number, error: ApiSendError, options: FailNextApiSendOptions = {}): void {
+    this.ctx.apiFaults.failNext(count, error, options);
+  }
+
+  setPassword(email: string, password: string): void {
+    this.ctx.credentials.setPassword(email, password);
+  }
+
+  setTwoStepVerification(email: string, enabled: boolean): void {
+    this.ctx.credentials.setTwoStepVerification(email, enabled);
+  }
+
+  createAppPassword(email: string, options: { name?: string } = {}): CreatedAppPassword {
+    return this.ctx.credentials.createAppPassword(email, options.name);
+  }
+
+  revokeAppPassword(email: string, id: string): boolean {
+    return this.ctx.credentials.revokeAppPassword(email, id);
+  }
+
+  appPasswords(email: string): AppPasswordInfo[] {
+    return this.ctx.credentials.list(email);
   }
 
   revoke(email: string): void {
@@ -128,6 +156,7 @@ export class Control implements EmulatorControl {
 
   reset(): void {
     this.ctx.faults.reset();
+    this.ctx.apiFaults.reset();
     this.ctx.authorizations.clear();
     this.ctx.stats.reset();
     this.ctx.quota.reset();

@@ -1,66 +1,11 @@
-// The Gmail REST calls Mailroom uses: users.getProfile and users.settings.sendAs.list/get,
-// with Google's JSON error bodies.
+// The Gmail REST calls Mailroom reads with: users.getProfile and users.settings.sendAs.list/get,
+// with Google's JSON error bodies (users.messages.send is in gmail/send-endpoint.ts).
 import type { EmulatorContext } from "./context";
-import { HttpError } from "./http/http-error";
+import { authorizeGmailRequest as authorize, googleError } from "./gmail/google-errors";
 import { sendJson } from "./http/respond";
 import type { RequestContext } from "./http/router";
-import { bearerToken } from "./oauth/bearer";
 import { PROFILE_READ_SCOPES, SEND_AS_READ_SCOPES } from "./oauth/scopes";
-import type { AccessToken } from "./oauth/token-store";
 import { normalizeEmail } from "./state/accounts";
-
-function googleError(
-  code: number,
-  status: string,
-  message: string,
-  reason: string,
-  extra: Record<string, string> = {},
-): HttpError {
-  return new HttpError(
-    code,
-    { error: { code, message, errors: [{ message, domain: "global", reason, ...extra }], status } },
-    code === 401
-      ? { "WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"' }
-      : {},
-  );
-}
-
-const UNAUTHENTICATED = () =>
-  googleError(
-    401,
-    "UNAUTHENTICATED",
-    "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie " +
-      "or other valid authentication credential. See " +
-      "https://developers.google.com/identity/sign-in/web/devconsole-project.",
-    "authError",
-    { location: "Authorization", locationType: "header" },
-  );
-
-const INSUFFICIENT_SCOPE = () =>
-  googleError(
-    403,
-    "PERMISSION_DENIED",
-    "Request had insufficient authentication scopes.",
-    "insufficientPermissions",
-  );
-
-/** Checks the bearer token, its scope, and that {userId} is "me" or the token's own address. */
-function authorize(ctx: EmulatorContext, rc: RequestContext, scopes: string[]): AccessToken {
-  const value = bearerToken(rc.req, rc.url);
-  const check = value ? ctx.tokens.checkAccessToken(value) : undefined;
-  if (!check?.ok) throw UNAUTHENTICATED();
-  if (!check.token.scopes.some((scope) => scopes.includes(scope))) throw INSUFFICIENT_SCOPE();
-  const userId = rc.params.userId ?? "me";
-  if (userId !== "me" && normalizeEmail(userId) !== check.token.email) {
-    throw googleError(
-      403,
-      "PERMISSION_DENIED",
-      `Delegation denied for ${check.token.email}`,
-      "forbidden",
-    );
-  }
-  return check.token;
-}
 
 export function getProfile(ctx: EmulatorContext, rc: RequestContext): void {
   const token = authorize(ctx, rc, PROFILE_READ_SCOPES);

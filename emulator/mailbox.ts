@@ -1,8 +1,8 @@
-// Every message the SMTP side accepted ("Sent" mail): envelope, account, raw MIME, parsed headers.
+// Every message the SMTP side or the Gmail API accepted ("Sent" mail): envelope, account, raw MIME, parsed headers.
 import { randomBytes } from "node:crypto";
 import { simpleParser, type AddressObject } from "mailparser";
 import { normalizeEmail } from "./state/accounts";
-import type { SmtpListener, StoredMessage, StoredMessageSummary } from "./types";
+import type { MessageListener, StoredMessage, StoredMessageSummary } from "./types";
 
 // A long demo session must not grow memory forever; the oldest messages go first.
 export const DEFAULT_MAILBOX_LIMIT = 1000;
@@ -13,7 +13,9 @@ export interface IncomingMessageInput {
   rcptTo: string[];
   raw: Buffer;
   receivedAt: number;
-  listener: SmtpListener;
+  via: "smtp" | "api";
+  credential: "oauth" | "app-password";
+  listener: MessageListener;
   port: number;
   /** Addresses the account may send as (Gmail rewrites any other From to the primary address). */
   sendableAddresses: string[];
@@ -36,6 +38,8 @@ export async function parseIncoming(input: IncomingMessageInput): Promise<Stored
     envelope: { mailFrom: input.mailFrom, rcptTo: [...input.rcptTo] },
     receivedAt: new Date(input.receivedAt).toISOString(),
     size: input.raw.length,
+    via: input.via,
+    credential: input.credential,
     listener: input.listener,
     port: input.port,
     raw: input.raw.toString("utf8"),
@@ -83,6 +87,8 @@ export function summarize(message: StoredMessage): StoredMessageSummary {
     fromRewritten: message.fromRewritten,
     receivedAt: message.receivedAt,
     size: message.size,
+    via: message.via,
+    credential: message.credential,
     listener: message.listener,
     port: message.port,
   };

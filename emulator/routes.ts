@@ -3,6 +3,7 @@ import type { Control } from "./control";
 import { addControlRoutes } from "./control-routes";
 import type { EmulatorContext } from "./context";
 import { getProfile, getSendAs, listSendAs } from "./gmail-api";
+import { sendMessage, uploadMessage } from "./gmail/send-endpoint";
 import { redirect } from "./http/respond";
 import { Router, type RequestContext } from "./http/router";
 import {
@@ -45,7 +46,9 @@ export function buildRouter(ctx: EmulatorContext, control: Control): Router {
   router
     .add("GET", "/gmail/v1/users/:userId/profile", bind(getProfile))
     .add("GET", "/gmail/v1/users/:userId/settings/sendAs", bind(listSendAs))
-    .add("GET", "/gmail/v1/users/:userId/settings/sendAs/:sendAsEmail", bind(getSendAs));
+    .add("GET", "/gmail/v1/users/:userId/settings/sendAs/:sendAsEmail", bind(getSendAs))
+    .add("POST", "/gmail/v1/users/:userId/messages/send", bind(sendMessage))
+    .add("POST", "/upload/gmail/v1/users/:userId/messages/send", bind(uploadMessage));
 
   // Mailbox.
   router

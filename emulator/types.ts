@@ -21,6 +21,10 @@ export interface EmulatorAccount {
   /** Workspace only: recipients a day, beside dailyQuota's messages; default 10,000. */
   dailyRecipientQuota?: number;
   aliases?: EmulatorAlias[];
+  /** The account's own password (for SMTP AUTH PLAIN/LOGIN); none by default. */
+  password?: string;
+  /** 2-Step Verification; off by default. App passwords exist only while it is on. */
+  twoStepVerification?: boolean;
 }
 
 export interface EmulatorClient {
@@ -112,6 +116,28 @@ export interface FaultRateOptions {
   random?: () => number;
 }
 
+/** What the next Gmail API send can be made to answer (failNextApiSend). */
+export type ApiSendError =
+  "rateLimitExceeded" | "userRateLimitExceeded" | "backendError" | "unavailable";
+
+export interface FailNextApiSendOptions {
+  /** Only sends of this account. */
+  email?: string;
+}
+
+/** An app password as listed: never its letters, which are shown once, at creation. */
+export interface AppPasswordInfo {
+  id: string;
+  name: string;
+  /** ISO time. */
+  createdAt: string;
+}
+
+export interface CreatedAppPassword extends AppPasswordInfo {
+  /** 16 lowercase letters in groups of four, as Google shows it ("abcd efgh ijkl mnop"). */
+  password: string;
+}
+
 export interface IssuedTokens {
   refreshToken: string;
   accessToken: string;
@@ -135,6 +161,8 @@ export interface StatsSnapshot {
 }
 
 export type SmtpListener = "smtps" | "starttls";
+/** Where a message came in: one of the SMTP listeners, or the Gmail API. */
+export type MessageListener = SmtpListener | "api";
 
 export interface StoredMessageSummary {
   id: string;
@@ -149,7 +177,12 @@ export interface StoredMessageSummary {
   fromRewritten: boolean;
   receivedAt: string;
   size: number;
-  listener: SmtpListener;
+  /** How it arrived: SMTP, or the Gmail API's users.messages.send. */
+  via: "smtp" | "api";
+  /** What signed it in: an OAuth access token (XOAUTH2 or the API's bearer) or an app password. */
+  credential: "oauth" | "app-password";
+  listener: MessageListener;
+  /** The SMTP listener's port, or the HTTP port for the API. */
   port: number;
 }
 
@@ -172,6 +205,9 @@ export interface AccountInfo {
   /** Workspace accounts only: recipients a day. */
   dailyRecipientQuota?: number;
   aliases: ResolvedAlias[];
+  /** Whether the account has a password (SMTP AUTH PLAIN/LOGIN); the password itself is never listed. */
+  hasPassword: boolean;
+  twoStepVerification: boolean;
 }
 
 export interface ResolvedAlias {
@@ -219,6 +255,17 @@ export interface EmulatorControl {
   authorizationRequests(): LoggedAuthorization[];
   /** SMTP connections open right now, on both listeners (a client's idle pool shows here). */
   openSmtpConnections(): number;
+  /** The next `count` Gmail API sends (of one account, or any) answer this error. */
+  failNextApiSend(count: number, error: ApiSendError, options?: FailNextApiSendOptions): void;
+  /** Sets the account's own password; changing it revokes every app password, as Google does. */
+  setPassword(email: string, password: string): void;
+  /** Turns 2-Step Verification on or off; turning it off revokes every app password. */
+  setTwoStepVerification(email: string, enabled: boolean): void;
+  /** A new app password (only with 2-Step Verification on); its letters are shown only here. */
+  createAppPassword(email: string, options?: { name?: string }): CreatedAppPassword;
+  /** Revokes one app password; false if the account has none with that id. */
+  revokeAppPassword(email: string, id: string): boolean;
+  appPasswords(email: string): AppPasswordInfo[];
   /** Newest first; each with envelope, parsed headers and raw MIME. */
   messages(filter?: { email?: string }): StoredMessage[];
   message(id: string): StoredMessage | undefined;

@@ -148,3 +148,6 @@ export const SEND_AS_READ_SCOPES = [
   `${GMAIL}readonly`,
   `${GMAIL}modify`,
 ];
+
+/** Scopes that let a token send mail through the API (users.messages.send). */
+export const SEND_SCOPES = [GMAIL_FULL_SCOPE, `${GMAIL}send`, `${GMAIL}compose`, `${GMAIL}modify`];

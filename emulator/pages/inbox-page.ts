@@ -1,10 +1,16 @@
-// The inbox: every message the SMTP side accepted, newest first.
+// The inbox: every message the SMTP side or the Gmail API accepted, newest first.
 import type { StoredMessageSummary } from "../types";
 import { html, type SafeHtml } from "./html";
 import { EMULATOR_MARK, layout } from "./layout";
 
 export function formatTime(iso: string): string {
   return iso.replace("T", " ").replace(/\.\d+Z$/, " UTC");
+}
+
+/** How the message reached Gmail: "Gmail API", "SMTP, OAuth" or "SMTP, app password". */
+export function arrivalName(message: StoredMessageSummary): string {
+  if (message.via === "api") return "Gmail API";
+  return message.credential === "app-password" ? "SMTP, app password" : "SMTP, OAuth";
 }
 
 function row(message: StoredMessageSummary): SafeHtml {
@@ -22,6 +28,7 @@ function row(message: StoredMessageSummary): SafeHtml {
     <td>${message.to || message.envelope.rcptTo.join(", ")}</td>
     <td class="subject"><a href="/inbox/${encodeURIComponent(message.id)}">${subject}</a></td>
     <td class="mono">${message.messageId}</td>
+    <td>${arrivalName(message)}</td>
     <td><time datetime="${message.receivedAt}">${formatTime(message.receivedAt)}</time></td>
   </tr>`;
 }
@@ -48,7 +55,8 @@ export function inboxPage(messages: StoredMessageSummary[]): SafeHtml {
         </div>
       </div>
       <p class="muted">
-        Messages sent through the emulator's Gmail SMTP listeners. Nothing leaves this machine.
+        Messages sent through the emulator's Gmail SMTP listeners and its Gmail API. Nothing leaves
+        this machine.
       </p>
       <div class="table-wrap">
         <table>
@@ -61,6 +69,7 @@ export function inboxPage(messages: StoredMessageSummary[]): SafeHtml {
               <th scope="col">To</th>
               <th scope="col">Subject</th>
               <th scope="col">Message-ID</th>
+              <th scope="col">Sent by</th>
               <th scope="col">Received</th>
             </tr>
           </thead>
@@ -68,9 +77,9 @@ export function inboxPage(messages: StoredMessageSummary[]): SafeHtml {
             ${
               messages.length === 0
                 ? html`<tr>
-                    <td colspan="5" class="empty">
-                      No messages yet. Send one through the emulator's SMTP listener and it shows up
-                      here.
+                    <td colspan="6" class="empty">
+                      No messages yet. Send one through the emulator's SMTP listeners or Gmail API
+                      and it shows up here.
                     </td>
                   </tr>`
                 : messages.map(row)

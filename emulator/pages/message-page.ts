@@ -5,9 +5,11 @@ import { formatTime } from "./inbox-page";
 import { EMULATOR_MARK, layout } from "./layout";
 
 function listenerName(message: StoredMessage): string {
+  if (message.listener === "api") return "Gmail API users.messages.send (OAuth)";
+  const credential = message.credential === "app-password" ? "app password" : "OAuth";
   return message.listener === "smtps"
-    ? `Implicit TLS (like 465), port ${message.port}`
-    : `STARTTLS (like 587), port ${message.port}`;
+    ? `SMTP, implicit TLS (like 465), port ${message.port} (${credential})`
+    : `SMTP, STARTTLS (like 587), port ${message.port} (${credential})`;
 }
 
 export function messagePage(message: StoredMessage): SafeHtml {
@@ -43,7 +45,7 @@ export function messagePage(message: StoredMessage): SafeHtml {
           <dd class="mono">${message.messageId}</dd>
           <dt>Received</dt>
           <dd><time datetime="${message.receivedAt}">${formatTime(message.receivedAt)}</time></dd>
-          <dt>Listener</dt>
+          <dt>Arrived by</dt>
           <dd>${listenerName(message)}</dd>
           <dt>Size</dt>
           <dd>${message.size.toLocaleString("en-US")} bytes</dd>

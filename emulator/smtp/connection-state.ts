@@ -13,6 +13,8 @@ export interface ConnectionState {
   connection?: SmtpConnection;
   /** The authenticated Google account. */
   account?: string;
+  /** What it signed in with: an OAuth token (XOAUTH2) or an app password (PLAIN/LOGIN). */
+  credential?: "oauth" | "app-password";
   /** Accounts this connection already counted in smtpConnections. */
   countedAccounts: Set<string>;
   /** Upper-case verb of the command being answered ("AUTH" for an AUTH continuation line). */

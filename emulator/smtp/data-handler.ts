@@ -103,6 +103,8 @@ async function decide(
     rcptTo,
     raw,
     receivedAt: ctx.now(),
+    via: "smtp",
+    credential: state.credential ?? "oauth",
     listener: state.listener,
     port: session.localPort,
     sendableAddresses: ctx.accounts.sendableAddresses(account),

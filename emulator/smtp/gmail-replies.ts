@@ -23,6 +23,7 @@ function withLink(code: number, enhanced: string, text: string, link: string): G
 const HELP_LINKS: Record<string, string> = {
   "5.7.8": `${HELP}BadCredentials`,
   "5.7.0": `${HELP}WantAuthError`,
+  "5.7.9": `${HELP}InvalidSecondFactor`,
   "5.4.5": `${HELP}ReachedLimit`,
   "5.3.4": `${HELP}MaxSizeError`,
   "4.5.3": `${HELP}TooManyRecipientsError`,
@@ -38,6 +39,12 @@ export const GMAIL_REPLIES = {
     "5.7.8",
     "Username and Password not accepted.",
     `${HELP}BadCredentials`,
+  ),
+  applicationSpecificPasswordRequired: withLink(
+    534,
+    "5.7.9",
+    "Application-specific password required.",
+    `${HELP}InvalidSecondFactor`,
   ),
   authRequired: withLink(530, "5.7.0", "Authentication Required.", `${HELP}WantAuthError`),
   startTlsFirst: { code: 530, lines: ["5.7.0 Must issue a STARTTLS command first."] },

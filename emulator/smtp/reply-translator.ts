@@ -109,7 +109,7 @@ export function addressFromCommand(line: string): string {
 }
 
 function ehlo(env: ReplyEnvironment): GmailReply {
-  const auth = env.authenticated ? [] : env.secure ? ["AUTH XOAUTH2"] : ["STARTTLS"];
+  const auth = env.authenticated ? [] : env.secure ? ["AUTH LOGIN PLAIN XOAUTH2"] : ["STARTTLS"];
   return {
     code: 250,
     sessionSuffix: false,

@@ -1,4 +1,4 @@
-// smtp-server callbacks for the connection, XOAUTH2 and the envelope, answering as Gmail does.
+// smtp-server callbacks for the connection, sign-in (XOAUTH2, app passwords) and the envelope, answering as Gmail does.
 import type {
   SMTPServerAddress,
   SMTPServerAuthentication,
@@ -31,8 +31,43 @@ export function onConnect(ctx: EmulatorContext, session: SMTPServerSession, done
 
 /** After STARTTLS smtp-server forgets the session's identity (RFC 3207); so does the emulator. */
 export function onSecure(session: SMTPServerSession, done: Done): void {
-  connectionState(session).account = undefined;
+  const state = connectionState(session);
+  state.account = undefined;
+  state.credential = undefined;
   done();
+}
+
+/**
+ * AUTH PLAIN and LOGIN: only an app password signs in. The account's own password is refused
+ * with 534-5.7.9 when 2-Step Verification is on (Google wants an app password) and with the
+ * 535-5.7.8 otherwise (Google no longer lets "less secure apps" in with a password alone).
+ */
+function passwordAuth(
+  ctx: EmulatorContext,
+  email: string,
+  password: string,
+  session: SMTPServerSession,
+  done: AuthDone,
+): void {
+  const result = ctx.credentials.check(email, password);
+  if (result !== "app-password") {
+    ctx.stats.count("authFailures", email || undefined);
+    ctx.log(`smtp: AUTH with a password refused for ${email || "(no user)"} (${result})`);
+    const twoStep = ctx.accounts.get(email)?.twoStepVerification === true;
+    done(
+      new GmailReplyError(
+        result === "account-password" && twoStep
+          ? GMAIL_REPLIES.applicationSpecificPasswordRequired
+          : GMAIL_REPLIES.badCredentials,
+      ),
+    );
+    return;
+  }
+  const state = connectionState(session);
+  ctx.stats.count("auths", email);
+  state.account = email;
+  state.credential = "app-password";
+  done(null, { user: email });
 }
 
 export function onAuth(
@@ -54,6 +89,11 @@ export function onAuth(
     return;
   }
 
+  if (auth.method === "PLAIN" || auth.method === "LOGIN") {
+    passwordAuth(ctx, email, auth.password ?? "", session, done);
+    return;
+  }
+
   // Gmail checks the token exists, is unexpired and unrevoked, carries the full Gmail scope,
   // and belongs to the user= address.
   const check = ctx.tokens.checkAccessToken(auth.accessToken ?? "");
@@ -69,6 +109,7 @@ export function onAuth(
   }
   ctx.stats.count("auths", email);
   state.account = email;
+  state.credential = "oauth";
   done(null, { user: email });
 }
 

@@ -38,7 +38,7 @@ function serverOptions(
     key: tls.key,
     cert: tls.cert,
     name: SERVER_NAME,
-    authMethods: ["XOAUTH2"],
+    authMethods: ["LOGIN", "PLAIN", "XOAUTH2"],
     size: ctx.maxMessageBytes,
     socketTimeout: ctx.smtpIdleTimeoutMs,
     // Gmail does not look the client up, and a reverse lookup would stall offline machines.

@@ -87,6 +87,8 @@ export class AccountRegistry {
       emailVerified: true,
       dailyQuota: DEFAULT_DAILY_QUOTA,
       aliases: [],
+      hasPassword: false,
+      twoStepVerification: false,
     };
     if (patch.name !== undefined) account.name = patch.name;
     if (patch.emailVerified !== undefined) account.emailVerified = patch.emailVerified;

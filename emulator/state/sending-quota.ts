@@ -42,6 +42,12 @@ export class SendingQuota {
     return used.messages + 1 > account.dailyQuota || used.recipients + recipients > recipientLimit;
   }
 
+  /** When the oldest send in the window ages out (what a "Retry after" points at). */
+  nextFreeAt(email: string): number {
+    const oldest = this.live(email)[0];
+    return oldest ? oldest.at + this.windowMs : this.now();
+  }
+
   record(email: string, recipients: number): void {
     const entries = this.live(email);
     entries.push({ at: this.now(), recipients });

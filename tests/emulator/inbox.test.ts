@@ -51,9 +51,10 @@ describe("the inbox page", () => {
     expect(headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(html).toContain("2 messages, newest first");
-    for (const column of ["From", "To", "Subject", "Message-ID", "Received"]) {
+    for (const column of ["From", "To", "Subject", "Message-ID", "Sent by", "Received"]) {
       expect(html).toContain(`<th scope="col">${column}</th>`);
     }
+    expect(html).toContain("<td>SMTP, OAuth</td>");
     expect(html).not.toContain('<script>alert("x")');
     expect(html).toContain(
       "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;",

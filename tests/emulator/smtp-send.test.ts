@@ -131,7 +131,7 @@ describe("the SMTP conversation", () => {
       "250-smtp.gmail.com at your service, [127.0.0.1]",
       "250-SIZE 35882577",
       "250-8BITMIME",
-      "250-AUTH XOAUTH2",
+      "250-AUTH LOGIN PLAIN XOAUTH2",
       "250-ENHANCEDSTATUSCODES",
       "250-PIPELINING",
       "250 SMTPUTF8",
