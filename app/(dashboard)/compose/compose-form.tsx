@@ -149,7 +149,7 @@ export function ComposeForm({
       <TextField
         name="replyTo"
         label="Reply-To"
-        hint="optional; replies go to the From address, or its reply-to in Gmail, without it"
+        hint="optional; where replies go, when not to the sender"
         autoComplete="email"
         value={values.replyTo}
         error={errors.replyTo}
