@@ -135,7 +135,9 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
     const openSmtp = await openSmtpAtEnd(emu, spec.waitForIdle, ended);
 
     const account0 = seeded[0]?.account;
-    const pool = account0 ? poolOptions(transportFor(account0.id, account0.email)) : undefined;
+    const pool = account0
+      ? poolOptions(transportFor(account0.id, account0.email, { version: "smtp_oauth:0" }))
+      : undefined;
     await closeIntake();
     closeIntake = undefined;
     await workers.stop();

@@ -153,7 +153,13 @@ async function* batches(prisma: Db, size: number): AsyncGenerator<SealedRow[]> {
   let after: string | undefined;
   for (;;) {
     const rows = await prisma.account.findMany({
-      select: { id: true, email: true, refreshTokenSealed: true, accessTokenSealed: true },
+      select: {
+        id: true,
+        email: true,
+        refreshTokenSealed: true,
+        accessTokenSealed: true,
+        appPasswordSealed: true,
+      },
       orderBy: { id: "asc" },
       take: size,
       ...(after ? { cursor: { id: after }, skip: 1 } : {}),
@@ -213,7 +219,13 @@ function reseal(
 async function reread(prisma: Db, sealer: TokenSealer, rows: SealedRow[]): Promise<SealedRow[]> {
   const fresh = await prisma.account.findMany({
     where: { id: { in: rows.map((r) => r.id) } },
-    select: { id: true, email: true, refreshTokenSealed: true, accessTokenSealed: true },
+    select: {
+      id: true,
+      email: true,
+      refreshTokenSealed: true,
+      accessTokenSealed: true,
+      appPasswordSealed: true,
+    },
   });
   return fresh.filter((row) => needsReseal(sealer, row));
 }

@@ -2,7 +2,11 @@
 import type { SealPlace } from "./token-sealer";
 
 /** Every sealed column of Account: what `npm run keys:rotate` re-seals. */
-export const SEALED_ACCOUNT_COLUMNS = ["refreshTokenSealed", "accessTokenSealed"] as const;
+export const SEALED_ACCOUNT_COLUMNS = [
+  "refreshTokenSealed",
+  "accessTokenSealed",
+  "appPasswordSealed",
+] as const;
 
 export type SealedAccountColumn = (typeof SEALED_ACCOUNT_COLUMNS)[number];
 

@@ -1,4 +1,7 @@
-// What Gmail's SMTP replies mean and what to do about them, in plain words (from GMAIL.md).
+// What Gmail's SMTP replies mean and what to do about them, in plain words (from GMAIL.md), and
+// the Gmail API's answers recorded in their place (gmail-api-errors.ts).
+import { explainApiError, parseApiReply } from "./gmail-api-errors";
+
 export type ReplyKind = "temporary" | "auth" | "quota" | "permanent" | "configuration";
 
 export interface ReplyExplanation {
@@ -16,15 +19,16 @@ export const GMAIL_REPLIES: readonly ReplyExplanation[] = [
     kind: "auth",
     title: "Username and Password not accepted",
     meaning:
-      "Gmail refused the OAuth access token: it expired, was revoked, or lacks the https://mail.google.com/ scope.",
-    fix: "Mailroom refreshes the token once by itself. If it still fails, reconnect the Google account from the status page, and check that the OAuth app is not in Testing status (its tokens die after 7 days).",
+      "Gmail refused the credentials. With OAuth: the access token expired, was revoked, or lacks the https://mail.google.com/ scope. With an app password: the password is wrong, or was revoked (a password change revokes every app password).",
+    fix: "With OAuth, Mailroom refreshes the token once by itself; if it still fails, reconnect the Google account from the status page, and check that the OAuth app is not in Testing status (its tokens die after 7 days). With an app password, create a new one in the Google account's security settings and add it on the status page.",
   },
   {
     id: "5.7.9",
-    kind: "permanent",
+    kind: "auth",
     title: "Application-specific password required",
-    meaning: "A plain password was used on an account with 2-Step Verification.",
-    fix: "Use OAuth (Mailroom does) rather than a password.",
+    meaning:
+      "The account's own password was given where Gmail wants an app password: the account has 2-Step Verification on.",
+    fix: "Create an app password (16 letters) in the Google account's security settings and add it on the status page instead of the account password, or send with OAuth.",
   },
   {
     id: "5.7.14",
@@ -125,6 +129,8 @@ export function enhancedCode(reply: string | undefined): string | undefined {
 }
 
 export function explainReply(reply: string | undefined): ReplyExplanation | undefined {
+  const api = parseApiReply(reply);
+  if (api) return explainApiError(api.status, api.reason);
   const code = enhancedCode(reply);
   return code ? byId.get(code) : undefined;
 }

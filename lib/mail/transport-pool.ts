@@ -1,23 +1,37 @@
 // One pooled nodemailer transport per Google account (a pool cannot switch users), fed access
-// tokens by lib/google/access-token, and closed after a quiet minute.
+// tokens by lib/google/access-token or given the account's app password, and closed after a
+// quiet minute or when the account's way of sending changes.
 import "server-only";
 import nodemailer, { type Transporter } from "nodemailer";
 import { env } from "../env";
 import { getAccessToken } from "../google/access-token";
+import type { SendSettings } from "../sending/ways/account-send-settings";
 
 const IDLE_CLOSE_MS = 60_000;
 
 interface Entry {
   transport: Transporter;
+  version: string;
   idleTimer?: NodeJS.Timeout;
 }
 
 const pools = new Map<string, Entry>();
 
-export function transportFor(accountId: string, email: string): Transporter {
+export function transportFor(
+  accountId: string,
+  email: string,
+  settings: Pick<SendSettings, "appPassword" | "version">,
+): Transporter {
   let entry = pools.get(accountId);
+  if (entry && entry.version !== settings.version) {
+    closeTransport(accountId);
+    entry = undefined;
+  }
   if (!entry) {
-    entry = { transport: createTransport(accountId, email) };
+    entry = {
+      transport: createTransport(accountId, email, settings.appPassword),
+      version: settings.version,
+    };
     pools.set(accountId, entry);
   }
   const current = entry;
@@ -39,7 +53,7 @@ export function closeAllTransports(): void {
   for (const accountId of [...pools.keys()]) closeTransport(accountId);
 }
 
-function createTransport(accountId: string, email: string): Transporter {
+function createTransport(accountId: string, email: string, appPassword?: string): Transporter {
   const config = env();
   const transport = nodemailer.createTransport({
     pool: true,
@@ -53,8 +67,10 @@ function createTransport(accountId: string, email: string): Transporter {
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,
     socketTimeout: 120_000,
-    auth: { type: "OAuth2", user: email },
+    // An app password goes with AUTH PLAIN (or LOGIN), only ever over TLS as above.
+    auth: appPassword ? { user: email, pass: appPassword } : { type: "OAuth2", user: email },
   });
+  if (appPassword) return transport;
   // nodemailer asks for a token on connect, and again with renew=true after a 535.
   transport.set("oauth2_provision_cb", (_user, renew, callback) => {
     getAccessToken(accountId, { forceRefresh: renew }).then(

@@ -1,5 +1,6 @@
-// Sends one claimed message and records what Gmail said: sent, deferred, failed, or waiting
-// for the account to be reconnected. An attempt has an overall deadline (SEND_DEADLINE_SECONDS):
+// Sends one claimed message the way its account sends (SMTP with XOAUTH2 or an app password, or
+// the Gmail API) and records what Gmail said: sent, deferred, failed, or waiting for the account
+// to be reconnected. An attempt has an overall deadline (SEND_DEADLINE_SECONDS):
 // a server that stops answering costs a retry, not a message stuck "sending".
 import "server-only";
 import { env } from "../env";
@@ -9,6 +10,8 @@ import type { ClaimedMessage, Outbox } from "../outbox/outbox";
 import { LEASE_MS } from "./claim-messages";
 import { failureOutcome } from "./failure-outcome";
 import { SendDeadlineError } from "./send-deadline-error";
+import { sendSettingsFor, type SendSettings } from "./ways/account-send-settings";
+import { sendWithGmailApi } from "./ways/gmail-api-send";
 
 export { SendDeadlineError } from "./send-deadline-error";
 
@@ -32,13 +35,19 @@ export async function deliverMessage(
   const deadlineSeconds = env().SEND_DEADLINE_SECONDS;
   let deadline: NodeJS.Timeout | undefined;
   let info: SendInfo;
+  let settings: SendSettings | undefined;
   try {
-    const transport = transportFor(message.account.id, message.account.email);
-    const sending = transport.sendMail({
-      envelope: { from: message.fromAddress, to: recipients },
-      // A big message is streamed from its chunks, afresh on every attempt.
-      raw: Buffer.isBuffer(message.mime) ? message.mime : mimeStream(store, message.mime),
-    });
+    settings = await sendSettingsFor(message.account.id);
+    // A big message is streamed from its chunks, afresh on every attempt.
+    const raw = () =>
+      Buffer.isBuffer(message.mime) ? message.mime : mimeStream(store, message.mime);
+    const sending: Promise<SendInfo> =
+      settings.way === "gmail_api"
+        ? sendWithGmailApi(message.account.id, raw, message.bcc)
+        : transportFor(message.account.id, message.account.email, settings).sendMail({
+            envelope: { from: message.fromAddress, to: recipients },
+            raw: raw(),
+          });
     const overdue = new Promise<never>((_, reject) => {
       deadline = setTimeout(() => {
         // The account's connections may all be stuck the same way: start afresh. Its other
@@ -55,7 +64,7 @@ export async function deliverMessage(
     clearTimeout(deadline);
     clearInterval(renewal);
     onSmtpDone?.();
-    await store.record(await failureOutcome(message, error));
+    await store.record(await failureOutcome(message, error, { way: settings?.way }));
     return;
   }
   clearTimeout(deadline);

@@ -3,17 +3,24 @@
 import "server-only";
 import { env } from "../env";
 import { markReconnectNeeded, ReconnectNeededError } from "../google/access-token";
-import { classifySmtpError } from "../mail/classify-smtp-error";
+import { classifySmtpError, type SmtpFailure } from "../mail/classify-smtp-error";
+import { explainApiError } from "../mail/gmail-api-errors";
 import type { ClaimedMessage, Outcome } from "../outbox/outbox";
 import { retryDelayMs } from "./backoff";
 import { SendDeadlineError } from "./send-deadline-error";
 import { limitSettings } from "./sending-limits";
+import { GmailApiError } from "./ways/gmail-api-send";
+import type { SendWay } from "./ways/send-ways";
+
+/** A Retry-After this long means Gmail's daily window, not a burst: the account pauses. */
+const QUOTA_RETRY_AFTER_MS = 10 * 60_000;
 
 export async function failureOutcome(
   message: ClaimedMessage,
   error: unknown,
-  now = Date.now(),
+  options: { way?: SendWay; now?: number } = {},
 ): Promise<Outcome> {
+  const now = options.now ?? Date.now();
   const messageId = message.id;
   if (error instanceof ReconnectNeededError) {
     return {
@@ -24,7 +31,8 @@ export async function failureOutcome(
     };
   }
 
-  const failure = classifySmtpError(error);
+  const failure =
+    error instanceof GmailApiError ? classifyApiError(error) : classifySmtpError(error);
   // A deadline is ours, not one of Gmail's network failures: say exactly what happened.
   const what = error instanceof SendDeadlineError ? error.message : failure.explanation?.title;
   const answer = {
@@ -37,8 +45,9 @@ export async function failureOutcome(
 
   switch (failure.kind) {
     case "auth": {
-      // nodemailer already refreshed the token once and retried; Gmail still refused it.
-      const reason = `Gmail refused the access token even after a refresh (${failure.code ?? "auth"}). Reconnect the account.`;
+      // nodemailer (or the API sender) already refreshed the token once and retried; Gmail still
+      // refused it. An app password is not refreshed: it is wrong or was revoked.
+      const reason = authReason(failure, options.way);
       await markReconnectNeeded(message.account.id, reason);
       return { kind: "paused", messageId, detail: reason, ...answer };
     }
@@ -61,9 +70,42 @@ export async function failureOutcome(
         const detail = `Expired after ${message.attempts} attempts over ${maxAgeHours} hours; last reply: ${failure.reply}`;
         return { kind: "failed", messageId, detail, ...answer };
       }
-      const nextAttemptAt = new Date(now + retryDelayMs(message.attempts));
+      // Gmail's Retry-After, when it said one, is the earliest a retry can succeed.
+      const retryAfter = error instanceof GmailApiError ? (error.retryAfterMs ?? 0) : 0;
+      const nextAttemptAt = new Date(now + Math.max(retryDelayMs(message.attempts), retryAfter));
       const detail = `${what ?? "Temporary failure"}; next attempt at ${nextAttemptAt.toISOString()}`;
       return { kind: "deferred", messageId, nextAttemptAt, detail, ...answer };
     }
   }
+}
+
+/** A Gmail API error in the shape of an SMTP failure: status, the recorded answer, its meaning. */
+function classifyApiError(error: GmailApiError): SmtpFailure {
+  const explanation = error.status ? explainApiError(error.status, error.reason) : undefined;
+  const base = { code: error.status, reply: error.reply, explanation };
+  if (!error.status) return { kind: "temporary", ...base };
+  // A short Retry-After on a per-user limit is a burst to wait out, not the daily window.
+  if (
+    explanation?.kind === "quota" &&
+    error.retryAfterMs !== undefined &&
+    error.retryAfterMs < QUOTA_RETRY_AFTER_MS
+  ) {
+    return { kind: "temporary", ...base };
+  }
+  if (explanation) return { kind: explanation.kind, ...base };
+  if (error.status === 403) return { kind: "auth", ...base };
+  return { kind: error.status >= 500 ? "temporary" : "permanent", ...base };
+}
+
+function authReason(failure: SmtpFailure, way: SendWay | undefined): string {
+  const what = failure.code ?? "auth";
+  if (way === "app_password") {
+    return failure.explanation?.id === "5.7.9"
+      ? `Gmail wants an app password, not the account's password (${what}). Add an app password on the status page.`
+      : `Gmail refused the app password (${what}): it is wrong or was revoked. Add a new one on the status page.`;
+  }
+  if (failure.explanation?.id === "api:insufficientPermissions") {
+    return `The account has not granted Gmail API sending (${what}). Grant it on the status page, or switch the account back to SMTP.`;
+  }
+  return `Gmail refused the access token even after a refresh (${what}). Reconnect the account.`;
 }
