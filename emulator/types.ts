@@ -225,6 +225,8 @@ export interface LoggedAuthorization {
   accessType: "online" | "offline";
   prompt: string[];
   loginHint?: string;
+  /** Whether the app asked for incremental authorization (include_granted_scopes=true). */
+  includeGrantedScopes: boolean;
   /** Milliseconds since the epoch, on the emulator's clock. */
   at: number;
 }

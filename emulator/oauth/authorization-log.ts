@@ -1,5 +1,6 @@
 // The authorization requests the consent page was shown for, newest first, so a test can see what
-// an app asked Google for (scopes, prompt, access type, login_hint). Bounded like the mailbox.
+// an app asked Google for (scopes, prompt, access type, login_hint, include_granted_scopes).
+// Bounded like the mailbox.
 import type { LoggedAuthorization } from "../types";
 import type { AuthorizationRequest } from "./authorization-request";
 
@@ -18,6 +19,7 @@ export class AuthorizationLog {
       accessType: request.accessType,
       prompt: [...request.prompt],
       ...(request.loginHint !== undefined ? { loginHint: request.loginHint } : {}),
+      includeGrantedScopes: request.includeGrantedScopes,
       at: this.now(),
     });
     this.entries.length = Math.min(this.entries.length, LIMIT);

@@ -14,6 +14,8 @@ export interface AuthorizationRequest {
   accessType: "online" | "offline";
   prompt: string[];
   loginHint?: string;
+  /** include_granted_scopes=true: the tokens carry every scope granted to this client before too. */
+  includeGrantedScopes: boolean;
 }
 
 export interface AuthorizationError {
@@ -110,6 +112,16 @@ export function parseAuthorizationRequest(
     return fail(400, "invalid_request", "prompt=none cannot be combined with other values", name);
   }
 
+  const includeGrantedScopes = param("include_granted_scopes") ?? "false";
+  if (includeGrantedScopes !== "true" && includeGrantedScopes !== "false") {
+    return fail(
+      400,
+      "invalid_request",
+      `Invalid include_granted_scopes: ${includeGrantedScopes}`,
+      name,
+    );
+  }
+
   return {
     ok: true,
     request: {
@@ -123,6 +135,7 @@ export function parseAuthorizationRequest(
       accessType,
       prompt,
       loginHint: param("login_hint"),
+      includeGrantedScopes: includeGrantedScopes === "true",
     },
   };
 }

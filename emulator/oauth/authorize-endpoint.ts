@@ -27,6 +27,19 @@ function accountsForPage(ctx: EmulatorContext): { email: string; name: string }[
   return ctx.accounts.list().map(({ email, name }) => ({ email, name }));
 }
 
+/**
+ * With include_granted_scopes, what the login_hint account already granted this client: it is
+ * in the tokens whatever the user checks now, so the page lists it without a checkbox. Without
+ * it, every requested scope is asked for again (the user may decline it for this token).
+ * Sign-in scopes are left out: they come with any sign-in.
+ */
+function alreadyGranted(ctx: EmulatorContext, request: AuthorizationRequest): string[] {
+  if (!request.includeGrantedScopes || request.loginHint === undefined) return [];
+  return ctx.tokens
+    .grantedScopes(request.loginHint, request.client.clientId)
+    .filter((scope) => !isBasicScope(scope));
+}
+
 export function showAuthorization(ctx: EmulatorContext, { res, url }: RequestContext): void {
   const parsed = parseAuthorizationRequest(url.searchParams, ctx.clients);
   if (!parsed.ok) {
@@ -59,6 +72,7 @@ export function showAuthorization(ctx: EmulatorContext, { res, url }: RequestCon
       accounts,
       selected: hinted ? hint : accounts[0]?.email,
       typed: hint !== undefined && !hinted ? hint : undefined,
+      alreadyGranted: alreadyGranted(ctx, request),
       nonce: scriptNonce,
     }),
     scriptNonce,
@@ -98,8 +112,11 @@ export async function submitConsent(
 
   const typed = (form.get("email") ?? "").trim();
   const chosen = typed || (form.get("account") ?? "").trim();
+  // A scope the page listed as already granted had no checkbox: it stays granted.
+  const already = alreadyGranted(ctx, request);
   const granted = request.scopes.filter(
-    (scope) => isBasicScope(scope) || form.getAll("scope").includes(scope),
+    (scope) =>
+      isBasicScope(scope) || already.includes(scope) || form.getAll("scope").includes(scope),
   );
   const error = !chosen
     ? "Choose an account or enter an email address."
@@ -120,6 +137,7 @@ export async function submitConsent(
         accounts: accountsForPage(ctx),
         typed,
         unchecked,
+        alreadyGranted: already,
         error,
         nonce: scriptNonce,
       }),
@@ -137,10 +155,13 @@ function authorizationRedirect(
   ctx: EmulatorContext,
   request: AuthorizationRequest,
   email: string,
-  scopes: string[],
+  granted: string[],
   hostedDomain: string | undefined,
 ): string {
   const clientId = request.client.clientId;
+  // Google remembers every grant; with include_granted_scopes the tokens carry all of them.
+  const everything = ctx.tokens.recordConsent(email, clientId, granted);
+  const scopes = request.includeGrantedScopes ? everything : granted;
   // Google sends a refresh token for offline access on the first consent of this account to
   // this client, and again only when prompt=consent asks for the consent screen.
   const issueRefreshToken =

@@ -53,14 +53,22 @@ function consentKey(email: string, clientId: string): string {
   return `${normalizeEmail(email)} ${clientId}`;
 }
 
+/** What one account has granted one client, until it is revoked. */
+interface Consent {
+  /** Every scope granted so far, in the order first granted (incremental authorization). */
+  scopes: string[];
+  /** A refresh token was issued: Google sends one only on the first offline consent. */
+  offline: boolean;
+}
+
 export class TokenStore {
   private readonly codes = new Map<string, AuthorizationCode>();
   private readonly grants = new Map<string, Grant>();
   private readonly refreshTokens = new Map<string, string>(); // token → grant id
   private readonly accessTokens = new Map<string, AccessToken>();
-  // (account, client) pairs that already received a refresh token: Google sends one only on
-  // the first offline consent, unless prompt=consent asks again.
-  private readonly offlineConsents = new Set<string>();
+  // Per (account, client): the scopes granted so far and whether a refresh token went out.
+  // Revocation forgets both, as Google does.
+  private readonly consents = new Map<string, Consent>();
 
   constructor(
     private readonly now: () => number,
@@ -68,7 +76,21 @@ export class TokenStore {
   ) {}
 
   hasOfflineConsent(email: string, clientId: string): boolean {
-    return this.offlineConsents.has(consentKey(email, clientId));
+    return this.consents.get(consentKey(email, clientId))?.offline === true;
+  }
+
+  /** The scopes this account has granted this client (and not revoked since). */
+  grantedScopes(email: string, clientId: string): string[] {
+    return [...(this.consents.get(consentKey(email, clientId))?.scopes ?? [])];
+  }
+
+  /** Records scopes the user just granted; returns every scope granted so far (the union). */
+  recordConsent(email: string, clientId: string, scopes: readonly string[]): string[] {
+    const key = consentKey(email, clientId);
+    const consent = this.consents.get(key) ?? { scopes: [], offline: false };
+    for (const scope of scopes) if (!consent.scopes.includes(scope)) consent.scopes.push(scope);
+    this.consents.set(key, consent);
+    return [...consent.scopes];
   }
 
   createCode(fields: Omit<AuthorizationCode, "code" | "expiresAt" | "used">): AuthorizationCode {
@@ -91,7 +113,7 @@ export class TokenStore {
     return code;
   }
 
-  /** Creates a grant; with `withRefreshToken` it also records the offline consent. */
+  /** Creates a grant and records its scopes as consented; `withRefreshToken` makes it offline. */
   createGrant(email: string, clientId: string, scopes: string[], withRefreshToken: boolean): Grant {
     const grant: Grant = {
       id: randomBytes(12).toString("hex"),
@@ -101,10 +123,12 @@ export class TokenStore {
       createdAt: this.now(),
       revoked: false,
     };
+    this.recordConsent(email, clientId, scopes);
     if (withRefreshToken) {
       grant.refreshToken = opaque("1//0", 72);
       this.refreshTokens.set(grant.refreshToken, grant.id);
-      this.offlineConsents.add(consentKey(email, clientId));
+      const consent = this.consents.get(consentKey(email, clientId));
+      if (consent) consent.offline = true;
     }
     this.grants.set(grant.id, grant);
     if (withRefreshToken) this.enforceRefreshTokenLimit(grant.email, clientId);
@@ -149,13 +173,20 @@ export class TokenStore {
     const grant = this.liveGrantForToken(value);
     if (!grant) return false;
     this.revokeWhere((g) => g.email === grant.email && g.clientId === grant.clientId);
+    this.consents.delete(consentKey(grant.email, grant.clientId));
     return true;
   }
 
-  /** The user removed access, or changed the password: every token of the account dies. */
+  /**
+   * The user removed access, or changed the password: every token of the account dies, and
+   * every client's grants are forgotten (even a consent whose code was never exchanged).
+   */
   revokeAccount(email: string): void {
     const key = normalizeEmail(email);
     this.revokeWhere((g) => g.email === key);
+    for (const consent of [...this.consents.keys()]) {
+      if (consent.startsWith(`${key} `)) this.consents.delete(consent);
+    }
   }
 
   /** The account's address changed: its codes, grants and tokens stay valid under the new one. */
@@ -169,10 +200,10 @@ export class TokenStore {
     ]) {
       if (item.email === from) item.email = to;
     }
-    for (const key of [...this.offlineConsents]) {
+    for (const [key, consent] of [...this.consents]) {
       if (!key.startsWith(`${from} `)) continue;
-      this.offlineConsents.delete(key);
-      this.offlineConsents.add(`${to}${key.slice(from.length)}`);
+      this.consents.delete(key);
+      this.consents.set(`${to}${key.slice(from.length)}`, consent);
     }
   }
 
@@ -196,7 +227,7 @@ export class TokenStore {
     for (const grant of this.grants.values()) {
       if (!match(grant)) continue;
       grant.revoked = true;
-      this.offlineConsents.delete(consentKey(grant.email, grant.clientId));
+      this.consents.delete(consentKey(grant.email, grant.clientId));
     }
   }
 

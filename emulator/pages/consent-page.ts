@@ -17,6 +17,11 @@ export interface ConsentPageOptions {
   typed?: string;
   /** Non-basic scopes the user unchecked (kept when the page is shown again with an error). */
   unchecked?: ReadonlySet<string>;
+  /**
+   * Non-basic scopes the login_hint account already granted this client, which come with this
+   * sign-in anyway (include_granted_scopes): listed as access the app has, with no checkbox.
+   */
+  alreadyGranted?: readonly string[];
   error?: string;
   nonce: string;
 }
@@ -71,9 +76,14 @@ function accountList(options: ConsentPageOptions): SafeHtml {
   </ul>`;
 }
 
+/** The requested scopes the user decides on now (the ones already granted are listed apart). */
+function scopesToDecide(options: ConsentPageOptions): string[] {
+  return options.request.scopes.filter((scope) => !options.alreadyGranted?.includes(scope));
+}
+
 function scopeList(options: ConsentPageOptions): SafeHtml {
   return html`<ul class="scopes" role="list">
-    ${options.request.scopes.map((scope, i) => {
+    ${scopesToDecide(options).map((scope, i) => {
       if (isBasicScope(scope)) {
         return html`<li>${CHECK_ICON}<span>${describeScope(scope)}</span></li>`;
       }
@@ -101,11 +111,30 @@ function scopeList(options: ConsentPageOptions): SafeHtml {
   </ul>`;
 }
 
+function grantedList(options: ConsentPageOptions, name: string): SafeHtml {
+  const granted = options.alreadyGranted ?? [];
+  if (granted.length === 0) return html``;
+  return html`<h3 id="granted-heading">${name} already has access to</h3>
+    <ul class="scopes" role="list" aria-labelledby="granted-heading">
+      ${granted.map(
+        (scope) =>
+          html`<li>
+            ${CHECK_ICON}
+            <span class="scope-text">
+              <span class="scope-title">${scopeTitle(scope)}</span>
+              <span class="scope-description">${describeScope(scope)}</span>
+              <span class="scope-id">${scope}</span>
+            </span>
+          </li>`,
+      )}
+    </ul>`;
+}
+
 export function consentPage(options: ConsentPageOptions): SafeHtml {
   const name = appName(options.request.client);
   const hasAccounts = options.accounts.length > 0;
   const describedBy = ["email-hint", options.error ? "email-error" : ""].filter(Boolean).join(" ");
-  const askingGranular = options.request.scopes.some((scope) => !isBasicScope(scope));
+  const askingGranular = scopesToDecide(options).some((scope) => !isBasicScope(scope));
 
   return layout({
     title: `Sign in – Google accounts – ${name}`,
@@ -155,7 +184,7 @@ export function consentPage(options: ConsentPageOptions): SafeHtml {
                   : `${name} wants to access your Google Account`
               }
             </h2>
-            ${scopeList(options)}
+            ${scopeList(options)} ${grantedList(options, name)}
           </section>
           <div class="notice">
             <strong>Make sure you trust ${name}.</strong> You may be sharing sensitive info with

@@ -39,6 +39,7 @@ main { padding: 32px 16px 48px; }
 h1 { font-size: 36px; line-height: 1.2; font-weight: 400; margin: 0 0 12px; letter-spacing: -0.01em; }
 h2 { font-size: 18px; font-weight: 500; margin: 28px 0 12px; }
 h2:first-child { margin-top: 0; }
+h3 { font-size: 15px; font-weight: 500; margin: 20px 0 4px; }
 p { margin: 0 0 12px; }
 .lead { font-size: 16px; color: var(--text); }
 .muted { color: var(--muted); font-size: 14px; }
