@@ -5,7 +5,11 @@ import { SignInButton } from "./components/sign-in-button";
 import { SiteFooter } from "./components/site-footer";
 import { currentUser } from "@/lib/auth/session";
 import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
+import { GMAIL_SEND_SCOPE } from "@/lib/google/scopes";
 import { searchParam, type SearchParams } from "@/lib/http/search-params";
+
+const SECONDARY =
+  "mt-2 rounded-lg border border-zinc-300 bg-white px-4 py-2 font-medium text-zinc-900 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-60 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800";
 
 export const dynamic = "force-dynamic";
 
@@ -62,6 +66,17 @@ export default async function LandingPage({
             Mailroom asks for the <code>https://mail.google.com/</code> scope: Gmail requires it for
             sending over SMTP.
           </p>
+          <div className="mt-4 text-sm text-zinc-600 dark:text-zinc-400">
+            <p>
+              Rather not grant full Gmail access? Send with the Gmail API instead: Google asks only
+              for permission to send email (<code>gmail.send</code>).
+            </p>
+            <SignInButton
+              label="Sign in to send with the Gmail API"
+              scope={GMAIL_SEND_SCOPE}
+              className={SECONDARY}
+            />
+          </div>
         </div>
       </main>
       <SiteFooter />

@@ -11,6 +11,9 @@ export const AUDIT_KINDS = {
   keys_rotated: "Encryption key rotated",
   api_key_created: "API key created",
   api_key_revoked: "API key revoked",
+  send_way_changed: "Way of sending changed",
+  app_password_added: "App password added",
+  app_password_removed: "App password removed",
 } as const;
 
 export type AuditKind = keyof typeof AUDIT_KINDS;

@@ -6,7 +6,7 @@ import GoogleProvider from "next-auth/providers/google";
 import type { Db } from "../db";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import { env } from "../env";
-import { hasGmailScope, SIGN_IN_SCOPES } from "../google/scopes";
+import { hasSendingScope, SIGN_IN_SCOPES } from "../google/scopes";
 import { refreshSendAsAtSignIn } from "../send-as/refresh-send-as-at-sign-in";
 import { mailroomAdapter } from "./prisma-adapter";
 import { saveGoogleTokens } from "./save-google-tokens";
@@ -74,8 +74,9 @@ export function buildAuthOptions(prisma: Db): AuthOptions {
           });
           return "/?error=AccountLinkRefused";
         }
-        if (!hasGmailScope(account.scope)) {
-          return refuse("MissingMailScope", "The Gmail scope was not granted", existing?.userId);
+        // Either sending scope will do: the full Gmail scope (SMTP) or gmail.send (Gmail API).
+        if (!hasSendingScope(account.scope)) {
+          return refuse("MissingMailScope", "No Gmail sending scope was granted", existing?.userId);
         }
         if (!account.refresh_token && !existing?.refreshTokenSealed) {
           return refuse("NoRefreshToken", "Google gave no refresh token", existing?.userId);

@@ -8,6 +8,8 @@ import type { Db } from "../db";
 import { forgetAccessToken } from "../google/access-token";
 import { closeTransport } from "../mail/transport-pool";
 import { outbox } from "../outbox/open-outbox";
+import { forgetSendSettings } from "../sending/ways/account-send-settings";
+import { sendWayOf, wayHasScope } from "../sending/ways/send-ways";
 
 export interface GoogleSignInTokens {
   provider: string;
@@ -42,6 +44,11 @@ export async function saveGoogleTokens(
         ...(email ? { email } : {}),
         hostedDomain: profile.hd ?? null,
         scope: tokens.scope ?? account.scope,
+        // A grant of gmail.send alone (the Gmail API sign-in) can only send with the Gmail API.
+        ...(wayHasScope(sendWayOf(account.sendWay), tokens.scope ?? account.scope) ||
+        !wayHasScope("gmail_api", tokens.scope ?? account.scope)
+          ? {}
+          : { sendWay: "gmail_api" }),
         accessTokenSealed: tokens.access_token
           ? sealer.seal(tokens.access_token, accountTokenPlace(account.id, "accessTokenSealed"))
           : account.accessTokenSealed,
@@ -82,6 +89,7 @@ export async function saveGoogleTokens(
   });
   // Drop the old token and pooled connections so waiting messages go out with the new grant.
   forgetAccessToken(account.id);
+  forgetSendSettings(account.id);
   closeTransport(account.id);
   // Its waiting messages are due now.
   (await outbox()).signalDue();

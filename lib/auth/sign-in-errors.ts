@@ -12,7 +12,7 @@ const MESSAGES: Record<string, string> = {
   OAuthAccountNotLinked:
     "This email address already belongs to a Mailroom user with a different Google account. Sign in with that Google account.",
   MissingMailScope:
-    'Mailroom needs permission to send email as you. Sign in again and leave the Gmail box ("Read, compose, send…") checked on Google\'s consent screen.',
+    'Mailroom needs permission to send email as you. Sign in again and leave the Gmail box ("Read, compose, send…" or "Send email on your behalf") checked on Google\'s consent screen.',
   NoRefreshToken:
     "Google did not give Mailroom offline access, so it could not send while you are away. Sign in again; if it repeats, remove Mailroom at myaccount.google.com/permissions first.",
   OAuthCallback:

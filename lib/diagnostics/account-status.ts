@@ -9,6 +9,14 @@ import { testingExpiry, type TestingExpiry } from "../google/testing-expiry";
 import { testingMode, type TestingMode } from "../google/testing-mode";
 import { MESSAGE_STATUSES, type MessageStatus } from "../outbox/message-status";
 import { limitSettings, sendingLimitsFor, type LimitSettings } from "../sending/sending-limits";
+import {
+  SEND_WAY_INFO,
+  SEND_WAYS,
+  sendWayOf,
+  wayHasScope,
+  type SendWay,
+  type SendWayInfo,
+} from "../sending/ways/send-ways";
 import { findUserAccount } from "./find-user-account";
 
 export interface AccountStatus {
@@ -49,6 +57,12 @@ export interface AccountStatus {
     remaining: number;
     /** When the oldest send in the window leaves it, freeing a slot; only when the limit is reached. */
     nextSlotAt: Date | null;
+  };
+  /** How the account sends, and what each way still needs. */
+  sending: {
+    way: SendWay;
+    appPasswordAddedAt: Date | null;
+    ways: { info: SendWayInfo; scopeGranted: boolean; ready: boolean }[];
   };
   counts: Record<MessageStatus, number>;
   /** Messages waiting to go out: queued, sending or deferred. */
@@ -131,6 +145,18 @@ export async function getAccountStatus(
         testing.testing && account.consentedAt && account.reconnectReason === null
           ? testingExpiry(account.consentedAt, now)
           : null,
+    },
+    sending: {
+      way: sendWayOf(account.sendWay),
+      appPasswordAddedAt: account.appPasswordAddedAt,
+      ways: SEND_WAYS.map((way) => {
+        const scopeGranted = wayHasScope(way, account.scope);
+        return {
+          info: SEND_WAY_INFO[way],
+          scopeGranted,
+          ready: scopeGranted && (way !== "app_password" || account.appPasswordSealed !== null),
+        };
+      }),
     },
     usage: {
       sentLast24h,

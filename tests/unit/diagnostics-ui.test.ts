@@ -157,6 +157,7 @@ describe("ReconnectAlert", () => {
         diagnosis: null,
         since: new Date("2026-11-28T11:00:00Z"),
         waiting: 3,
+        way: "smtp_oauth",
         now,
       }),
     );

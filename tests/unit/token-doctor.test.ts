@@ -154,7 +154,12 @@ function token(overrides: Partial<AccountStatus["token"]>): AccountStatus["token
 describe("TokenCard", () => {
   it("shows consent and last use, and no countdown when the app is not known to be in Testing", () => {
     const html = renderToStaticMarkup(
-      createElement(TokenCard, { token: token({}), email: "ada@example.com", now }),
+      createElement(TokenCard, {
+        token: token({}),
+        way: "smtp_oauth",
+        email: "ada@example.com",
+        now,
+      }),
     );
     expect(html).toContain("Consent given");
     expect(html).toContain("6 days ago");
@@ -165,6 +170,7 @@ describe("TokenCard", () => {
   it("counts down to the Testing expiry, says how Mailroom knows, and offers a reconnect", () => {
     const html = renderToStaticMarkup(
       createElement(TokenCard, {
+        way: "smtp_oauth",
         token: token({
           testing: { testing: true, source: "inferred", inferredAt: ago(2 * DAY) },
           expiry: testingExpiry(ago(6 * DAY), now),
@@ -181,6 +187,7 @@ describe("TokenCard", () => {
 
     const configured = renderToStaticMarkup(
       createElement(TokenCard, {
+        way: "smtp_oauth",
         token: token({
           testing: { testing: true, source: "configured", inferredAt: null },
           expiry: testingExpiry(ago(DAY), now),
@@ -210,6 +217,7 @@ describe("ReconnectAlert with the token doctor's diagnosis", () => {
         diagnosis,
         since: now,
         waiting: 1,
+        way: "smtp_oauth",
         now,
       }),
     );

@@ -5,6 +5,7 @@ import { AccountCard } from "./account-card";
 import { ConnectionTest } from "./connection-test";
 import { GmailRepliesReference } from "./gmail-replies-reference";
 import { ReconnectAlert } from "./reconnect-alert";
+import { SendWayCard } from "./send-way-card";
 import { SenderDomainCard, SenderDomainCardPending } from "./sender-domain-card";
 import { TokenCard } from "./token-card";
 import { UsageCard } from "./usage-card";
@@ -41,6 +42,7 @@ export default async function StatusPage() {
               diagnosis={status.token.diagnosis}
               since={status.token.reconnectSince}
               waiting={status.waiting}
+              way={status.sending.way}
               now={now}
             />
           )}
@@ -52,8 +54,14 @@ export default async function StatusPage() {
                 smtp={configured}
               />
             )}
-            <TokenCard token={status.token} email={status.account.email} now={now} />
+            <TokenCard
+              token={status.token}
+              way={status.sending.way}
+              email={status.account.email}
+              now={now}
+            />
           </div>
+          <SendWayCard sending={status.sending} email={status.account.email} now={now} />
           <UsageCard
             usage={status.usage}
             counts={status.counts}

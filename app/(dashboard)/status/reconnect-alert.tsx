@@ -1,6 +1,8 @@
 import { SignInButton } from "../../components/sign-in-button";
 import { TimeText } from "./time-text";
 import type { InvalidGrantExplanation } from "@/lib/google/explain-invalid-grant";
+import { GMAIL_SEND_SCOPE } from "@/lib/google/scopes";
+import type { SendWay } from "@/lib/sending/ways/send-ways";
 
 /** The one thing to do when Google stopped accepting Mailroom's tokens for this account. */
 export function ReconnectAlert({
@@ -9,6 +11,7 @@ export function ReconnectAlert({
   diagnosis,
   since,
   waiting,
+  way,
   now,
 }: {
   email: string;
@@ -17,8 +20,11 @@ export function ReconnectAlert({
   diagnosis: InvalidGrantExplanation | null;
   since: Date | null;
   waiting: number;
+  /** How the account sends: an app password is fixed here, not with Google's consent. */
+  way: SendWay;
   now: Date;
 }) {
+  const appPassword = way === "app_password";
   return (
     <section
       role="alert"
@@ -27,10 +33,13 @@ export function ReconnectAlert({
       className="rounded-xl border-2 border-red-300 bg-red-50 p-6 text-red-950 shadow-sm dark:border-red-800 dark:bg-red-950 dark:text-red-50"
     >
       <h2 id="reconnect-heading" className="text-lg font-semibold">
-        Reconnect your Google account
+        {appPassword ? "Add a new app password" : "Reconnect your Google account"}
       </h2>
       <p className="mt-2 text-sm">
-        Google no longer accepts Mailroom&apos;s access to <strong>{email}</strong>
+        {appPassword
+          ? "Gmail no longer accepts the app password of "
+          : "Google no longer accepts Mailroom’s access to "}
+        <strong>{email}</strong>
         {since && (
           <>
             {" "}
@@ -52,6 +61,13 @@ export function ReconnectAlert({
             <span className="font-semibold">Fix:</span> {diagnosis.fix}
           </p>
         </div>
+      ) : appPassword ? (
+        <p className="mt-3 text-sm" data-testid="app-password-diagnosis">
+          An app password stops working when it is revoked in the Google account&apos;s security
+          settings, when the account&apos;s password changes (that revokes every app password), or
+          when 2-Step Verification is turned off. Create a new app password and save it under
+          &ldquo;How this account sends&rdquo; below, or choose another way to send.
+        </p>
       ) : (
         <p className="mt-3 text-sm">
           This happens when access was revoked in the Google account&apos;s security settings, the
@@ -64,10 +80,25 @@ export function ReconnectAlert({
         {waiting === 0
           ? "new messages wait in the outbox"
           : `${waiting.toLocaleString("en-US")} ${waiting === 1 ? "message waits" : "messages wait"} in the outbox`}{" "}
-        and go out by themselves after you reconnect.
+        and go out by themselves{" "}
+        {appPassword ? "once Gmail accepts a new app password" : "after you reconnect"}.
       </p>
       <div className="mt-4">
-        <SignInButton label="Reconnect Google account" reconnect={email} callbackUrl="/status" />
+        {appPassword ? (
+          <a
+            href="#app-password"
+            className="inline-flex rounded-lg bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700"
+          >
+            Add a new app password
+          </a>
+        ) : (
+          <SignInButton
+            label="Reconnect Google account"
+            reconnect={email}
+            scope={way === "gmail_api" ? GMAIL_SEND_SCOPE : undefined}
+            callbackUrl="/status"
+          />
+        )}
       </div>
     </section>
   );

@@ -1,6 +1,6 @@
 import { SignInButton } from "../../components/sign-in-button";
 import type { AccountStatus } from "@/lib/diagnostics/account-status";
-import { GMAIL_SCOPE } from "@/lib/google/scopes";
+import { SEND_WAY_INFO, wayHasScope, type SendWay } from "@/lib/sending/ways/send-ways";
 import { Card, Fact } from "./card";
 import { TimeText } from "./time-text";
 
@@ -9,13 +9,16 @@ const SMALL_BUTTON =
 
 export function TokenCard({
   token,
+  way,
   email,
   now,
 }: {
   token: AccountStatus["token"];
+  way: SendWay;
   email: string;
   now: Date;
 }) {
+  const needed = SEND_WAY_INFO[way].scopes;
   return (
     <Card id="token" title="Access">
       <dl className="divide-y divide-zinc-100 dark:divide-zinc-800">
@@ -33,15 +36,25 @@ export function TokenCard({
             </span>
           )}
         </Fact>
-        <Fact term="Gmail sending scope">
-          {token.hasGmailScope ? (
-            <span className="text-green-700 dark:text-green-400">
-              <span aria-hidden="true">✓ </span>Granted
+        <Fact term="Sending scope">
+          {needed.length === 0 ? (
+            <span className="text-zinc-600 dark:text-zinc-400">
+              None needed: this account sends with an app password.
+            </span>
+          ) : wayHasScope(way, token.scopes.join(" ")) ? (
+            <span className="text-green-700 dark:text-green-400" data-testid="sending-scope">
+              <span aria-hidden="true">✓ </span>Granted for {SEND_WAY_INFO[way].label}
             </span>
           ) : (
-            <span className="text-red-700 dark:text-red-400">
-              <span aria-hidden="true">✗ </span>Missing — Gmail refuses SMTP sign-in without{" "}
-              <code className="text-xs">{GMAIL_SCOPE}</code>. Reconnect and allow sending email.
+            <span className="text-red-700 dark:text-red-400" data-testid="sending-scope">
+              <span aria-hidden="true">✗ </span>Missing — {SEND_WAY_INFO[way].label} needs{" "}
+              {needed.map((scope, i) => (
+                <span key={scope}>
+                  {i > 0 && " or "}
+                  <code className="text-xs">{scope}</code>
+                </span>
+              ))}
+              . Grant it under &ldquo;How this account sends&rdquo;.
             </span>
           )}
         </Fact>
