@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { SignInButton } from "../components/sign-in-button";
 import { getTokenWarning, type TokenWarning } from "@/lib/diagnostics/token-warning";
+import { GMAIL_SEND_SCOPE } from "@/lib/google/scopes";
 
 const BUTTON =
   "rounded-md bg-amber-600 px-2.5 py-1 text-xs font-medium text-white hover:bg-amber-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-600 disabled:opacity-60";
@@ -13,6 +14,7 @@ export async function TokenWarningBanner({ userId }: { userId: string }) {
 }
 
 export function TokenWarningNotice({ warning, now }: { warning: TokenWarning; now: Date }) {
+  const appPassword = warning.kind === "reconnect" && warning.way === "app_password";
   const hours =
     warning.kind === "expiring"
       ? Math.round((warning.expiresAt.getTime() - now.getTime()) / 3_600_000)
@@ -25,7 +27,12 @@ export function TokenWarningNotice({ warning, now }: { warning: TokenWarning; no
     >
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-3 gap-y-1 px-6 py-2">
         <span>
-          {warning.kind === "reconnect" ? (
+          {appPassword ? (
+            <>
+              Gmail no longer accepts the app password of <strong>{warning.email}</strong>: sending
+              is paused and messages wait.
+            </>
+          ) : warning.kind === "reconnect" ? (
             <>
               <strong>{warning.email}</strong> needs to be reconnected: sending is paused and
               messages wait.
@@ -46,12 +53,23 @@ export function TokenWarningNotice({ warning, now }: { warning: TokenWarning; no
             Details
           </Link>
         </span>
-        <SignInButton
-          label="Reconnect"
-          reconnect={warning.email}
-          callbackUrl="/status"
-          className={BUTTON}
-        />
+        {appPassword ? (
+          <Link href="/status#app-password" className={BUTTON}>
+            Add a new app password
+          </Link>
+        ) : (
+          <SignInButton
+            label="Reconnect"
+            reconnect={warning.email}
+            scope={
+              warning.kind === "reconnect" && warning.way === "gmail_api"
+                ? GMAIL_SEND_SCOPE
+                : undefined
+            }
+            callbackUrl="/status"
+            className={BUTTON}
+          />
+        )}
       </div>
     </div>
   );

@@ -133,6 +133,8 @@ export type Outcome =
       messageId: string;
       reply: string;
       code: number;
+      /** How the account sent it (a way's label), for the timeline. */
+      via?: string;
       rejected: { recipient?: string; response?: string }[];
       at: Date;
     }

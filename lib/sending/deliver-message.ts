@@ -12,6 +12,7 @@ import { failureOutcome } from "./failure-outcome";
 import { SendDeadlineError } from "./send-deadline-error";
 import { sendSettingsFor, type SendSettings } from "./ways/account-send-settings";
 import { sendWithGmailApi } from "./ways/gmail-api-send";
+import { SEND_WAY_INFO } from "./ways/send-ways";
 
 export { SendDeadlineError } from "./send-deadline-error";
 
@@ -80,6 +81,7 @@ export async function deliverMessage(
     reply,
     code: Number(reply.slice(0, 3)) || 250,
     rejected: info.rejectedErrors ?? [],
+    via: SEND_WAY_INFO[settings.way].label,
     at: new Date(),
   });
 }

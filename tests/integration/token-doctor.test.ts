@@ -226,6 +226,7 @@ describe("Testing-mode countdown (inferred)", () => {
     expect(await getTokenWarning(dead.user.id)).toEqual({
       kind: "reconnect",
       email: "dead@example.com",
+      way: "smtp_oauth",
     });
 
     // A token of 9 days still works: the app is not in Testing (any more).

@@ -250,8 +250,17 @@ describe("the dashboard's banner", () => {
     });
     expect(past).toContain("has ended the access to");
     expect(past).toContain("messages will wait until you reconnect");
-    expect(notice({ kind: "reconnect", email: "ada@example.com" })).toContain(
+    expect(notice({ kind: "reconnect", email: "ada@example.com", way: "smtp_oauth" })).toContain(
       "needs to be reconnected: sending is paused and messages wait",
     );
+    // An app password is fixed on the status page, not with Google's consent.
+    const appPassword = notice({
+      kind: "reconnect",
+      email: "ada@example.com",
+      way: "app_password",
+    });
+    expect(appPassword).toContain("no longer accepts the app password");
+    expect(appPassword).toContain('href="/status#app-password"');
+    expect(appPassword).not.toContain("Reconnect</button>");
   });
 });

@@ -52,7 +52,14 @@ export async function recordSent(
 function sentEvents(outcome: SentOutcome): EventRow[] {
   const { messageId } = outcome;
   return [
-    { messageId, type: "sent", status: "sent", smtpCode: outcome.code, smtpReply: outcome.reply },
+    {
+      messageId,
+      type: "sent",
+      status: "sent",
+      smtpCode: outcome.code,
+      smtpReply: outcome.reply,
+      detail: outcome.via ? `Sent with ${outcome.via}` : undefined,
+    },
     ...outcome.rejected.map((rejected) => ({
       messageId,
       type: "recipient_rejected",

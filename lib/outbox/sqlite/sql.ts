@@ -374,7 +374,14 @@ export function markSent(conn: Conn, r: SentRecord): void {
   stmts(conn).markSent.run({ id: r.messageId, code: r.code, reply: r.reply, now: at });
   insertEvent(
     conn,
-    { messageId: r.messageId, type: "sent", status: "sent", smtpCode: r.code, smtpReply: r.reply },
+    {
+      messageId: r.messageId,
+      type: "sent",
+      status: "sent",
+      smtpCode: r.code,
+      smtpReply: r.reply,
+      detail: r.via ? `Sent with ${r.via}` : undefined,
+    },
     at,
   );
   for (const rejected of r.rejected) {
