@@ -79,7 +79,8 @@ export async function deliverMessage(
     kind: "sent",
     messageId: message.id,
     reply,
-    code: Number(reply.slice(0, 3)) || 250,
+    // The API's answer starts "Gmail API 200": its status comes separately.
+    code: info.code ?? (Number(reply.slice(0, 3)) || 250),
     rejected: info.rejectedErrors ?? [],
     via: SEND_WAY_INFO[settings.way].label,
     at: new Date(),
@@ -88,5 +89,7 @@ export async function deliverMessage(
 
 interface SendInfo {
   response?: string;
+  /** The Gmail API's HTTP status; an SMTP reply carries its code in its first three digits. */
+  code?: number;
   rejectedErrors?: { recipient?: string; response?: string }[];
 }

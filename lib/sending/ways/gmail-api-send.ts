@@ -41,7 +41,7 @@ export async function sendWithGmailApi(
   accountId: string,
   raw: () => Buffer | Readable,
   bcc: readonly string[],
-): Promise<{ response: string }> {
+): Promise<ApiSent> {
   const body = () => withBcc(raw(), bcc);
   const token = await getAccessToken(accountId);
   try {
@@ -66,7 +66,13 @@ export function withBcc(raw: Buffer | Readable, bcc: readonly string[]): Buffer 
   );
 }
 
-async function post(accessToken: string, body: Buffer | Readable): Promise<{ response: string }> {
+/** The API's answer as history records it, and its HTTP status in place of an SMTP code. */
+export interface ApiSent {
+  response: string;
+  code: number;
+}
+
+async function post(accessToken: string, body: Buffer | Readable): Promise<ApiSent> {
   const client = new auth.OAuth2();
   client.setCredentials({ access_token: accessToken });
   // googleapis joins the root and the path with a slash of its own.
@@ -86,6 +92,7 @@ async function post(accessToken: string, body: Buffer | Readable): Promise<{ res
     );
     return {
       response: `Gmail API ${status} OK: message ${data.id ?? "?"}, thread ${data.threadId ?? "?"}`,
+      code: status,
     };
   } catch (error) {
     throw apiError(error);

@@ -1,0 +1,41 @@
+// Sets how a seeded account sends, as the status page will: its way, and for the app-password
+// way the password sealed to the row like the tokens. Forgets this process's cached settings so
+// the next send reads the change at once instead of within a few seconds.
+import { accountTokenPlace } from "../../lib/crypto/sealed-columns";
+import { tokenSealer } from "../../lib/crypto/sealer";
+import { db } from "../../lib/db";
+import { forgetSendSettings } from "../../lib/sending/ways/account-send-settings";
+import type { SendWay } from "../../lib/sending/ways/send-ways";
+
+export async function setSendWay(accountId: string, way: SendWay): Promise<void> {
+  const prisma = await db();
+  await prisma.account.update({ where: { id: accountId }, data: { sendWay: way } });
+  forgetSendSettings(accountId);
+}
+
+/**
+ * Stores `password` sealed as the account's app password, switches it to the app-password way
+ * and, with `resume`, clears a pause the way adding a password on the status page would.
+ */
+export async function storeAppPassword(
+  accountId: string,
+  password: string,
+  options: { resume?: boolean } = {},
+): Promise<void> {
+  const prisma = await db();
+  await prisma.account.update({
+    where: { id: accountId },
+    data: {
+      sendWay: "app_password",
+      appPasswordSealed: tokenSealer().seal(
+        password,
+        accountTokenPlace(accountId, "appPasswordSealed"),
+      ),
+      appPasswordAddedAt: new Date(),
+      ...(options.resume
+        ? { reconnectReason: null, reconnectSince: null, reconnectCause: null }
+        : {}),
+    },
+  });
+  forgetSendSettings(accountId);
+}
