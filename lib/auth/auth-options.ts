@@ -6,7 +6,7 @@ import GoogleProvider from "next-auth/providers/google";
 import type { Db } from "../db";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import { env } from "../env";
-import { hasSendingScope, SIGN_IN_SCOPES } from "../google/scopes";
+import { hasGmailScope, hasSendingScope, SIGN_IN_SCOPES } from "../google/scopes";
 import { refreshSendAsAtSignIn } from "../send-as/refresh-send-as-at-sign-in";
 import { mailroomAdapter } from "./prisma-adapter";
 import { saveGoogleTokens } from "./save-google-tokens";
@@ -92,8 +92,9 @@ export function buildAuthOptions(prisma: Db): AuthOptions {
         if (!account) return;
         const claims = (profile ?? {}) as { email?: string; hd?: string };
         const saved = await saveGoogleTokens(prisma, account, claims);
-        // With the new token stored: which addresses Gmail now lets this account send as.
-        if (saved) await refreshSendAsAtSignIn(saved.accountId);
+        // With the new token stored: which addresses Gmail now lets this account send as. Gmail
+        // lists them only to a token that may read settings; gmail.send alone may not.
+        if (saved && hasGmailScope(account.scope)) await refreshSendAsAtSignIn(saved.accountId);
       },
     },
     logger: {
