@@ -18,6 +18,8 @@ export interface ConnectionState {
   credential?: "oauth" | "app-password";
   /** The app password it signed in with: revoking it ends the session (see signInRevoked). */
   appPassword?: AppPasswordSignIn;
+  /** The OAuth grant of the access token it signed in with (XOAUTH2): revoking it ends the session. */
+  grantId?: string;
   /** Accounts this connection already counted in smtpConnections. */
   countedAccounts: Set<string>;
   /** Upper-case verb of the command being answered ("AUTH" for an AUTH continuation line). */

@@ -35,6 +35,7 @@ export function onSecure(session: SMTPServerSession, done: Done): void {
   state.account = undefined;
   state.credential = undefined;
   state.appPassword = undefined;
+  state.grantId = undefined;
   done();
 }
 
@@ -73,12 +74,16 @@ function passwordAuth(
 }
 
 /**
- * Whether the app password this session signed in with has been revoked since (directly, by a
- * password change or by turning 2-Step Verification off). Google ends such access at once: the
- * session's next command is answered 421 and the connection closed (see gmail-smtp-server.ts).
+ * Whether what this session signed in with has been revoked since: its app password (directly,
+ * by a password change or by turning 2-Step Verification off) or the OAuth grant of its access
+ * token. Google ends such access at once: the session's next command is answered 421 and the
+ * connection closed (see gmail-smtp-server.ts). An access token that merely expires does not
+ * end a session that signed in with it.
  */
 export function signInRevoked(ctx: EmulatorContext, state: ConnectionState): boolean {
-  return state.appPassword !== undefined && !ctx.credentials.isLive(state.appPassword);
+  if (state.appPassword) return !ctx.credentials.isLive(state.appPassword);
+  if (state.grantId !== undefined) return !ctx.tokens.isGrantLive(state.grantId);
+  return false;
 }
 
 export function onAuth(
@@ -121,6 +126,7 @@ export function onAuth(
   ctx.stats.count("auths", email);
   state.account = email;
   state.credential = "oauth";
+  state.grantId = check.token.grantId;
   done(null, { user: email });
 }
 
