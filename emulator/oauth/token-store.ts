@@ -165,6 +165,11 @@ export class TokenStore {
     return { ok: true, token };
   }
 
+  /** Whether a grant is still in force (not revoked, nor forgotten). */
+  isGrantLive(grantId: string): boolean {
+    return this.grants.get(grantId)?.revoked === false;
+  }
+
   /**
    * Revokes what a refresh or access token belongs to. Like Google, that removes the app's
    * access to the account altogether: every grant of that account and client dies.

@@ -1,6 +1,7 @@
 // What the emulator remembers about one SMTP connection, keyed by smtp-server's session object
 // (the same object for the whole connection).
 import type { SMTPServer, SMTPServerSession } from "smtp-server";
+import type { AppPasswordSignIn } from "../state/sign-in-credentials";
 import type { SmtpListener } from "../types";
 
 export type SmtpConnection = SMTPServer["connections"] extends Set<infer C> ? C : never;
@@ -15,6 +16,10 @@ export interface ConnectionState {
   account?: string;
   /** What it signed in with: an OAuth token (XOAUTH2) or an app password (PLAIN/LOGIN). */
   credential?: "oauth" | "app-password";
+  /** The app password it signed in with: revoking it ends the session (see signInRevoked). */
+  appPassword?: AppPasswordSignIn;
+  /** The OAuth grant of the access token it signed in with (XOAUTH2): revoking it ends the session. */
+  grantId?: string;
   /** Accounts this connection already counted in smtpConnections. */
   countedAccounts: Set<string>;
   /** Upper-case verb of the command being answered ("AUTH" for an AUTH continuation line). */

@@ -4,13 +4,15 @@
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import type { SmtpListener } from "../types";
 import { setConnectionState, type ConnectionState, type SmtpConnection } from "./connection-state";
-import { finalLines, newSessionId } from "./gmail-replies";
+import { encodeReply, finalLines, GMAIL_REPLIES, newSessionId } from "./gmail-replies";
 import { translateReply } from "./reply-translator";
 
 export interface GmailSmtpServerOptions {
   listener: SmtpListener;
   maxMessageBytes: number;
   log: (line: string) => void;
+  /** Whether the credential the session signed in with has been revoked since. */
+  signInRevoked: (state: ConnectionState) => boolean;
 }
 
 type ConnectArgs = Parameters<SMTPServer["connect"]>;
@@ -63,6 +65,15 @@ function instrument(connection: SmtpConnection, options: GmailSmtpServerOptions)
     state.verb = continuation ? "AUTH" : (line.trim().split(/\s+/)[0] ?? "").toUpperCase();
     state.commandLine = redact(line, state.verb, continuation);
     options.log(`smtp ${state.sessionId} C: ${state.commandLine}`);
+    // A revoked sign-in ends the session at its next command; smtp-server closes after a 421.
+    // (A message whose DATA already began is not a command: it is still answered.)
+    if (!continuation && options.signInRevoked(state)) {
+      options.log(
+        `smtp ${state.sessionId}: the credential this session signed in with was revoked`,
+      );
+      connection.send(GMAIL_REPLIES.tryAgainLater.code, encodeReply(GMAIL_REPLIES.tryAgainLater));
+      return;
+    }
     onCommand(command, callback);
   };
 

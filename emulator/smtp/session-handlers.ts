@@ -8,7 +8,7 @@ import type {
 import type { EmulatorContext } from "../context";
 import { GMAIL_FULL_SCOPE } from "../oauth/scopes";
 import { normalizeEmail } from "../state/accounts";
-import { connectionState } from "./connection-state";
+import { connectionState, type ConnectionState } from "./connection-state";
 import { badRecipient, GMAIL_REPLIES, GmailReplyError } from "./gmail-replies";
 import { isValidRecipient } from "./rfc5321-address";
 
@@ -34,6 +34,8 @@ export function onSecure(session: SMTPServerSession, done: Done): void {
   const state = connectionState(session);
   state.account = undefined;
   state.credential = undefined;
+  state.appPassword = undefined;
+  state.grantId = undefined;
   done();
 }
 
@@ -50,13 +52,13 @@ function passwordAuth(
   done: AuthDone,
 ): void {
   const result = ctx.credentials.check(email, password);
-  if (result !== "app-password") {
+  if (result.kind !== "app-password") {
     ctx.stats.count("authFailures", email || undefined);
-    ctx.log(`smtp: AUTH with a password refused for ${email || "(no user)"} (${result})`);
+    ctx.log(`smtp: AUTH with a password refused for ${email || "(no user)"} (${result.kind})`);
     const twoStep = ctx.accounts.get(email)?.twoStepVerification === true;
     done(
       new GmailReplyError(
-        result === "account-password" && twoStep
+        result.kind === "account-password" && twoStep
           ? GMAIL_REPLIES.applicationSpecificPasswordRequired
           : GMAIL_REPLIES.badCredentials,
       ),
@@ -67,7 +69,21 @@ function passwordAuth(
   ctx.stats.count("auths", email);
   state.account = email;
   state.credential = "app-password";
+  state.appPassword = result.signIn;
   done(null, { user: email });
+}
+
+/**
+ * Whether what this session signed in with has been revoked since: its app password (directly,
+ * by a password change or by turning 2-Step Verification off) or the OAuth grant of its access
+ * token. Google ends such access at once: the session's next command is answered 421 and the
+ * connection closed (see gmail-smtp-server.ts). An access token that merely expires does not
+ * end a session that signed in with it.
+ */
+export function signInRevoked(ctx: EmulatorContext, state: ConnectionState): boolean {
+  if (state.appPassword) return !ctx.credentials.isLive(state.appPassword);
+  if (state.grantId !== undefined) return !ctx.tokens.isGrantLive(state.grantId);
+  return false;
 }
 
 export function onAuth(
@@ -110,6 +126,7 @@ export function onAuth(
   ctx.stats.count("auths", email);
   state.account = email;
   state.credential = "oauth";
+  state.grantId = check.token.grantId;
   done(null, { user: email });
 }
 

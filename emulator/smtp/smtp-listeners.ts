@@ -6,7 +6,14 @@ import type { SmtpListener } from "../types";
 import { onData } from "./data-handler";
 import { GmailSmtpServer } from "./gmail-smtp-server";
 import { AUTH_REQUIRED_MARKER, SERVER_NAME } from "./reply-translator";
-import { onAuth, onConnect, onMailFrom, onRcptTo, onSecure } from "./session-handlers";
+import {
+  onAuth,
+  onConnect,
+  onMailFrom,
+  onRcptTo,
+  onSecure,
+  signInRevoked,
+} from "./session-handlers";
 
 export interface SmtpListenersOptions {
   host: string;
@@ -69,6 +76,7 @@ function listen(
     listener,
     maxMessageBytes: ctx.maxMessageBytes,
     log: ctx.log,
+    signInRevoked: (state) => signInRevoked(ctx, state),
   });
   // A failed TLS handshake or a client that vanished surfaces as an 'error' event; without a
   // listener that would crash the process.

@@ -13,8 +13,15 @@ interface Secrets {
   appPasswords: AppPassword[];
 }
 
+/** Which app password an SMTP session signed in with: the account's `sub` and the password's id. */
+export interface AppPasswordSignIn {
+  sub: string;
+  id: string;
+}
+
 /** What a password presented over SMTP turned out to be. */
-export type PasswordCheck = "app-password" | "account-password" | "wrong";
+export type PasswordCheck =
+  { kind: "app-password"; signIn: AppPasswordSignIn } | { kind: "account-password" | "wrong" };
 
 const APP_PASSWORD_LETTERS = 16;
 
@@ -109,16 +116,27 @@ export class SignInCredentials {
   /** Which of the account's passwords this is, if any. */
   check(email: string, presented: string): PasswordCheck {
     const account = this.accounts.get(email);
-    if (!account) return "wrong";
+    if (!account) return { kind: "wrong" };
     const secrets = this.of(account);
     const compact = digest(presented.replace(/\s+/g, ""));
-    if (
-      account.twoStepVerification &&
-      secrets.appPasswords.some((entry) => same(entry.digest, compact))
-    ) {
-      return "app-password";
+    const appPassword = account.twoStepVerification
+      ? secrets.appPasswords.find((entry) => same(entry.digest, compact))
+      : undefined;
+    if (appPassword)
+      return { kind: "app-password", signIn: { sub: account.sub, id: appPassword.id } };
+    if (secrets.password && same(secrets.password, digest(presented))) {
+      return { kind: "account-password" };
     }
-    if (secrets.password && same(secrets.password, digest(presented))) return "account-password";
-    return "wrong";
+    return { kind: "wrong" };
+  }
+
+  /**
+   * Whether the app password a session signed in with still exists. Revoking it, changing the
+   * account password or turning 2-Step Verification off all remove it.
+   */
+  isLive(signIn: AppPasswordSignIn): boolean {
+    return (
+      this.secrets.get(signIn.sub)?.appPasswords.some((entry) => entry.id === signIn.id) === true
+    );
   }
 }

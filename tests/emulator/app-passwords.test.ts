@@ -180,6 +180,118 @@ describe("app passwords and 2-Step Verification", () => {
   });
 });
 
+describe("revoking an app password ends the sessions signed in with it", () => {
+  const TRY_AGAIN = /^421 4\.7\.0 Try again later, closing connection\. [\w.-]+ - gsmtp$/;
+
+  function pooled(pass: string) {
+    return nodemailer.createTransport({
+      pool: true,
+      maxConnections: 1,
+      host: "localhost",
+      port: emu.smtp.securePort,
+      secure: true,
+      auth: { user: ADA, pass },
+      connectionTimeout: 5000,
+      greetingTimeout: 5000,
+      socketTimeout: 10_000,
+    });
+  }
+
+  const mail = (subject: string) => ({ from: ADA, to: "bob@example.org", subject, text: "x" });
+
+  async function signedInRaw(password: string): Promise<RawSmtp> {
+    const smtp = await RawSmtp.connect(emu.smtp.securePort, { secure: true });
+    await smtp.reply();
+    await smtp.command("EHLO client.example");
+    const plain = Buffer.from(`\0${ADA}\0${password}`).toString("base64");
+    expect(await smtp.command(`AUTH PLAIN ${plain}`)).toBe("235 2.7.0 Accepted");
+    return smtp;
+  }
+
+  it("stops a pooled transport at its next send; a session with another app password keeps sending", async () => {
+    const revoked = emu.control.createAppPassword(ADA, { name: "Revoked" });
+    const kept = emu.control.createAppPassword(ADA, { name: "Kept" });
+    const gone = pooled(revoked.password);
+    const staying = pooled(kept.password);
+    try {
+      await gone.sendMail(mail("before"));
+      await staying.sendMail(mail("before, kept"));
+      expect(emu.control.stats(ADA)).toMatchObject({ auths: 2, messages: 2 });
+
+      expect(emu.control.revokeAppPassword(ADA, revoked.id)).toBe(true);
+      log.length = 0;
+      // The session signed in with the revoked password is answered 421 and closed; nodemailer
+      // takes the 421 as "try another connection", and signing in again is refused.
+      const refused = await smtpError(() => gone.sendMail(mail("after")));
+      expect(refused.code).toBe("EAUTH");
+      expect(refused.response).toMatch(BAD_CREDENTIALS);
+      const closed = log.filter((line) => / S: 421 /.test(line));
+      expect(closed).toHaveLength(1);
+      expect(closed[0]).toMatch(
+        / S: 421 4\.7\.0 Try again later, closing connection\. [\w.-]+ - gsmtp$/,
+      );
+      expect(emu.control.stats(ADA)).toMatchObject({ auths: 2, authFailures: 1, messages: 2 });
+
+      // The other app password's session was never interrupted: no second sign-in.
+      await staying.sendMail(mail("after, kept"));
+      expect(emu.control.stats(ADA)).toMatchObject({ auths: 2, messages: 3 });
+      expect(emu.control.messages({ email: ADA }).map((m) => m.subject)).toEqual([
+        "after, kept",
+        "before, kept",
+        "before",
+      ]);
+    } finally {
+      gone.close();
+      staying.close();
+    }
+  });
+
+  it("answers the next command 421 in the middle of a transaction, after a message already accepted", async () => {
+    const { id, password } = emu.control.createAppPassword(ADA);
+    const smtp = await signedInRaw(password);
+    expect(await smtp.command(`MAIL FROM:<${ADA}>`)).toMatch(/^250 2\.1\.0 OK/);
+    expect(await smtp.command("RCPT TO:<bob@example.org>")).toMatch(/^250 2\.1\.5 OK/);
+    expect(await smtp.command("DATA")).toMatch(/^354 /);
+    smtp.write("Subject: accepted before the revocation\r\n\r\nx\r\n.\r\n");
+    expect(await smtp.reply()).toMatch(/^250 2\.0\.0 OK {2}\d+ /);
+
+    expect(await smtp.command(`MAIL FROM:<${ADA}>`)).toMatch(/^250 2\.1\.0 OK/);
+    emu.control.revokeAppPassword(ADA, id);
+    expect(await smtp.command("RCPT TO:<bob@example.org>")).toMatch(TRY_AGAIN);
+    await smtp.closed;
+    expect(emu.control.messages({ email: ADA }).map((m) => m.subject)).toEqual([
+      "accepted before the revocation",
+    ]);
+  });
+
+  it("also ends them when the password changes or 2-Step Verification is turned off", async () => {
+    for (const change of [
+      () => emu.control.setPassword(ADA, ACCOUNT_PASSWORD),
+      () => emu.control.setTwoStepVerification(ADA, false),
+    ]) {
+      emu.control.setTwoStepVerification(ADA, true);
+      const smtp = await signedInRaw(emu.control.createAppPassword(ADA).password);
+      expect(await smtp.command("NOOP")).toMatch(/^250 /);
+      change();
+      expect(await smtp.command("NOOP")).toMatch(TRY_AGAIN);
+      await smtp.closed;
+    }
+  });
+
+  it("ends them when revoked over the control API", async () => {
+    const { id, password } = emu.control.createAppPassword(ADA);
+    const smtp = await signedInRaw(password);
+    const response = await fetch(`${emu.issuer}/control/revoke-app-password`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: ADA, id }),
+    });
+    expect(await response.json()).toEqual({ revoked: true });
+    expect(await smtp.command(`MAIL FROM:<${ADA}>`)).toMatch(TRY_AGAIN);
+    await smtp.closed;
+  });
+});
+
 describe("app passwords over the control API", () => {
   async function call(method: string, path: string, body?: unknown) {
     const response = await fetch(`${emu.issuer}${path}`, {

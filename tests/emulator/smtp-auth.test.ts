@@ -117,6 +117,31 @@ describe("XOAUTH2", () => {
     expect(error.response).toMatch(BAD_CREDENTIALS);
   });
 
+  it("ends a signed-in session when the account's access is revoked, not when its token expires", async () => {
+    async function signedIn(email: string): Promise<RawSmtp> {
+      const smtp = await RawSmtp.connect(emu.smtp.securePort, { secure: true });
+      await smtp.reply();
+      await smtp.command("EHLO client.example");
+      const { accessToken } = emu.control.issueTokens(email);
+      expect(await smtp.command(`AUTH XOAUTH2 ${xoauth2(email, accessToken)}`)).toBe(
+        "235 2.7.0 Accepted",
+      );
+      return smtp;
+    }
+    const ada = await signedIn("ada@example.com");
+    const grace = await signedIn("grace@example.com");
+    clock.advance(3600 * 1000);
+    expect(await ada.command("MAIL FROM:<ada@example.com>")).toMatch(/^250 2\.1\.0 OK /);
+
+    emu.control.revoke("ada@example.com");
+    expect(await ada.command("RCPT TO:<bob@example.org>")).toMatch(
+      /^421 4\.7\.0 Try again later, closing connection\. [\w.-]+ - gsmtp$/,
+    );
+    await ada.closed;
+    expect(await grace.command("MAIL FROM:<grace@example.com>")).toMatch(/^250 2\.1\.0 OK /);
+    grace.close();
+  });
+
   it("refuses a token without https://mail.google.com/ (gmail.send is not enough for SMTP)", async () => {
     const { accessToken } = emu.control.issueTokens("ada@example.com", {
       scope: "openid email https://www.googleapis.com/auth/gmail.send",
