@@ -1,4 +1,4 @@
-// Step 4: sign in with AUTH XOAUTH2 and the account's access token, capturing Gmail's reply.
+// Step 4 for an account that sends with SMTP and OAuth: sign in with AUTH XOAUTH2 and the account's access token, capturing Gmail's reply.
 // A rejected token is refreshed once (as the outbox does) before the step is called failed.
 import "server-only";
 import type { TLSSocket } from "node:tls";
@@ -25,16 +25,10 @@ export async function checkAuth(
 ): Promise<StepOutcome<null>> {
   const dialogue = new SmtpDialogue(socket);
   try {
-    if (session.target.secure) {
-      const greeting = await dialogue.read();
-      if (greeting.code !== 220) throw rejected("The server's greeting was", greeting);
-    }
-    const ehlo = await dialogue.command(`EHLO ${EHLO_NAME}`);
-    if (ehlo.code !== 250) throw rejected("EHLO was answered with", ehlo);
-    const auth = ehloKeywords(ehlo).find((k) => k.startsWith("AUTH "));
-    if (!auth?.split(/\s+/).includes("XOAUTH2")) {
+    const { mechanisms, advertised } = await greet(session, dialogue);
+    if (!mechanisms.includes("XOAUTH2")) {
       throw new StepFailure(
-        `The server does not offer AUTH XOAUTH2 (it advertises “${auth ?? "no AUTH"}”).`,
+        `The server does not offer AUTH XOAUTH2 (it advertises “${advertised}”).`,
         {
           title: "XOAUTH2 not offered",
           meaning:
@@ -75,6 +69,24 @@ export async function checkAuth(
   } finally {
     dialogue.detach();
   }
+}
+
+/**
+ * Reads the greeting (implicit TLS; after STARTTLS there is none), says EHLO, and returns the
+ * AUTH mechanisms the server advertises.
+ */
+export async function greet(
+  session: DiagnosticSession,
+  dialogue: SmtpDialogue,
+): Promise<{ mechanisms: string[]; advertised: string }> {
+  if (session.target.secure) {
+    const greeting = await dialogue.read();
+    if (greeting.code !== 220) throw rejected("The server's greeting was", greeting);
+  }
+  const ehlo = await dialogue.command(`EHLO ${EHLO_NAME}`);
+  if (ehlo.code !== 250) throw rejected("EHLO was answered with", ehlo);
+  const auth = ehloKeywords(ehlo).find((k) => k.startsWith("AUTH "));
+  return { mechanisms: auth?.split(/\s+/).slice(1) ?? [], advertised: auth ?? "no AUTH" };
 }
 
 /** AUTH XOAUTH2; on a 334 challenge (Gmail's JSON error) answers an empty line for the final reply. */

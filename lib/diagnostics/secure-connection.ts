@@ -14,15 +14,20 @@ export function openSession(target: Target, timeoutMs: number): DiagnosticSessio
   return { target, timeoutMs, sockets: [], closed: false };
 }
 
-/** Runs DNS, TCP and TLS, stopping at the first that fails; `secured` only when all passed. */
+/**
+ * Runs DNS, TCP and TLS, stopping at the first that fails; `secured` only when all passed.
+ * With `tls: false` (a plain-http Gmail API emulator) it stops after TCP.
+ */
 export async function secureConnection(
   session: DiagnosticSession,
+  options: { tls?: boolean } = {},
 ): Promise<{ steps: StepResult[]; secured?: TLSSocket }> {
   const dns = await runStep("dns", session, () => checkDns(session));
   if (!dns.value) return { steps: [dns.result] };
   const addresses = dns.value;
   const tcp = await runStep("tcp", session, () => checkTcp(session, addresses));
   if (!tcp.value) return { steps: [dns.result, tcp.result] };
+  if (options.tls === false) return { steps: [dns.result, tcp.result] };
   const plain = tcp.value;
   const tls = await runStep("tls", session, () => checkTls(session, plain));
   return { steps: [dns.result, tcp.result, tls.result], secured: tls.value };

@@ -1,4 +1,5 @@
 // The shapes a connection test reports: one result per step, serializable for a server action.
+import type { SendWay } from "../sending/ways/send-ways";
 
 export const DIAGNOSTIC_STEPS = ["dns", "tcp", "tls", "auth"] as const;
 export type StepName = (typeof DIAGNOSTIC_STEPS)[number];
@@ -9,6 +10,17 @@ export const STEP_LABELS: Record<StepName, string> = {
   tls: "TLS",
   auth: "XOAUTH2 sign-in",
 };
+
+/** The last step checks the account's own way of sending, and is named after it. */
+const AUTH_LABELS: Record<SendWay, string> = {
+  smtp_oauth: "XOAUTH2 sign-in",
+  app_password: "App password sign-in",
+  gmail_api: "Access token and gmail.send",
+};
+
+export function stepLabel(step: StepName, way: SendWay): string {
+  return step === "auth" ? AUTH_LABELS[way] : STEP_LABELS[step];
+}
 
 export interface Explanation {
   title: string;
@@ -49,16 +61,19 @@ export interface StepResult {
   connectedTo?: string;
   /** tls: the server's certificate. */
   certificate?: CertificateInfo;
-  /** auth: Gmail's final reply to AUTH XOAUTH2, verbatim. */
+  /** auth: Gmail's final reply to AUTH (XOAUTH2, or PLAIN/LOGIN with an app password), verbatim. */
   reply?: string;
 }
 
 export interface ConnectionTestResult {
   ok: boolean;
   email: string;
+  /** The account's way of sending, which the test follows: SMTP (either sign-in) or the Gmail API. */
+  way: SendWay;
+  /** smtp.gmail.com (SMTP_HOST), or for the Gmail API the host of GMAIL_API_URL. */
   host: string;
   port: number;
-  /** true = implicit TLS, false = STARTTLS. */
+  /** SMTP: true = implicit TLS, false = STARTTLS. Gmail API: true = HTTPS, false = plain HTTP (loopback only). */
   secure: boolean;
   startedAt: string;
   durationMs: number;

@@ -9,10 +9,13 @@ import { createCertificateAuthority, issueServerCertificate } from "../../emulat
 import { db } from "../../lib/db";
 import { getAccountStatus } from "../../lib/diagnostics/account-status";
 import { limitSettings } from "../../lib/sending/sending-limits";
+import { gmailApiTarget, reachGmailApi } from "../../lib/diagnostics/check-gmail-api";
 import { runConnectionTest } from "../../lib/diagnostics/run-connection-test";
+import { closeSession, openSession } from "../../lib/diagnostics/secure-connection";
 import type { ConnectionTestResult, StepResult } from "../../lib/diagnostics/types";
-import { seedUser } from "../support/seed-user";
-import { configureTestEnvironment } from "../support/test-app-env";
+import { insertConnectedUser, seedUser } from "../support/seed-user";
+import { setSendWay, storeAppPassword } from "../support/send-way";
+import { TEST_CLIENT, configureTestEnvironment } from "../support/test-app-env";
 import { testCa } from "../support/test-ca";
 
 let emu: Emulator;
@@ -241,6 +244,234 @@ describe("runConnectionTest", () => {
       expect(tls.certificate).toBeUndefined();
       expect(received).not.toContain("AUTH");
     });
+  });
+});
+
+describe("runConnectionTest follows the account's way of sending", () => {
+  const ACCOUNT_PASSWORD = "correct horse battery staple";
+
+  /** An account with a password and 2-Step Verification, as app passwords need. */
+  async function appPasswordAccount(email: string) {
+    const seeded = await seedUser(emu, email);
+    emu.control.setPassword(email, ACCOUNT_PASSWORD);
+    emu.control.setTwoStepVerification(email, true);
+    return seeded;
+  }
+
+  async function reconnectReason(accountId: string) {
+    const prisma = await db();
+    return (await prisma.account.findUniqueOrThrow({ where: { id: accountId } })).reconnectReason;
+  }
+
+  it("signs in with AUTH PLAIN and the stored app password", async () => {
+    const { account } = await appPasswordAccount("kay@example.com");
+    const created = emu.control.createAppPassword("kay@example.com", { name: "Mailroom" });
+    await storeAppPassword(account.id, created.password);
+    const oauthAuthsBefore = emu.control.stats("kay@example.com").refreshes;
+
+    const result = await runConnectionTest({ accountId: account.id });
+
+    expectAllPassed(result);
+    expect(result.way).toBe("app_password");
+    const auth = step(result, "auth");
+    expect(auth.detail).toMatch(
+      /^Signed in as kay@example\.com with the app password \(AUTH PLAIN\)/,
+    );
+    expect(emu.control.stats("kay@example.com").refreshes).toBe(oauthAuthsBefore);
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(created.password);
+    expect(text).not.toContain(created.password.replace(/\s+/g, ""));
+    expect(await reconnectReason(account.id)).toBeNull();
+  });
+
+  it("fails at sign-in with Gmail's 5.7.8 explanation once the app password is revoked, and pauses the account", async () => {
+    const { account } = await appPasswordAccount("lou@example.com");
+    const created = emu.control.createAppPassword("lou@example.com", { name: "Mailroom" });
+    await storeAppPassword(account.id, created.password);
+    expect(emu.control.revokeAppPassword("lou@example.com", created.id)).toBe(true);
+
+    const result = await runConnectionTest({ accountId: account.id });
+
+    expectSkippedAfter(result, "auth");
+    const auth = step(result, "auth");
+    expect(auth.reply).toMatch(/^535-5\.7\.8 Username and Password not accepted/);
+    expect(auth.detail).toMatch(/^Gmail refused the app password \(AUTH PLAIN\): “535-5\.7\.8/);
+    expect(auth.explanation?.replyId).toBe("5.7.8");
+    expect(auth.explanation?.meaning).toMatch(/app password/);
+    expect(auth.explanation?.fix).toMatch(/add it on the status page/);
+    expect(await reconnectReason(account.id)).toBe(
+      "Gmail refused the app password (535): it is wrong or was revoked. Add a new one on the status page.",
+    );
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(created.password);
+    expect(text).not.toContain(created.password.replace(/\s+/g, ""));
+  });
+
+  it("fails with 534-5.7.9 when the account's own password was stored, and pauses the account", async () => {
+    const { account } = await appPasswordAccount("max@example.com");
+    await storeAppPassword(account.id, ACCOUNT_PASSWORD);
+
+    const result = await runConnectionTest({ accountId: account.id });
+
+    expectSkippedAfter(result, "auth");
+    const auth = step(result, "auth");
+    expect(auth.reply).toMatch(/^534-5\.7\.9 Application-specific password required/);
+    expect(auth.explanation).toMatchObject({ replyId: "5.7.9" });
+    expect(auth.explanation?.fix).toMatch(/app password/);
+    expect(await reconnectReason(account.id)).toBe(
+      "Gmail wants an app password, not the account's password (534). Add an app password on the status page.",
+    );
+    expect(JSON.stringify(result)).not.toContain(ACCOUNT_PASSWORD);
+  });
+
+  it("fails at sign-in without calling Gmail when no app password is stored", async () => {
+    const { account } = await appPasswordAccount("ned@example.com");
+    await setSendWay(account.id, "app_password");
+    const authFailuresBefore = emu.control.stats("ned@example.com").authFailures;
+
+    const result = await runConnectionTest({ accountId: account.id });
+
+    expectSkippedAfter(result, "auth");
+    const auth = step(result, "auth");
+    expect(auth.detail).toMatch(/none is stored/);
+    expect(auth.explanation?.title).toBe("No app password");
+    expect(auth.explanation?.fix).toMatch(/^Add an app password on the status page/);
+    expect(auth.reply).toBeUndefined();
+    expect(emu.control.stats("ned@example.com").authFailures).toBe(authFailuresBefore);
+  });
+
+  /** A connected account whose tokens carry `scope`, sending with the Gmail API. */
+  async function apiAccount(email: string, scope: string) {
+    const tokens = emu.control.issueTokens(email, { clientId: TEST_CLIENT.clientId, scope });
+    const { account } = await insertConnectedUser(email, tokens, scope);
+    await setSendWay(account.id, "gmail_api");
+    return { account, tokens };
+  }
+
+  it("tests the Gmail API's host and a refreshed token that carries only gmail.send", async () => {
+    const { account, tokens } = await apiAccount(
+      "ola@example.com",
+      "openid email profile https://www.googleapis.com/auth/gmail.send",
+    );
+    const before = emu.control.stats("ola@example.com");
+
+    const result = await runConnectionTest({ accountId: account.id });
+
+    const api = new URL(emu.gmailApiUrl);
+    expect(result).toMatchObject({
+      ok: true,
+      way: "gmail_api",
+      host: api.hostname,
+      port: Number(api.port),
+      secure: false,
+    });
+    expect(result.steps.map((s) => [s.step, s.ok, s.skipped])).toEqual([
+      ["dns", true, false],
+      ["tcp", true, false],
+      ["tls", true, false],
+      ["auth", true, false],
+    ]);
+    expect(step(result, "tcp").connectedTo).toBe(`${api.hostname}:${api.port}`);
+    expect(step(result, "tls").detail).toMatch(/plain http on a loopback address/);
+    const auth = step(result, "auth");
+    expect(auth.detail).toMatch(
+      /^Access token works and carries gmail\.send \(https:\/\/www\.googleapis\.com\/auth\/gmail\.send\): Google refreshed it at /,
+    );
+    expect(auth.detail).toMatch(/sends nothing/);
+    const after = emu.control.stats("ola@example.com");
+    expect(after.refreshes).toBe(before.refreshes + 1);
+    // Nothing was sent, over the API or SMTP.
+    expect(after.messages).toBe(before.messages);
+    expect(emu.control.messages({ email: "ola@example.com" })).toHaveLength(0);
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(tokens.accessToken);
+    expect(text).not.toContain(tokens.refreshToken);
+  });
+
+  it("fails the Gmail API check when the grant carries no sending scope", async () => {
+    const { account } = await apiAccount(
+      "pia@example.com",
+      "openid email profile https://www.googleapis.com/auth/gmail.readonly",
+    );
+
+    const result = await runConnectionTest({ accountId: account.id });
+
+    expectSkippedAfter(result, "auth");
+    const auth = step(result, "auth");
+    expect(auth.detail).toMatch(/does not carry gmail\.send: it has .*gmail\.readonly/);
+    expect(auth.explanation?.title).toBe("Gmail API sending not granted");
+    expect(auth.explanation?.fix).toMatch(/^Grant gmail\.send on the status page/);
+    expect(emu.control.stats("pia@example.com").refreshes).toBe(0);
+  });
+
+  it("fails the Gmail API check with the reconnect explanation when Google refuses the refresh", async () => {
+    const { account } = await apiAccount(
+      "quin@example.com",
+      "openid email profile https://www.googleapis.com/auth/gmail.send",
+    );
+    emu.control.revoke("quin@example.com");
+
+    const result = await runConnectionTest({ accountId: account.id });
+
+    expectSkippedAfter(result, "auth");
+    expect(step(result, "auth").detail).toMatch(/^Google refused to refresh the access token/);
+    expect(step(result, "auth").explanation?.title).toBe("Reconnect the Google account");
+    expect(await reconnectReason(account.id)).not.toBeNull();
+  });
+});
+
+describe("reachGmailApi over HTTPS", () => {
+  let server: TlsServer;
+
+  beforeAll(async () => {
+    const cert = await issueServerCertificate(testCa(), ["localhost"]);
+    server = createTlsServer({ cert: cert.certPem, key: cert.keyPem }, (socket) => {
+      socket.on("error", () => undefined);
+      socket.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("resolves the API's host, connects and verifies its certificate, without SMTP", async () => {
+    const { port } = server.address() as AddressInfo;
+    const session = openSession(gmailApiTarget(`https://localhost:${port}`), 5_000);
+    try {
+      const steps = await reachGmailApi(session);
+      expect(steps.map((s) => [s.step, s.ok])).toEqual([
+        ["dns", true],
+        ["tcp", true],
+        ["tls", true],
+      ]);
+      const tls = steps[2]!;
+      expect(tls.certificate?.verified).toBe(true);
+      expect(tls.certificate?.issuer).toContain("Mailroom Test CA");
+      expect(tls.detail).not.toMatch(/STARTTLS|plain http/);
+    } finally {
+      closeSession(session);
+    }
+  });
+
+  it("explains a refused connection in terms of GMAIL_API_URL and HTTPS, not SMTP ports", async () => {
+    const session = openSession(gmailApiTarget(`https://127.0.0.1:${await closedPort()}`), 5_000);
+    try {
+      const steps = await reachGmailApi(session);
+      expect(steps.map((s) => [s.step, s.ok])).toEqual([
+        ["dns", true],
+        ["tcp", false],
+      ]);
+      const tcp = steps[1]!;
+      expect(tcp.detail).toContain("ECONNREFUSED");
+      expect(tcp.explanation?.title).toBe("Connection refused");
+      expect(tcp.explanation?.fix).toMatch(/GMAIL_API_URL/);
+      expect(tcp.explanation?.fix).toMatch(/443/);
+      expect(tcp.explanation?.fix).not.toMatch(/465|587/);
+    } finally {
+      closeSession(session);
+    }
   });
 });
 

@@ -16,6 +16,7 @@ const now = new Date("2026-11-28T12:00:00Z");
 const failedAtAuth: ConnectionTestResult = {
   ok: false,
   email: "ada@example.com",
+  way: "smtp_oauth",
   host: "smtp.gmail.com",
   port: 465,
   secure: true,
@@ -89,6 +90,44 @@ describe("ConnectionTestResults", () => {
     expect(html).toContain('data-testid="diag-step-dns" data-ok="false"');
     expect(html.match(/data-ok="skipped"/g)).toHaveLength(3);
     expect(html).toContain("Failed at DNS lookup");
+  });
+});
+
+describe("ConnectionTestResults for the account's way of sending", () => {
+  it("names the sign-in after the app password", () => {
+    const html = renderToStaticMarkup(
+      createElement(ConnectionTestResults, { result: { ...failedAtAuth, way: "app_password" } }),
+    );
+    expect(html).toContain("Failed at App password sign-in");
+    expect(html).not.toContain("XOAUTH2");
+  });
+
+  it("says a Gmail API account was tested against the API over HTTPS, with its token check", () => {
+    const result: ConnectionTestResult = {
+      ...failedAtAuth,
+      ok: true,
+      way: "gmail_api",
+      host: "gmail.googleapis.com",
+      port: 443,
+      steps: failedAtAuth.steps.map((s) =>
+        s.step === "auth"
+          ? {
+              step: "auth",
+              ok: true,
+              skipped: false,
+              durationMs: 90,
+              detail: "Carries gmail.send.",
+            }
+          : s,
+      ),
+    };
+    const html = renderToStaticMarkup(createElement(ConnectionTestResults, { result }));
+    expect(html).toContain(
+      "All steps passed: ada@example.com can send through the Gmail API at gmail.googleapis.com:443.",
+    );
+    expect(html).toContain("(HTTPS, 240 ms)");
+    expect(html).toContain("Access token and gmail.send");
+    expect(html).not.toContain("implicit TLS");
   });
 });
 

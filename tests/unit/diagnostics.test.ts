@@ -2,6 +2,7 @@
 // SMTP reply reading, and keeping tokens out of text.
 import { createServer, connect, type AddressInfo, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { gmailApiTarget } from "../../lib/diagnostics/check-gmail-api";
 import { connectionTargets } from "../../lib/diagnostics/connection-targets";
 import {
   explainAuthReply,
@@ -15,6 +16,30 @@ import { ReconnectNeededError } from "../../lib/google/access-token";
 
 const gmail465: Target = { host: "smtp.gmail.com", port: 465, secure: true };
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+describe("gmailApiTarget", () => {
+  it("reaches the Gmail API over HTTPS on port 443 unless the URL names a port", () => {
+    expect(gmailApiTarget("https://gmail.googleapis.com")).toEqual({
+      host: "gmail.googleapis.com",
+      port: 443,
+      secure: true,
+    });
+    expect(gmailApiTarget("https://gmail.example.test:8443/")).toEqual({
+      host: "gmail.example.test",
+      port: 8443,
+      secure: true,
+    });
+  });
+
+  it("takes plain http (a loopback emulator) as it is, and an IPv6 literal without brackets", () => {
+    expect(gmailApiTarget("http://127.0.0.1:4010")).toEqual({
+      host: "127.0.0.1",
+      port: 4010,
+      secure: false,
+    });
+    expect(gmailApiTarget("http://[::1]:4010")).toEqual({ host: "::1", port: 4010, secure: false });
+  });
+});
 
 describe("connectionTargets", () => {
   it("offers the configured 465 and the standard STARTTLS alternative 587", () => {

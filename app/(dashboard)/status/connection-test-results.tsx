@@ -1,8 +1,18 @@
-import { STEP_LABELS, type ConnectionTestResult, type StepResult } from "@/lib/diagnostics/types";
+import { stepLabel, type ConnectionTestResult, type StepResult } from "@/lib/diagnostics/types";
+import type { SendWay } from "@/lib/sending/ways/send-ways";
 
 /** A finished connection test: a summary line, then one row per step (test hooks on each row). */
 export function ConnectionTestResults({ result }: { result: ConnectionTestResult }) {
   const failed = result.steps.find((s) => !s.ok && !s.skipped);
+  const api = result.way === "gmail_api";
+  const where = `${api ? "the Gmail API at " : ""}${result.host}:${result.port}`;
+  const mode = api
+    ? result.secure
+      ? "HTTPS"
+      : "plain HTTP"
+    : result.secure
+      ? "implicit TLS"
+      : "STARTTLS";
   return (
     <div>
       <p
@@ -10,22 +20,22 @@ export function ConnectionTestResults({ result }: { result: ConnectionTestResult
         className={`text-sm font-medium ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
       >
         {result.ok
-          ? `All steps passed: ${result.email} can send through ${result.host}:${result.port}.`
-          : `Failed at ${failed ? STEP_LABELS[failed.step] : "a step"} — ${result.host}:${result.port}.`}{" "}
+          ? `All steps passed: ${result.email} can send through ${where}.`
+          : `Failed at ${failed ? stepLabel(failed.step, result.way) : "a step"} — ${where}.`}{" "}
         <span className="font-normal text-zinc-500 dark:text-zinc-400">
-          ({result.secure ? "implicit TLS" : "STARTTLS"}, {result.durationMs} ms)
+          ({mode}, {result.durationMs} ms)
         </span>
       </p>
       <ol className="mt-3 space-y-2">
         {result.steps.map((step) => (
-          <StepRow key={step.step} step={step} />
+          <StepRow key={step.step} step={step} way={result.way} />
         ))}
       </ol>
     </div>
   );
 }
 
-function StepRow({ step }: { step: StepResult }) {
+function StepRow({ step, way }: { step: StepResult; way: SendWay }) {
   const state = step.skipped ? "skipped" : step.ok ? "true" : "false";
   const look = {
     true: {
@@ -58,7 +68,7 @@ function StepRow({ step }: { step: StepResult }) {
         <span aria-hidden="true" className={`w-4 font-bold ${look.badge}`}>
           {look.icon}
         </span>
-        <span className="font-medium">{STEP_LABELS[step.step]}</span>
+        <span className="font-medium">{stepLabel(step.step, way)}</span>
         <span className={`text-xs ${look.badge}`}>{look.text}</span>
         {!step.skipped && (
           <span className="ml-auto text-xs text-zinc-500 tabular-nums dark:text-zinc-400">

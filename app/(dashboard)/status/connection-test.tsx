@@ -30,8 +30,10 @@ export function ConnectionTest({ targets }: { targets: ConnectionTarget[] }) {
       </h2>
       <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
         Checks each step from this server to <code>{host}</code>: DNS lookup, TCP connection, TLS
-        with certificate verification, and signing in with your account&apos;s OAuth token. No email
-        is sent.
+        with certificate verification, and signing in the way your account sends — with its OAuth
+        token, or with its app password. An account that sends with the Gmail API is tested against
+        the API&apos;s host instead, and its access token and gmail.send permission are checked. No
+        email is sent.
       </p>
 
       <form action={action} className="mt-4 flex flex-wrap items-end gap-6">
@@ -104,7 +106,7 @@ function PendingSteps() {
               aria-hidden="true"
               className="size-4 animate-pulse rounded-full bg-zinc-300 dark:bg-zinc-700"
             />
-            {STEP_LABELS[step]}
+            {step === "auth" ? "Sign-in" : STEP_LABELS[step]}
           </li>
         ))}
       </ol>
