@@ -5,6 +5,8 @@ import "server-only";
 import { simpleParser, type AddressObject, type EmailAddress } from "mailparser";
 import type { ApiKeyIdentity } from "../api-keys/authenticate-api-key";
 import { db } from "../db";
+import { findUserAccount } from "../diagnostics/find-user-account";
+import { sendWayOf } from "../sending/ways/send-ways";
 import { newMessageIdHeader } from "../mail/build-mime";
 import { displayNamesOf } from "../outbox/display-names";
 import { enqueueRawMessage } from "../outbox/enqueue-message";
@@ -58,6 +60,7 @@ export async function submitRelayMessage(submission: RelaySubmission): Promise<{
   const to = recipients.filter((r) => inTo.has(r.toLowerCase()));
   const cc = recipients.filter((r) => !inTo.has(r.toLowerCase()) && inCc.has(r.toLowerCase()));
   const bcc = recipients.filter((r) => !inTo.has(r.toLowerCase()) && !inCc.has(r.toLowerCase()));
+  await refuseNarrowEnvelopeForGmailApi(key.userId, recipients, [...inTo, ...inCc]);
 
   const message = {
     userId: key.userId,
@@ -137,4 +140,30 @@ function lowerAddress(mailbox: EmailAddress): string {
 /** A header value decoded by mailparser, without the control characters it may carry. */
 function oneLine(value: string): string {
   return value.replace(/\p{Cc}+/gu, " ").trim();
+}
+
+/**
+ * The Gmail API has no envelope: it delivers to everyone the To and Cc headers name. A message
+ * whose envelope leaves some of them out (a list server's copy per member, say) would reach
+ * them all, so an account that sends with the Gmail API refuses it rather than over-deliver.
+ */
+async function refuseNarrowEnvelopeForGmailApi(
+  userId: string,
+  recipients: string[],
+  named: string[],
+): Promise<void> {
+  const envelope = new Set(recipients.map((r) => r.toLowerCase()));
+  const left = named.filter((address) => address && !envelope.has(address));
+  if (left.length === 0) return;
+  const account = await findUserAccount(userId);
+  if (sendWayOf(account?.sendWay) !== "gmail_api") return;
+  throw new RelayReply(
+    550,
+    "5.7.1",
+    `This account sends with the Gmail API, which delivers to every To and Cc address; the envelope leaves out ${printable(left[0] ?? "")}. Send it with headers that match the envelope, or choose SMTP on Mailroom's status page.`,
+  );
+}
+
+function printable(text: string): string {
+  return text.replace(/[^\x21-\x7e]/g, "?").slice(0, 200);
 }

@@ -325,6 +325,43 @@ export function relaySuite(engine: string, setup: { databaseUrl?: () => Promise<
       smtp.close();
     });
 
+    it("refuses, for an account on the Gmail API, a message whose envelope leaves out a To or Cc", async () => {
+      const { user, account, key } = await owner();
+      const prisma = await db();
+      await prisma.account.update({ where: { id: account.id }, data: { sendWay: "gmail_api" } });
+      const smtp = await loggedIn(key.secret);
+      // A list server's copy for one member: To names the list, the envelope only the member.
+      const copy = await transaction(
+        smtp,
+        { from: account.email, to: ["member@example.org"] },
+        message(account.email, { To: "list@example.org", Subject: "Digest" }),
+      );
+      expect(copy).toMatch(
+        /^550 5\.7\.1 This account sends with the Gmail API, .* leaves out list@example\.org\./,
+      );
+      expect(await messageCount(user.id)).toBe(0);
+      await smtp.command("RSET");
+      // The envelope may name more (Bcc), never fewer.
+      const withBcc = await transaction(
+        smtp,
+        { from: account.email, to: ["list@example.org", "audit@example.org"] },
+        message(account.email, { To: "list@example.org", Subject: "Digest" }),
+      );
+      expect(withBcc).toMatch(/^250 /);
+      // Over SMTP the envelope decides, so the same copy is taken.
+      await prisma.account.update({ where: { id: account.id }, data: { sendWay: "smtp_oauth" } });
+      await smtp.command("RSET");
+      expect(
+        await transaction(
+          smtp,
+          { from: account.email, to: ["member@example.org"] },
+          message(account.email, { To: "list@example.org", Subject: "Digest 2" }),
+        ),
+      ).toMatch(/^250 /);
+      expect(await messageCount(user.id)).toBe(2);
+      smtp.close();
+    });
+
     it("answers 552 5.3.4 to a message over 25 MB, announced with SIZE or not", async () => {
       const { user, account, key } = await owner();
       const smtp = await loggedIn(key.secret);
