@@ -151,6 +151,7 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
         reply: "250 2.0.0 OK",
         code: 250,
         rejected: [{ recipient: "x@example.org", response: "550 5.1.1 no such user" }],
+        via: "SMTP with an app password",
         at: new Date(),
       });
       const detail = await outbox.get(user().userId, id);
@@ -161,6 +162,10 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
         "sent",
         "recipient_rejected",
       ]);
+      // The timeline says which way sent it.
+      expect(detail?.events.find((e) => e.type === "sent")?.detail).toBe(
+        "Sent with SMTP with an app password",
+      );
     });
 
     it("defers with a next attempt, and claims again only when it is due", async () => {
