@@ -149,17 +149,21 @@ export function describeRotation(report: RotationReport): string {
   return `${done}; tokens still under old keys: 0${removable}.`;
 }
 
+/** What a re-seal reads of an account: its id, its address for the log, and every sealed column. */
+const SEALED_ROW = {
+  id: true,
+  email: true,
+  ...(Object.fromEntries(SEALED_ACCOUNT_COLUMNS.map((c) => [c, true])) as Record<
+    SealedAccountColumn,
+    true
+  >),
+} as const;
+
 async function* batches(prisma: Db, size: number): AsyncGenerator<SealedRow[]> {
   let after: string | undefined;
   for (;;) {
     const rows = await prisma.account.findMany({
-      select: {
-        id: true,
-        email: true,
-        refreshTokenSealed: true,
-        accessTokenSealed: true,
-        appPasswordSealed: true,
-      },
+      select: SEALED_ROW,
       orderBy: { id: "asc" },
       take: size,
       ...(after ? { cursor: { id: after }, skip: 1 } : {}),
@@ -219,13 +223,7 @@ function reseal(
 async function reread(prisma: Db, sealer: TokenSealer, rows: SealedRow[]): Promise<SealedRow[]> {
   const fresh = await prisma.account.findMany({
     where: { id: { in: rows.map((r) => r.id) } },
-    select: {
-      id: true,
-      email: true,
-      refreshTokenSealed: true,
-      accessTokenSealed: true,
-      appPasswordSealed: true,
-    },
+    select: SEALED_ROW,
   });
   return fresh.filter((row) => needsReseal(sealer, row));
 }

@@ -9,7 +9,11 @@ import {
   rotateSealedTokens,
   RotationError,
 } from "../../lib/crypto/rotate-sealed-tokens";
-import { accountTokenPlace, type SealedAccountColumn } from "../../lib/crypto/sealed-columns";
+import {
+  accountTokenPlace,
+  SEALED_ACCOUNT_COLUMNS,
+  type SealedAccountColumn,
+} from "../../lib/crypto/sealed-columns";
 import { createTokenSealer, keyId, type TokenSealer } from "../../lib/crypto/token-sealer";
 import { openDb, type Db } from "../../lib/db";
 import { createTestDatabase } from "../support/test-app-env";
@@ -53,12 +57,15 @@ const legacyWith =
   (plaintext) =>
     sealV1(key, plaintext);
 
-/** An account whose tokens are "refresh-<email>" and "access-<email>", sealed by `seal`. */
+/**
+ * An account whose tokens are "refresh-<email>" and "access-<email>" (and, with `appPassword`,
+ * its app password "app-<email>"), sealed by `seal`.
+ */
 async function seedAccount(
   prisma: Db,
   email: string,
   seal: Sealing,
-  options: { accessToken?: boolean } = {},
+  options: { accessToken?: boolean; appPassword?: boolean } = {},
 ): Promise<string> {
   const user = await prisma.user.create({ data: { email } });
   const { id } = await prisma.account.create({
@@ -70,6 +77,7 @@ async function seedAccount(
       refreshTokenSealed: seal(`refresh-${email}`, id, "refreshTokenSealed"),
       accessTokenSealed:
         options.accessToken === false ? null : seal(`access-${email}`, id, "accessTokenSealed"),
+      appPasswordSealed: options.appPassword ? seal(`app-${email}`, id, "appPasswordSealed") : null,
     },
   });
   return id;
@@ -77,19 +85,31 @@ async function seedAccount(
 
 async function storedValues(prisma: Db) {
   return prisma.account.findMany({
-    select: { id: true, email: true, refreshTokenSealed: true, accessTokenSealed: true },
+    select: {
+      id: true,
+      email: true,
+      refreshTokenSealed: true,
+      accessTokenSealed: true,
+      appPasswordSealed: true,
+    },
     orderBy: { id: "asc" },
   });
 }
 
-/** Every token opens with `sealer` at its place, is current, and is what was seeded. */
+const PREFIX = {
+  refreshTokenSealed: "refresh",
+  accessTokenSealed: "access",
+  appPasswordSealed: "app",
+} as const;
+
+/** Every token and app password opens with `sealer` at its place, is current, and is what was seeded. */
 async function expectAllCurrent(prisma: Db, sealer: TokenSealer) {
   for (const row of await storedValues(prisma)) {
-    for (const column of ["refreshTokenSealed", "accessTokenSealed"] as const) {
+    for (const column of SEALED_ACCOUNT_COLUMNS) {
       const sealed = row[column];
       if (sealed === null) continue;
       expect(sealed).toMatch(new RegExp(`^v2\\.${sealer.currentKeyId}\\.`));
-      const expected = `${column === "refreshTokenSealed" ? "refresh" : "access"}-${row.email}`;
+      const expected = `${PREFIX[column]}-${row.email}`;
       expect(sealer.open(sealed, accountTokenPlace(row.id, column))).toBe(expected);
     }
   }
@@ -100,7 +120,9 @@ describe("rotating the token encryption key", () => {
     const { prisma } = await freshDb();
     const oldKey = newKey();
     const currentKey = newKey();
-    await seedAccount(prisma, "old-key@example.com", sealedWith(createTokenSealer(oldKey)));
+    await seedAccount(prisma, "old-key@example.com", sealedWith(createTokenSealer(oldKey)), {
+      appPassword: true,
+    });
     await seedAccount(prisma, "v1-old-key@example.com", legacyWith(oldKey));
     // An install that never rotated: v1 under the key that is still current.
     await seedAccount(prisma, "v1-current@example.com", legacyWith(currentKey), {
@@ -112,10 +134,11 @@ describe("rotating the token encryption key", () => {
       batchSize: 2,
     });
 
-    expect(report).toMatchObject({ resealed: 5, accounts: 3, remaining: {} });
+    // The app password is re-sealed with the tokens.
+    expect(report).toMatchObject({ resealed: 6, accounts: 3, remaining: {} });
     expect(report.removableKeyIds).toEqual([idOf(oldKey)]);
     expect(describeRotation(report)).toBe(
-      `Re-sealed 5 tokens in 3 accounts with key ${idOf(currentKey)}; tokens still under old keys: 0 — you can now remove key ${idOf(oldKey)} from TOKEN_ENCRYPTION_OLD_KEYS.`,
+      `Re-sealed 6 tokens in 3 accounts with key ${idOf(currentKey)}; tokens still under old keys: 0 — you can now remove key ${idOf(oldKey)} from TOKEN_ENCRYPTION_OLD_KEYS.`,
     );
     // With the old key removed, everything still opens.
     await expectAllCurrent(prisma, createTokenSealer(currentKey));
@@ -123,7 +146,7 @@ describe("rotating the token encryption key", () => {
     const events = await prisma.auditEvent.findMany({ where: { kind: "keys_rotated" } });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ userId: null });
-    expect(events[0]!.detail).toContain("Re-sealed 5 tokens in 3 accounts");
+    expect(events[0]!.detail).toContain("Re-sealed 6 tokens in 3 accounts");
   });
 
   it("is safe to run twice: the second run changes nothing and records nothing", async () => {
