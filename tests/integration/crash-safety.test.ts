@@ -159,9 +159,12 @@ function expectRetriedAfterCrash(row: OutboxRow, killed: { workerId: string; at:
     [
       `recovered: Requeued: worker ${killed.workerId} stopped mid-send`,
       "attempt: Attempt 2",
-      "sent: ",
+      "sent: Sent with SMTP with OAuth (XOAUTH2)",
     ],
-    ["attempt: Attempt 2 (the previous worker stopped mid-send)", "sent: "],
+    [
+      "attempt: Attempt 2 (the previous worker stopped mid-send)",
+      "sent: Sent with SMTP with OAuth (XOAUTH2)",
+    ],
   ]).toContainEqual(after.map((e) => `${e.type}: ${e.detail ?? ""}`));
   expect(after.at(-1)!.smtpCode).toBe(250);
 }
@@ -215,7 +218,7 @@ describe("crash safety: kill -9 of a worker process", { timeout: 120_000 }, () =
       expect(row.events.map((e) => `${e.type}: ${e.detail ?? ""}`)).toEqual([
         expect.stringMatching(/^queued: Accepted into the outbox, scheduled for /),
         "attempt: Attempt 1",
-        "sent: ",
+        "sent: Sent with SMTP with OAuth (XOAUTH2)",
       ]);
     }
   });
