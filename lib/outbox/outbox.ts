@@ -50,7 +50,15 @@ export interface ClaimRequest {
 export interface LeasedMessage {
   id: string;
   accountId: string;
-  account: { id: string; email: string };
+  account: {
+    id: string;
+    email: string;
+    /**
+     * How the account sends as of the claim: its way and when its app password was stored, so a
+     * worker that read other settings before reads them again (lib/sending/ways).
+     */
+    sendVersion: string;
+  };
   fromAddress: string;
   to: string[];
   cc: string[];

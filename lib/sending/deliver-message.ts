@@ -38,7 +38,7 @@ export async function deliverMessage(
   let info: SendInfo;
   let settings: SendSettings | undefined;
   try {
-    settings = await sendSettingsFor(message.account.id);
+    settings = await sendSettingsFor(message.account);
     // A big message is streamed from its chunks, afresh on every attempt.
     const raw = () =>
       Buffer.isBuffer(message.mime) ? message.mime : mimeStream(store, message.mime);

@@ -94,8 +94,12 @@ test(`${CALLS} malformed calls: no 5xx, no other user's data touched`, async () 
   expect(failures.slice(0, 20), `${failures.length} calls failed (seed ${SEED})`).toEqual([]);
   expect(snapshot(victim.id)).toEqual(before.victim);
   // The fuzzer's own earlier messages change only through a well-formed call naming them, and
-  // their ids are never in the fuzzer's pool: a change means a malformed id matched rows.
-  expect(snapshot(fuzzer.id, fuzzerMessages)).toEqual(before.fuzzer);
+  // their ids are never in the fuzzer's pool: a change means a malformed id matched rows. Its
+  // account row may change through well-formed calls that need no id (how it sends, the
+  // connection test pausing an account that has no refresh token), so it is left out.
+  const { accounts: _after, ...fuzzerAfter } = snapshot(fuzzer.id, fuzzerMessages);
+  const { accounts: _before, ...fuzzerBefore } = before.fuzzer;
+  expect(fuzzerAfter).toEqual(fuzzerBefore);
 });
 
 /**

@@ -1,16 +1,14 @@
 // Sets how a seeded account sends, as the status page will: its way, and for the app-password
-// way the password sealed to the row like the tokens. Forgets this process's cached settings so
-// the next send reads the change at once instead of within a few seconds.
+// way the password sealed to the row like the tokens. Nothing else: the next claim carries the
+// change to the worker (its sendVersion), as it does for a change made on the status page.
 import { accountTokenPlace } from "../../lib/crypto/sealed-columns";
 import { tokenSealer } from "../../lib/crypto/sealer";
 import { db } from "../../lib/db";
-import { forgetSendSettings } from "../../lib/sending/ways/account-send-settings";
 import type { SendWay } from "../../lib/sending/ways/send-ways";
 
 export async function setSendWay(accountId: string, way: SendWay): Promise<void> {
   const prisma = await db();
   await prisma.account.update({ where: { id: accountId }, data: { sendWay: way } });
-  forgetSendSettings(accountId);
 }
 
 /**
@@ -37,5 +35,4 @@ export async function storeAppPassword(
         : {}),
     },
   });
-  forgetSendSettings(accountId);
 }

@@ -109,7 +109,7 @@ function claimed(overrides: Partial<ClaimedMessage> = {}): ClaimedMessage {
   return {
     id: "msg_1",
     accountId: "acc_1",
-    account: { id: "acc_1", email: "ada@example.com" },
+    account: { id: "acc_1", email: "ada@example.com", sendVersion: "smtp_oauth:0" },
     fromAddress: "ada@example.com",
     to: ["bob@example.org"],
     cc: [],

@@ -2,6 +2,7 @@
 // FOR UPDATE SKIP LOCKED (two workers never wait for, or take, the same message); their accounts
 // are then locked in id order, so each account's usage is counted and its pace taken by one
 // claim at a time across every worker and machine: a daily limit of N never sends N + 1.
+import { sendVersion } from "../send-version";
 import type pg from "pg";
 import {
   allowanceLeft,
@@ -32,7 +33,8 @@ const CANDIDATES = prepared(
 
 const LOCK_ACCOUNTS = prepared(
   "claim_accounts",
-  `SELECT id, email, "hostedDomain", "nextSendAt", "reconnectReason" FROM "Account"
+  `SELECT id, email, "hostedDomain", "nextSendAt", "reconnectReason", "sendWay",
+          "appPasswordAddedAt" FROM "Account"
    WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`,
 );
 
@@ -84,6 +86,8 @@ interface LockedAccount {
   hostedDomain: string | null;
   nextSendAt: Date | null;
   reconnectReason: string | null;
+  sendWay: string;
+  appPasswordAddedAt: Date | null;
 }
 
 interface Usage {
@@ -241,7 +245,11 @@ async function lease(
     return {
       ...leased,
       mime: contentId ? { contentId, size: sizeBytes } : mime,
-      account: { id: account.id, email: account.email },
+      account: {
+        id: account.id,
+        email: account.email,
+        sendVersion: sendVersion(account.sendWay, account.appPasswordAddedAt),
+      },
       lockedBy: request.workerId,
     };
   });

@@ -5,6 +5,7 @@
 // piece whole or not at all. Rows are written exactly as Prisma writes them (ISO dates with
 // "+00:00", JSON text, cuid-like ids), so the history reads them through Prisma unchanged; the
 // schema-drift test checks these columns against Prisma's schema.
+import { sendVersion } from "../send-version";
 import type BetterSqlite3 from "better-sqlite3";
 import type { SentInWindow } from "../../sending/sending-limits";
 import type { MessageStatus } from "../message-status";
@@ -34,7 +35,7 @@ function prepare(conn: Conn) {
   // The due candidates of one status, oldest first, walking the (status, nextAttemptAt) index.
   const due = (status: string, extra = "") =>
     s(`SELECT m.id, m.status, m.accountId, m.nextAttemptAt, m.recipientCount, a.email,
-              a.hostedDomain
+              a.hostedDomain, a.sendWay, a.appPasswordAddedAt
        FROM Message m JOIN Account a ON a.id = m.accountId
        WHERE m.status = '${status}' AND m.nextAttemptAt <= @now ${extra}
          AND a.reconnectReason IS NULL AND (a.nextSendAt IS NULL OR a.nextSendAt <= @now)
@@ -204,6 +205,8 @@ export interface Candidate {
   recipientCount: number;
   email: string;
   hostedDomain: string | null;
+  sendWay: string;
+  appPasswordAddedAt: string | number | null;
 }
 
 /** A lease outlives its worker only when the worker died: looking for those once a second is enough. */
@@ -338,7 +341,11 @@ export function claimCandidate(
   return {
     id: row.id,
     accountId: row.accountId,
-    account: { id: row.accountId, email: candidate.email },
+    account: {
+      id: row.accountId,
+      email: candidate.email,
+      sendVersion: sendVersion(candidate.sendWay, candidate.appPasswordAddedAt),
+    },
     fromAddress: row.fromAddress,
     to: JSON.parse(row.to) as string[],
     cc: JSON.parse(row.cc) as string[],

@@ -1,6 +1,7 @@
 // How an account sends, as the worker needs it: its way and, for the app-password way, the
-// password opened from its seal. Read from the database at most every few seconds per account,
-// so a change on the status page reaches every worker on every machine within that time.
+// password opened from its seal. Every claim says which settings the account has now (its
+// sendVersion); a worker reads the row again whenever that differs from what it read before, so
+// a change on the status page applies to the next message claimed, in every process.
 import "server-only";
 import { accountTokenPlace } from "../../crypto/sealed-columns";
 import { tokenSealer } from "../../crypto/sealer";
@@ -9,21 +10,23 @@ import { db } from "../../db";
 import { markReconnectNeeded, ReconnectNeededError } from "../../google/access-token";
 import { sendWayOf, type SendWay } from "./send-ways";
 
-const FRESH_MS = 5_000;
-
 export interface SendSettings {
   way: SendWay;
   /** The app password, for the app-password way. */
   appPassword?: string;
-  /** Changes whenever the way or the password does: a transport built for other settings is stale. */
+  /** The claim's sendVersion these settings were read for: a transport built for another is stale. */
   version: string;
 }
 
-const cache = new Map<string, { settings: SendSettings; readAt: number }>();
+const cache = new Map<string, SendSettings>();
 
-export async function sendSettingsFor(accountId: string): Promise<SendSettings> {
+export async function sendSettingsFor(account: {
+  id: string;
+  sendVersion: string;
+}): Promise<SendSettings> {
+  const accountId = account.id;
   const cached = cache.get(accountId);
-  if (cached && Date.now() - cached.readAt < FRESH_MS) return cached.settings;
+  if (cached?.version === account.sendVersion) return cached;
   const prisma = await db();
   const row = await prisma.account.findUnique({
     where: { id: accountId },
@@ -45,16 +48,12 @@ export async function sendSettingsFor(accountId: string): Promise<SendSettings> 
       throw await needsReconnect(accountId, "the stored app password does not open; add it again");
     }
   }
-  const settings: SendSettings = {
-    way,
-    appPassword,
-    version: `${way}:${row?.appPasswordAddedAt?.getTime() ?? 0}`,
-  };
-  cache.set(accountId, { settings, readAt: Date.now() });
+  const settings: SendSettings = { way, appPassword, version: account.sendVersion };
+  cache.set(accountId, settings);
   return settings;
 }
 
-/** Forgets what this process read, after the account's way or password changed here. */
+/** Forgets what this process read (the next claim's version would make it read again anyway). */
 export function forgetSendSettings(accountId: string): void {
   cache.delete(accountId);
 }
