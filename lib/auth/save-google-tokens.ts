@@ -77,6 +77,8 @@ export async function saveGoogleTokens(
     if (email) {
       const taken = await tx.user.findUnique({ where: { email }, select: { id: true } });
       if (!taken) await tx.user.update({ where: { id: account.userId }, data: { email } });
+      // The user's API keys may send From the account's address: the new one, not the old.
+      if (email !== account.email) await renameInKeys(tx, account.userId, account.email, email);
     }
     if (account.reconnectReason) {
       await recordAuditEvent(tx, {
@@ -94,4 +96,22 @@ export async function saveGoogleTokens(
   // Its waiting messages are due now.
   (await outbox()).signalDue();
   return { accountId: account.id };
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** Replaces `from` with `to` in the allowed From list of each of the user's keys that holds it. */
+async function renameInKeys(tx: Tx, userId: string, from: string, to: string): Promise<void> {
+  const keys = await tx.apiKey.findMany({
+    where: { userId },
+    select: { id: true, allowedFrom: true },
+  });
+  for (const key of keys) {
+    const list = Array.isArray(key.allowedFrom)
+      ? key.allowedFrom.filter((a): a is string => typeof a === "string")
+      : [];
+    if (!list.includes(from)) continue;
+    const renamed = [...new Set(list.map((a) => (a === from ? to : a)))];
+    await tx.apiKey.update({ where: { id: key.id }, data: { allowedFrom: renamed } });
+  }
 }

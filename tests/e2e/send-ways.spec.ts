@@ -48,6 +48,15 @@ test("switch an account to the Gmail API: the message goes through the API and h
   // The full Gmail scope lets the Gmail API send too: no new consent needed.
   await expect(page.getByTestId("send-way-gmail_api-state")).toHaveText("✓ Ready");
   await chooseWay(page, /^Gmail API/, "Now sending with Gmail API.");
+  // The connection test now follows the API's path and checks the token, whatever the SMTP mode.
+  await expect(page.getByText("the SMTP port and TLS mode do not apply")).toBeVisible();
+  await page.getByRole("button", { name: "Test connection" }).click();
+  for (const step of ["dns", "tcp", "tls", "auth"]) {
+    await expect(page.getByTestId(`diag-step-${step}`)).toHaveAttribute("data-ok", "true", {
+      timeout: 20_000,
+    });
+  }
+  await expect(page.getByTestId("diag-results")).toContainText("gmail.send");
 
   await send(page, "Through the API");
   await expect(page.getByTestId("status-badge")).toHaveText("sent", { timeout: 30_000 });

@@ -178,4 +178,31 @@ describe("the user's address follows Google's", () => {
       "new.name@example.com",
     );
   });
+
+  it("carries the new address into the From list of the user's API keys", async () => {
+    const { user, account } = await seedUser(emu, "before.rename@example.com");
+    const prisma = await db();
+    const key = (from: string[]) =>
+      prisma.apiKey.create({
+        data: {
+          userId: user.id,
+          name: from.join(","),
+          permission: "send",
+          allowedFrom: from,
+          secretHash: `hash-${from.join(",")}-${user.id}`,
+          prefix: "mr_live_abcd",
+        },
+      });
+    const own = await key(["before.rename@example.com", "alias@example.com"]);
+    const aliasOnly = await key(["alias@example.com"]);
+    await saveGoogleTokens(
+      prisma,
+      { provider: "google", providerAccountId: account.providerAccountId, access_token: "x" },
+      { email: "after.rename@example.com" },
+    );
+    const allowed = async (id: string) =>
+      (await prisma.apiKey.findUniqueOrThrow({ where: { id } })).allowedFrom;
+    expect(await allowed(own.id)).toEqual(["after.rename@example.com", "alias@example.com"]);
+    expect(await allowed(aliasOnly.id)).toEqual(["alias@example.com"]);
+  });
 });

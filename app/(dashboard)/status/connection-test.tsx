@@ -3,6 +3,7 @@
 import { useActionState, useState } from "react";
 import type { ConnectionTarget, TlsMode } from "@/lib/diagnostics/connection-targets";
 import { DIAGNOSTIC_STEPS, STEP_LABELS } from "@/lib/diagnostics/types";
+import type { SendWay } from "@/lib/sending/ways/send-ways";
 import { testConnectionAction, type TestConnectionState } from "./actions";
 import { ConnectionTestResults } from "./connection-test-results";
 
@@ -11,7 +12,14 @@ const MODE_LABELS: Record<TlsMode, string> = {
   starttls: "STARTTLS",
 };
 
-export function ConnectionTest({ targets }: { targets: ConnectionTarget[] }) {
+export function ConnectionTest({
+  targets,
+  way = "smtp_oauth",
+}: {
+  targets: ConnectionTarget[];
+  /** How the account sends: the Gmail API is tested on its own host, whatever the SMTP mode. */
+  way?: SendWay;
+}) {
   const [state, action, pending] = useActionState<TestConnectionState, FormData>(
     testConnectionAction,
     {},
@@ -37,34 +45,42 @@ export function ConnectionTest({ targets }: { targets: ConnectionTarget[] }) {
       </p>
 
       <form action={action} className="mt-4 flex flex-wrap items-end gap-6">
-        <fieldset>
-          <legend className="text-sm font-medium">Port and TLS mode</legend>
-          <div className="mt-2 flex flex-wrap gap-3">
-            {targets.map((target) => (
-              <label
-                key={target.mode}
-                className="flex cursor-pointer items-center gap-2 rounded-lg border border-zinc-300 px-3 py-2 text-sm has-[:checked]:border-blue-600 has-[:checked]:bg-blue-50 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-blue-600 dark:border-zinc-700 dark:has-[:checked]:border-blue-400 dark:has-[:checked]:bg-blue-950"
-              >
-                <input
-                  type="radio"
-                  name="mode"
-                  value={target.mode}
-                  checked={mode === target.mode}
-                  onChange={() => setMode(target.mode)}
-                  className="accent-blue-600"
-                />
-                <span>
-                  {target.port} ({MODE_LABELS[target.mode]})
-                  {target.configured && (
-                    <span className="ml-1 text-xs text-zinc-600 dark:text-zinc-300">
-                      · configured
-                    </span>
-                  )}
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        {way === "gmail_api" ? (
+          <p className="max-w-md text-sm text-zinc-600 dark:text-zinc-400">
+            <input type="hidden" name="mode" value={mode} />
+            This account sends with the Gmail API, so the test goes to the API&apos;s host over
+            HTTPS; the SMTP port and TLS mode do not apply.
+          </p>
+        ) : (
+          <fieldset>
+            <legend className="text-sm font-medium">Port and TLS mode</legend>
+            <div className="mt-2 flex flex-wrap gap-3">
+              {targets.map((target) => (
+                <label
+                  key={target.mode}
+                  className="flex cursor-pointer items-center gap-2 rounded-lg border border-zinc-300 px-3 py-2 text-sm has-[:checked]:border-blue-600 has-[:checked]:bg-blue-50 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-blue-600 dark:border-zinc-700 dark:has-[:checked]:border-blue-400 dark:has-[:checked]:bg-blue-950"
+                >
+                  <input
+                    type="radio"
+                    name="mode"
+                    value={target.mode}
+                    checked={mode === target.mode}
+                    onChange={() => setMode(target.mode)}
+                    className="accent-blue-600"
+                  />
+                  <span>
+                    {target.port} ({MODE_LABELS[target.mode]})
+                    {target.configured && (
+                      <span className="ml-1 text-xs text-zinc-600 dark:text-zinc-300">
+                        · configured
+                      </span>
+                    )}
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        )}
         <button
           type="submit"
           disabled={pending}

@@ -71,7 +71,7 @@ export default async function StatusPage() {
           <Suspense fallback={<SenderDomainCardPending />}>
             <SenderDomainCard userId={user.id} />
           </Suspense>
-          <ConnectionTest targets={targets} />
+          <ConnectionTest targets={targets} way={status.sending.way} />
         </>
       ) : (
         <section
