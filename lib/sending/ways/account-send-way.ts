@@ -3,6 +3,7 @@
 // the tokens, and never shown again.
 import "server-only";
 import nodemailer from "nodemailer";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { recordAuditEvent } from "../../audit/record-audit-event";
 import { accountTokenPlace } from "../../crypto/sealed-columns";
 import { tokenSealer } from "../../crypto/sealer";
@@ -15,6 +16,13 @@ import { classifySmtpError } from "../../mail/classify-smtp-error";
 import { outbox } from "../../outbox/open-outbox";
 import { forgetSendSettings } from "./account-send-settings";
 import { SEND_WAY_INFO, wayHasScope, type SendWay } from "./send-ways";
+
+/**
+ * Each check is a sign-in at Gmail, which slows down an account that signs in too often
+ * (4.7.0): a few checks per user every ten minutes, per process.
+ */
+const CHECKS_PER_TEN_MINUTES = 10;
+const checks = new RateLimiterMemory({ points: CHECKS_PER_TEN_MINUTES, duration: 600 });
 
 /** Google shows an app password as four groups of four letters; spaces are not part of it. */
 export function normalizeAppPassword(value: string): string | undefined {
@@ -65,6 +73,7 @@ export async function saveAppPassword(userId: string, value: string): Promise<vo
     );
   }
   const account = await ownAccount(userId);
+  await takeCheck(userId);
   await checkWithGmail(account.email, password);
   const prisma = await db();
   await prisma.$transaction(async (tx) => {
@@ -127,6 +136,19 @@ async function resume(accountId: string): Promise<void> {
   forgetSendSettings(accountId);
   closeTransport(accountId);
   (await outbox()).signalDue();
+}
+
+async function takeCheck(userId: string): Promise<void> {
+  try {
+    await checks.consume(userId);
+  } catch (refusal) {
+    if (!(refusal instanceof RateLimiterRes)) throw refusal;
+    const minutes = Math.max(1, Math.ceil(refusal.msBeforeNext / 60_000));
+    throw new AppError(
+      "rate_limited",
+      `Gmail was asked to check ${CHECKS_PER_TEN_MINUTES} app passwords in ten minutes; try again in ${minutes} min.`,
+    );
+  }
 }
 
 /** Signs in to the configured SMTP endpoint with the password, over TLS, and signs out. */
