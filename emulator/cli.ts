@@ -12,6 +12,7 @@ function banner(emu: Emulator, options: CliOptions, ca: StoredCa): string {
   OAuth issuer      ${emu.issuer}  (discovery: ${emu.issuer}/.well-known/openid-configuration)
   Gmail API         ${emu.gmailApiUrl}/gmail/v1
   Inbox             ${emu.inboxUrl}
+  App passwords     ${emu.appPasswordsUrl}
   Control API       ${emu.issuer}/control
   SMTP, TLS         localhost:${smtpsPort}  (implicit TLS, like smtp.gmail.com:465)
   SMTP, STARTTLS    localhost:${emu.smtp.starttlsPort}  (STARTTLS required, like smtp.gmail.com:587)

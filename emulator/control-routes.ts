@@ -12,7 +12,8 @@ import { refuseCrossSite, requireJsonBody } from "./http/request-guards";
 import type { RequestContext, RouteHandler, Router } from "./http/router";
 import { summarize } from "./mailbox";
 
-const email = z
+/** An email address as the control API and the App passwords page's forms take it. */
+export const email = z
   .string()
   .trim()
   .min(3)

@@ -11,6 +11,7 @@ import { createContext } from "./context";
 import { startDnsServer, type DnsServer } from "./dns/dns-server";
 import { Control } from "./control";
 import { createHttpServer } from "./http/server";
+import { APP_PASSWORDS_PATH } from "./pages/app-passwords-page";
 import { buildRouter } from "./routes";
 import { startSmtpListeners } from "./smtp/smtp-listeners";
 import type { Emulator, EmulatorOptions } from "./types";
@@ -104,6 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     issuer: ctx.issuer,
     gmailApiUrl: ctx.issuer,
     inboxUrl: `${ctx.issuer}/inbox`,
+    appPasswordsUrl: `${ctx.issuer}${APP_PASSWORDS_PATH}`,
     smtp: { host, securePort: smtp.securePort, starttlsPort: smtp.starttlsPort },
     // A wildcard bind is reached through loopback, like the URLs above.
     dns: {

@@ -1,4 +1,11 @@
-// Every HTTP route of the emulator: OAuth/OIDC (Google's paths), Gmail REST, inbox, control.
+// Every HTTP route of the emulator: OAuth/OIDC (Google's paths), Gmail REST, inbox, app
+// passwords, control.
+import {
+  createAppPassword,
+  revokeAppPassword,
+  setTwoStepVerification,
+  showAppPasswords,
+} from "./app-passwords-routes";
 import type { Control } from "./control";
 import { addControlRoutes } from "./control-routes";
 import type { EmulatorContext } from "./context";
@@ -16,6 +23,12 @@ import {
 } from "./inbox-routes";
 import { showAuthorization, submitConsent } from "./oauth/authorize-endpoint";
 import { serveAvatar } from "./oauth/avatar";
+import {
+  APP_PASSWORDS_PATH,
+  CREATE_ACTION,
+  REVOKE_ACTION,
+  TWO_STEP_ACTION,
+} from "./pages/app-passwords-page";
 import { CONSENT_FORM_ACTION } from "./pages/consent-page";
 import { discoveryEndpoint, jwksEndpoint } from "./oauth/discovery";
 import { revokeEndpoint } from "./oauth/revoke-endpoint";
@@ -59,6 +72,13 @@ export function buildRouter(ctx: EmulatorContext, control: Control): Router {
     .add("GET", "/api/messages", bind(listMessages))
     .add("DELETE", "/api/messages", bind(deleteMessages))
     .add("GET", "/api/messages/:id", bind(getMessage));
+
+  // The account's App passwords page (Google's myaccount.google.com/apppasswords).
+  router
+    .add("GET", APP_PASSWORDS_PATH, bind(showAppPasswords))
+    .add("POST", CREATE_ACTION, bind(createAppPassword))
+    .add("POST", TWO_STEP_ACTION, bind(setTwoStepVerification))
+    .add("POST", REVOKE_ACTION, bind(revokeAppPassword));
 
   addControlRoutes(router, ctx, control);
   return router;

@@ -282,6 +282,8 @@ export interface Emulator {
   issuer: string;
   gmailApiUrl: string;
   inboxUrl: string;
+  /** The App passwords page: 2-Step Verification, and app passwords made and revoked by hand. */
+  appPasswordsUrl: string;
   smtp: { host: string; securePort: number; starttlsPort: number };
   /** The DNS server: "127.0.0.1:<port>" is what DNS_SERVERS takes. */
   dns: { address: string; port: number };

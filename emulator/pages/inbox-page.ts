@@ -42,6 +42,7 @@ export function inboxPage(messages: StoredMessageSummary[]): SafeHtml {
       <div class="toolbar">
         <h1>Inbox</h1>
         <div class="toolbar-actions">
+          <a class="button outline" href="/apppasswords">App passwords</a>
           <a class="button outline" href="/inbox">Refresh</a>
           <form method="post" action="/inbox/clear">
             <button

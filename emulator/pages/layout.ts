@@ -54,6 +54,7 @@ fieldset.plain legend { padding: 0; }
 .account input { width: 18px; height: 18px; accent-color: var(--accent); flex: none; margin: 0; }
 .avatar { width: 32px; height: 32px; border-radius: 50%; display: grid; place-items: center; flex: none;
   background: var(--accent-soft); color: var(--text); font-weight: 500; font-size: 15px; }
+a.account { color: inherit; text-decoration: none; }
 .account-text { display: flex; flex-direction: column; min-width: 0; }
 .account-email { overflow-wrap: anywhere; }
 .account-name { font-size: 14px; color: var(--muted); }
@@ -77,6 +78,9 @@ fieldset.plain legend { padding: 0; }
 .scope-id { display: block; font: 12px/1.4 var(--mono); color: var(--muted); overflow-wrap: anywhere; }
 .notice { background: var(--surface-2); border-radius: 12px; padding: 14px 16px; font-size: 14px; color: var(--muted); margin-top: 20px; }
 .notice strong { color: var(--text); font-weight: 500; }
+.notice.created { border: 2px solid var(--accent); color: var(--text); margin-bottom: 8px; }
+.app-password code { display: inline-block; font: 24px/1.4 var(--mono); letter-spacing: .04em; color: var(--text);
+  background: var(--code-bg); padding: 8px 16px; border-radius: 8px; user-select: all; }
 .actions { display: flex; justify-content: flex-end; gap: 12px; margin-top: 28px; flex-wrap: wrap; }
 .button { font: inherit; font-size: 14px; font-weight: 500; border-radius: 999px; padding: 10px 24px; cursor: pointer;
   border: 1px solid transparent; min-height: 40px; display: inline-flex; align-items: center; text-decoration: none; }
