@@ -1,5 +1,5 @@
-// The emulator's own pages in Chromium: the consent screen (pick, type, uncheck, cancel, keyboard)
-// and the inbox with a message sent through its SMTP listener.
+// The emulator's own pages in Chromium: the consent screen (pick, type, uncheck, cancel, keyboard),
+// the inbox with a message sent through its SMTP listener, and the App passwords page.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
@@ -198,5 +198,53 @@ test.describe("the inbox", () => {
     await page.getByRole("link", { name: "Back to the inbox" }).click();
     await page.getByRole("button", { name: "Clear" }).click();
     await expect(page.getByText("No messages yet.")).toBeVisible();
+  });
+});
+
+test.describe("the App passwords page", () => {
+  test("turns on 2-Step Verification, creates a password from the keyboard, copies and revokes it", async ({
+    page,
+    context,
+  }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], {
+      origin: emu.issuer,
+    });
+    await page.goto(emu.inboxUrl);
+    await page.getByRole("link", { name: "App passwords" }).click();
+    await page.getByRole("link", { name: /ada@example\.com/ }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "App passwords" })).toBeVisible();
+
+    // Refused until 2-Step Verification is on, with the reason read out.
+    await page.getByLabel("App name").fill("Mailroom");
+    await page.getByLabel("App name").press("Enter");
+    await expect(page.getByRole("alert")).toContainText(
+      "The setting you are looking for is not available for your account.",
+    );
+    await expect(page.getByLabel("App name")).toHaveValue("Mailroom");
+
+    await page.getByRole("button", { name: "Turn on 2-Step Verification" }).click();
+    await expect(page.getByText("2-Step Verification is on")).toBeVisible();
+    await page.getByLabel("App name").fill("Mailroom");
+    await page.getByLabel("App name").press("Enter");
+
+    const created = page.getByRole("status");
+    await expect(created).toContainText("Your app password for Mailroom");
+    const password = (await page.locator("#new-password").textContent()) ?? "";
+    expect(password).toMatch(/^[a-z]{4} [a-z]{4} [a-z]{4} [a-z]{4}$/);
+    await created.getByRole("button", { name: "Copy" }).click();
+    await expect(created).toContainText("Copied.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(password);
+    expect(emu.control.appPasswords("ada@example.com").map((entry) => entry.name)).toEqual([
+      "Mailroom",
+    ]);
+
+    // Shown once: the page itself, loaded again, lists the name but not the password.
+    await page.goto(`${emu.appPasswordsUrl}?email=ada%40example.com`);
+    await expect(page.getByRole("row").filter({ hasText: "Mailroom" })).toBeVisible();
+    await expect(page.getByText(password)).toHaveCount(0);
+
+    await page.getByRole("button", { name: "Revoke Mailroom" }).click();
+    await expect(page.getByText("You don't have any app passwords.")).toBeVisible();
+    expect(emu.control.appPasswords("ada@example.com")).toEqual([]);
   });
 });
