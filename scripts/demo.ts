@@ -99,11 +99,13 @@ if (!skipBuild || !existsSync(path.join(".next", "BUILD_ID"))) {
 // Every address is written the same way, http://localhost:<port> (the emulator listens on
 // 127.0.0.1, which is where localhost leads).
 const inboxUrl = emu.inboxUrl.replace("//127.0.0.1:", "//localhost:");
+const appPasswordsUrl = emu.appPasswordsUrl.replace("//127.0.0.1:", "//localhost:");
 const banner = `
   Mailroom demo is ready
   ──────────────────────
   App:             ${appUrl}   ← open this and "Sign in with Google"
   Emulator inbox:  ${inboxUrl}   (what "Gmail" received)
+  App passwords:   ${appPasswordsUrl}   (to try sending with an app password)
   Who may sign in: any address @${DEMO_DOMAINS.join(", @")} (ALLOWED_DOMAINS)
   SMTP relay:      localhost:${RELAY_PORT}, STARTTLS (from this machine also without TLS)
                    password: an API key (Settings → API keys); username: anything, e.g. your app's name
