@@ -127,21 +127,33 @@ export function showAppPasswords(ctx: EmulatorContext, rc: RequestContext): void
   showAccount(ctx, rc, 200, account);
 }
 
-export async function setTwoStepVerification(
+/** The POSTed form parsed by `schema`, with its account; undefined once an error page went out. */
+async function accountForm<T extends { email: string }>(
   ctx: EmulatorContext,
   rc: RequestContext,
-): Promise<void> {
-  const form = twoStepForm.safeParse(await formFields(ctx, rc));
+  schema: z.ZodType<T>,
+): Promise<{ account: Account; form: T } | undefined> {
+  const form = schema.safeParse(await formFields(ctx, rc));
   if (!form.success) {
     badForm(rc, problem(form.error));
-    return;
+    return undefined;
   }
   const account = ctx.accounts.get(form.data.email);
   if (!account) {
     unknownAccount(ctx, rc, form.data.email);
-    return;
+    return undefined;
   }
-  ctx.credentials.setTwoStepVerification(account.email, form.data.enabled === "on");
+  return { account, form: form.data };
+}
+
+export async function setTwoStepVerification(
+  ctx: EmulatorContext,
+  rc: RequestContext,
+): Promise<void> {
+  const parsed = await accountForm(ctx, rc, twoStepForm);
+  if (!parsed) return;
+  const { account, form } = parsed;
+  ctx.credentials.setTwoStepVerification(account.email, form.enabled === "on");
   redirect(rc.res, appPasswordsUrl(account.email), 303);
 }
 
@@ -175,17 +187,10 @@ export async function createAppPassword(ctx: EmulatorContext, rc: RequestContext
 }
 
 export async function revokeAppPassword(ctx: EmulatorContext, rc: RequestContext): Promise<void> {
-  const form = revokeForm.safeParse(await formFields(ctx, rc));
-  if (!form.success) {
-    badForm(rc, problem(form.error));
-    return;
-  }
-  const account = ctx.accounts.get(form.data.email);
-  if (!account) {
-    unknownAccount(ctx, rc, form.data.email);
-    return;
-  }
+  const parsed = await accountForm(ctx, rc, revokeForm);
+  if (!parsed) return;
+  const { account, form } = parsed;
   // An id that is already gone (a second click) leaves nothing to do: the page shows the list.
-  ctx.credentials.revokeAppPassword(account.email, form.data.id);
+  ctx.credentials.revokeAppPassword(account.email, form.id);
   redirect(rc.res, appPasswordsUrl(account.email), 303);
 }
