@@ -8,7 +8,6 @@ import type { Db } from "../db";
 import { forgetAccessToken } from "../google/access-token";
 import { closeTransport } from "../mail/transport-pool";
 import { outbox } from "../outbox/open-outbox";
-import { forgetSendSettings } from "../sending/ways/account-send-settings";
 import { sendWayOf, wayHasScope } from "../sending/ways/send-ways";
 
 export interface GoogleSignInTokens {
@@ -91,7 +90,6 @@ export async function saveGoogleTokens(
   });
   // Drop the old token and pooled connections so waiting messages go out with the new grant.
   forgetAccessToken(account.id);
-  forgetSendSettings(account.id);
   closeTransport(account.id);
   // Its waiting messages are due now.
   (await outbox()).signalDue();

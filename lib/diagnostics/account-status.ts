@@ -4,7 +4,7 @@ import "server-only";
 import { db } from "../db";
 import { isInvalidGrantCause } from "../google/diagnose-invalid-grant";
 import { explainInvalidGrant, type InvalidGrantExplanation } from "../google/explain-invalid-grant";
-import { GMAIL_SCOPE } from "../google/scopes";
+import { grantedScopes } from "../google/scopes";
 import { testingExpiry, type TestingExpiry } from "../google/testing-expiry";
 import { testingMode, type TestingMode } from "../google/testing-mode";
 import { MESSAGE_STATUSES, type MessageStatus } from "../outbox/message-status";
@@ -29,7 +29,6 @@ export interface AccountStatus {
   };
   token: {
     scopes: string[];
-    hasGmailScope: boolean;
     hasRefreshToken: boolean;
     accessTokenExpiresAt: Date | null;
     accessTokenExpired: boolean;
@@ -123,13 +122,12 @@ export async function getAccountStatus(
     }
   }
 
-  const scopes = account.scope.split(/\s+/).filter(Boolean);
+  const scopes = grantedScopes(account.scope);
   const expiresAt = account.accessTokenExpiresAt;
   return {
     account: { id: account.id, email: account.email, hostedDomain: account.hostedDomain, kind },
     token: {
       scopes,
-      hasGmailScope: scopes.includes(GMAIL_SCOPE),
       hasRefreshToken: account.refreshTokenSealed !== null,
       accessTokenExpiresAt: expiresAt,
       accessTokenExpired: !expiresAt || expiresAt.getTime() <= now.getTime(),

@@ -4,12 +4,10 @@
 // for the next message either.
 import "server-only";
 import type { TLSSocket } from "node:tls";
-import { accountTokenPlace } from "../crypto/sealed-columns";
-import { tokenSealer } from "../crypto/sealer";
-import { SealError } from "../crypto/token-sealer";
 import { db } from "../db";
 import { markReconnectNeeded } from "../google/access-token";
 import { explainReply } from "../mail/gmail-replies";
+import { openAppPassword } from "../sending/ways/account-send-settings";
 import type { AuthContext } from "./check-auth";
 import { greet } from "./check-auth";
 import { explainAuthReply, StepFailure } from "./explain-failure";
@@ -24,7 +22,7 @@ export async function checkAppPassword(
   socket: TLSSocket,
   context: AuthContext,
 ): Promise<StepOutcome<null>> {
-  const password = await openAppPassword(context.accountId);
+  const password = await storedAppPassword(context.accountId);
   // Both forms, as stored and without the spaces Google shows, stay out of every text.
   context.secrets.push(password, password.replace(/\s+/g, ""));
 
@@ -79,7 +77,7 @@ function pauseReason(reply: SmtpReply): string {
     : `Gmail refused the app password (${reply.code}): it is wrong or was revoked. Add a new one on the status page.`;
 }
 
-async function openAppPassword(accountId: string): Promise<string> {
+async function storedAppPassword(accountId: string): Promise<string> {
   const prisma = await db();
   const row = await prisma.account.findUnique({
     where: { id: accountId },
@@ -95,13 +93,8 @@ async function openAppPassword(accountId: string): Promise<string> {
       },
     );
   }
-  try {
-    return tokenSealer().open(
-      row.appPasswordSealed,
-      accountTokenPlace(accountId, "appPasswordSealed"),
-    );
-  } catch (error) {
-    if (!(error instanceof SealError)) throw error;
+  const password = openAppPassword(accountId, row.appPasswordSealed);
+  if (password === undefined) {
     throw new StepFailure(
       "The stored app password does not open with this server's TOKEN_ENCRYPTION_KEY.",
       {
@@ -112,6 +105,7 @@ async function openAppPassword(accountId: string): Promise<string> {
       },
     );
   }
+  return password;
 }
 
 /** AUTH LOGIN: the user name and the password, each in base64 after its 334 prompt. */

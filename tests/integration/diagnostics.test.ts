@@ -545,7 +545,6 @@ describe("getAccountStatus", () => {
     });
     expect(status?.waiting).toBe(2);
     expect(status?.token).toMatchObject({
-      hasGmailScope: true,
       hasRefreshToken: true,
       accessTokenExpired: false,
       reconnectNeeded: false,

@@ -134,7 +134,6 @@ describe("reconnectParams", () => {
 function token(overrides: Partial<AccountStatus["token"]>): AccountStatus["token"] {
   return {
     scopes: ["openid", "https://mail.google.com/"],
-    hasGmailScope: true,
     hasRefreshToken: true,
     accessTokenExpiresAt: null,
     accessTokenExpired: true,

@@ -38,13 +38,8 @@ export async function sendSettingsFor(account: {
     if (!row?.appPasswordSealed) {
       throw await needsReconnect(accountId, "no app password is stored for this account");
     }
-    try {
-      appPassword = tokenSealer().open(
-        row.appPasswordSealed,
-        accountTokenPlace(accountId, "appPasswordSealed"),
-      );
-    } catch (error) {
-      if (!(error instanceof SealError)) throw error;
+    appPassword = openAppPassword(accountId, row.appPasswordSealed);
+    if (appPassword === undefined) {
       throw await needsReconnect(accountId, "the stored app password does not open; add it again");
     }
   }
@@ -53,9 +48,14 @@ export async function sendSettingsFor(account: {
   return settings;
 }
 
-/** Forgets what this process read (the next claim's version would make it read again anyway). */
-export function forgetSendSettings(accountId: string): void {
-  cache.delete(accountId);
+/** The account's stored app password, or undefined when its seal does not open with our keys. */
+export function openAppPassword(accountId: string, sealed: string): string | undefined {
+  try {
+    return tokenSealer().open(sealed, accountTokenPlace(accountId, "appPasswordSealed"));
+  } catch (error) {
+    if (error instanceof SealError) return undefined;
+    throw error;
+  }
 }
 
 /** Pauses the account until its owner adds an app password on the status page. */

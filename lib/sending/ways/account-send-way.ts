@@ -11,10 +11,8 @@ import { db } from "../../db";
 import { findUserAccount } from "../../diagnostics/find-user-account";
 import { env } from "../../env";
 import { AppError } from "../../errors/app-error";
-import { closeTransport } from "../../mail/transport-pool";
 import { classifySmtpError } from "../../mail/classify-smtp-error";
 import { outbox } from "../../outbox/open-outbox";
-import { forgetSendSettings } from "./account-send-settings";
 import { SEND_WAY_INFO, wayHasScope, type SendWay } from "./send-ways";
 
 /**
@@ -56,7 +54,7 @@ export async function setSendWay(userId: string, way: SendWay): Promise<void> {
       detail: `Now sends with ${SEND_WAY_INFO[way].label}`,
     });
   });
-  await resume(account.id);
+  await resume();
 }
 
 /**
@@ -97,7 +95,7 @@ export async function saveAppPassword(userId: string, value: string): Promise<vo
       detail: account.appPasswordSealed ? "Replaced the app password" : "Added an app password",
     });
   });
-  await resume(account.id);
+  await resume();
 }
 
 export async function removeAppPassword(userId: string): Promise<void> {
@@ -122,7 +120,6 @@ export async function removeAppPassword(userId: string): Promise<void> {
       detail: "Removed the app password",
     });
   });
-  forgetSendSettings(account.id);
 }
 
 async function ownAccount(userId: string) {
@@ -131,10 +128,11 @@ async function ownAccount(userId: string) {
   return account;
 }
 
-/** This process forgets the old way at once (others within seconds); waiting messages are due. */
-async function resume(accountId: string): Promise<void> {
-  forgetSendSettings(accountId);
-  closeTransport(accountId);
+/**
+ * Waiting messages are due now. Workers need no telling about the change itself: the account's
+ * next claim carries its new send version, and settings and transports follow it.
+ */
+async function resume(): Promise<void> {
   (await outbox()).signalDue();
 }
 
