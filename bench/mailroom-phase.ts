@@ -111,7 +111,8 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
     );
     closeIntake = () => intake.close();
 
-    workers = await (spec.workers === 1 ? startWorkerHere : startWorkerProcesses)(spec);
+    const here = spec.workers === 1 && !spec.workerProcess;
+    workers = await (here ? startWorkerHere : startWorkerProcesses)(spec);
     const warmUpRows = await intake.warmUp();
     if (warmUpRows.length > 0) {
       await prisma.message.deleteMany({ where: { id: { in: warmUpRows } } });

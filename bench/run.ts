@@ -37,6 +37,7 @@ function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }):
       apiRate: options.apiRate,
       db: options.db,
       workers: options.workers,
+      workerProcess: options.workerProcess,
       waitForIdle: options.waitForIdle,
       analyze: options.analyze,
       caCertFile: ca.certFile,
