@@ -76,6 +76,9 @@ function composerFor(options: MimeOptions) {
       contentTransferEncoding: "base64",
     })),
     messageId,
+    // The boundaries' random part, from the same cached entropy as randomUUID: nodemailer would
+    // otherwise make a randomBytes call of its own for every message.
+    baseBoundary: randomUUID().replaceAll("-", ""),
     date: options.date ?? new Date(),
     headers: { "X-Mailer": "Mailroom", ...options.headers },
   });
