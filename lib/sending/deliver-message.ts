@@ -11,6 +11,7 @@ import { LEASE_MS } from "./claim-messages";
 import { failureOutcome } from "./failure-outcome";
 import { SendDeadlineError } from "./send-deadline-error";
 import { sendSettingsFor, type SendSettings } from "./ways/account-send-settings";
+import { refuseNarrowEnvelope } from "./ways/envelope-check";
 import { sendWithGmailApi } from "./ways/gmail-api-send";
 import { SEND_WAY_INFO } from "./ways/send-ways";
 
@@ -44,7 +45,9 @@ export async function deliverMessage(
       Buffer.isBuffer(message.mime) ? message.mime : mimeStream(store, message.mime);
     const sending: Promise<SendInfo> =
       settings.way === "gmail_api"
-        ? sendWithGmailApi(message.account.id, raw, message.bcc)
+        ? refuseNarrowEnvelope(raw(), recipients).then(() =>
+            sendWithGmailApi(message.account.id, raw, message.bcc),
+          )
         : transportFor(message.account.id, message.account.email, settings).sendMail({
             envelope: { from: message.fromAddress, to: recipients },
             raw: raw(),

@@ -9,6 +9,7 @@ import type { ClaimedMessage, Outcome } from "../outbox/outbox";
 import { retryDelayMs } from "./backoff";
 import { SendDeadlineError } from "./send-deadline-error";
 import { limitSettings } from "./sending-limits";
+import { NarrowEnvelopeError } from "./ways/envelope-check";
 import { GmailApiError } from "./ways/gmail-api-send";
 import type { SendWay } from "./ways/send-ways";
 
@@ -29,6 +30,11 @@ export async function failureOutcome(
       detail: `Waiting: the Google account needs to be reconnected (${error.reason})`,
       lastError: error.message,
     };
+  }
+
+  if (error instanceof NarrowEnvelopeError) {
+    // Not sent: the Gmail API would have reached people the envelope leaves out.
+    return { kind: "failed", messageId, detail: error.message, lastError: error.message };
   }
 
   const failure =

@@ -215,9 +215,8 @@ describe("sending with the Gmail API", () => {
   it("fails a message Gmail refuses as invalid (400) at once, with the explanation", async () => {
     const { user, account: acct } = await newSender(SEND_ONLY_SCOPE);
     await setSendWay(acct.id, "gmail_api");
-    // As a relay client may submit it: the envelope goes to a valid address (a Bcc here, since
-    // the headers do not name it) while the To header names one Gmail refuses. SMTP delivers
-    // by the envelope; the API reads the headers and answers 400.
+    // As a relay client may submit it: the To header names an address Gmail refuses, which SMTP
+    // would take up to RCPT TO; the API reads the headers and answers 400.
     const mime = Buffer.from(
       [
         `From: ${acct.email}`,
@@ -238,9 +237,9 @@ describe("sending with the Gmail API", () => {
       source: { kind: "web" },
       fromAddress: acct.email,
       messageIdHeader: `<malformed-${acct.id}@example.com>`,
-      to: [],
+      to: ["everyone@localhost"],
       cc: [],
-      bcc: ["bob@example.org"],
+      bcc: [],
       subject: "Malformed recipients",
       textBody: "Hello.",
       mime,
@@ -256,6 +255,60 @@ describe("sending with the Gmail API", () => {
     expect(m.events.at(-1)!.detail).toMatch(/^Correct the message and send it again/);
     expect((await account(acct.id)).reconnectReason).toBeNull();
     expect(emu.control.messages({ email: acct.email })).toHaveLength(0);
+  });
+
+  it("fails, unsent, a message whose To or Cc names someone its envelope leaves out", async () => {
+    const { user, account: acct } = await newSender(SEND_ONLY_SCOPE);
+    // Accepted while the account sent over SMTP, which delivers by the envelope: a list
+    // server's copy for one member, the list's whole membership named in the headers.
+    const mime = Buffer.from(
+      [
+        `From: ${acct.email}`,
+        "To: Members <members@example.org>",
+        "Cc: =?utf-8?Q?Zo=C3=AB?= <zoe@example.org>,",
+        " Bob <bob@example.org>",
+        "Subject: Minutes",
+        `Message-ID: <narrow-${acct.id}@example.com>`,
+        "MIME-Version: 1.0",
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "To: nobody@example.org is body text, not a header.",
+        "",
+      ].join("\r\n"),
+      "utf8",
+    );
+    const accept = (suffix: string, to: string[]) =>
+      enqueueRawMessage({
+        userId: user.id,
+        source: { kind: "web" },
+        fromAddress: acct.email,
+        messageIdHeader: `<narrow-${suffix}-${acct.id}@example.com>`,
+        to,
+        cc: [],
+        bcc: [],
+        subject: "Minutes",
+        textBody: "Hello.",
+        mime: Buffer.from(
+          mime.toString("utf8").replace(`<narrow-${acct.id}@`, `<narrow-${suffix}-${acct.id}@`),
+        ),
+      });
+    const narrow = await accept("one", ["bob@example.org"]);
+    // The same headers with every named address in the envelope go out as usual.
+    const whole = await accept("all", [
+      "members@example.org",
+      "zoe@example.org",
+      "bob@example.org",
+    ]);
+    await setSendWay(acct.id, "gmail_api");
+    await drainOutbox();
+
+    const m = await message(narrow.id);
+    expect(m.status).toBe("failed");
+    expect(m.lastError).toMatch(/names members@example\.org, whom its envelope leaves out/);
+    expect(m.events.at(-1)!.detail).toMatch(/Choose SMTP on the status page/);
+    expect((await message(whole.id)).status).toBe("sent");
+    const inbox = emu.control.messages({ email: acct.email });
+    expect(inbox.map((g) => g.messageId)).toEqual([`<narrow-all-${acct.id}@example.com>`]);
   });
 });
 
