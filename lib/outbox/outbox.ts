@@ -60,6 +60,8 @@ export interface LeasedMessage {
     sendVersion: string;
   };
   fromAddress: string;
+  /** The Message-ID header in its MIME. */
+  messageIdHeader: string;
   to: string[];
   cc: string[];
   bcc: string[];

@@ -51,6 +51,7 @@ export async function deliverMessage(
         : transportFor(message.account.id, message.account.email, settings).sendMail({
             envelope: { from: message.fromAddress, to: recipients },
             raw: raw(),
+            messageId: message.messageIdHeader,
           });
     const overdue = new Promise<never>((_, reject) => {
       deadline = setTimeout(() => {

@@ -111,6 +111,7 @@ function claimed(overrides: Partial<ClaimedMessage> = {}): ClaimedMessage {
     accountId: "acc_1",
     account: { id: "acc_1", email: "ada@example.com", sendVersion: "smtp_oauth:0" },
     fromAddress: "ada@example.com",
+    messageIdHeader: "<msg_1@example.com>",
     to: ["bob@example.org"],
     cc: [],
     bcc: [],

@@ -60,7 +60,8 @@ const LEASE = prepared(
      UPDATE "Message" SET status = 'sending', "lockedBy" = $2, "lockedUntil" = $3,
        attempts = attempts + 1, "updatedAt" = $4
      WHERE id = ANY($1)
-     RETURNING id, "accountId", "fromAddress", "to", cc, bcc, attempts, "createdAt", "sizeBytes"),
+     RETURNING id, "accountId", "fromAddress", "messageIdHeader", "to", cc, bcc, attempts,
+       "createdAt", "sizeBytes"),
    attempt AS (
      INSERT INTO "MessageEvent" (id, "messageId", type, status, detail, "createdAt")
      SELECT e.id, leased.id, 'attempt', 'sending',
@@ -205,6 +206,7 @@ interface LeasedRow {
   id: string;
   accountId: string;
   fromAddress: string;
+  messageIdHeader: string;
   to: string[];
   cc: string[];
   bcc: string[];

@@ -89,7 +89,8 @@ function prepare(conn: Conn) {
                 lockedUntil = @lockedUntil, attempts = attempts + 1, updatedAt = @now
               WHERE id = @id AND (status IN ('queued', 'deferred')
                                   OR (status = 'sending' AND lockedUntil < @now))
-              RETURNING id, accountId, fromAddress, "to", cc, bcc, attempts, createdAt`),
+              RETURNING id, accountId, fromAddress, messageIdHeader, "to", cc, bcc, attempts,
+                        createdAt`),
     markSent: s(`UPDATE Message SET status = 'sent', sentAt = @now, lastSmtpCode = @code,
                    lastSmtpReply = @reply, lastError = NULL, lockedUntil = NULL, lockedBy = NULL,
                    updatedAt = @now
@@ -300,6 +301,7 @@ interface ClaimedRow {
   id: string;
   accountId: string;
   fromAddress: string;
+  messageIdHeader: string;
   to: string;
   cc: string;
   bcc: string;
@@ -347,6 +349,7 @@ export function claimCandidate(
       sendVersion: sendVersion(candidate.sendWay, candidate.appPasswordAddedAt),
     },
     fromAddress: row.fromAddress,
+    messageIdHeader: row.messageIdHeader,
     to: JSON.parse(row.to) as string[],
     cc: JSON.parse(row.cc) as string[],
     bcc: JSON.parse(row.bcc) as string[],

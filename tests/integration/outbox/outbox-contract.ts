@@ -138,6 +138,8 @@ export function outboxContract(engine: string, open: () => Promise<ContractFixtu
       const id = await accept();
       const claimed = await claimOne(id, new Date());
       expect(claimed).toMatchObject({ id, attempts: 1, lockedBy: "w1" });
+      // Its Message-ID, which the SMTP transport reports as sent.
+      expect(claimed?.messageIdHeader).toBe(`<contract-${n}@example.test>`);
       // How the account sends, as of the claim: the default way, no app password.
       expect(claimed?.account.sendVersion).toBe("smtp_oauth:0");
       // A small MIME comes with the claim itself, no chunks to read.
