@@ -14,11 +14,6 @@ export interface BenchOptions {
   emulator: EmulatorMode;
   /** 1: Mailroom's worker in the measured process; N: N worker (and bare sender) processes. */
   workers: number;
-  /**
-   * With workers 1: Mailroom's worker in a process of its own (MAILROOM_WORKER=off on the web
-   * app, `npm run worker` beside it), the measured process only taking messages in.
-   */
-  workerProcess: boolean;
   /** Wait after the last send for the pools' idle connections to close (up to 75 s). */
   waitForIdle: boolean;
   /** PostgreSQL: ANALYZE each Mailroom phase's database after seeding, before the clock. */
@@ -69,9 +64,6 @@ export const USAGE = `Usage: npm run bench -- [options]
   --workers N       1 (default): Mailroom's worker runs in the measured process and bare sends
                     from one process; N: the measured process enqueues while N worker processes
                     send, against N bare sender processes each sending 1/N of the messages
-  --worker-process  with --workers 1: Mailroom's worker runs in a process of its own (as with
-                    MAILROOM_WORKER=off and \`npm run worker\`) while the measured process takes
-                    the messages in; bare still sends from one process
   --wait-idle       after the last send, wait (up to 75 s) for the idle pooled SMTP connections
                     to close; always on with --accounts ≥ ${TARGETS.accounts}
   --via DOOR        how Mailroom's phase takes the messages in: direct (default: enqueueMessage
@@ -136,7 +128,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
       "gmail-latency-ms": { type: "string", default: "0" },
       emulator: { type: "string", default: "in-process" },
       workers: { type: "string", default: "1" },
-      "worker-process": { type: "boolean", default: false },
       "wait-idle": { type: "boolean", default: false },
       analyze: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
@@ -164,7 +155,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
     gmailLatencyMs: nonNegativeInt("gmail-latency-ms", values["gmail-latency-ms"]),
     emulator: emulatorMode(values.emulator),
     workers: positiveInt("workers", values.workers),
-    workerProcess: values["worker-process"],
     waitForIdle: values["wait-idle"],
     analyze: values.analyze,
     json: values.json,

@@ -111,8 +111,7 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
     );
     closeIntake = () => intake.close();
 
-    const here = spec.workers === 1 && !spec.workerProcess;
-    workers = await (here ? startWorkerHere : startWorkerProcesses)(spec);
+    workers = await (spec.workers === 1 ? startWorkerHere : startWorkerProcesses)(spec);
     const warmUpRows = await intake.warmUp();
     if (warmUpRows.length > 0) {
       await prisma.message.deleteMany({ where: { id: { in: warmUpRows } } });

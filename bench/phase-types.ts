@@ -34,8 +34,6 @@ export interface PhaseSpec {
    * worker processes (bench/worker-child.ts), or N bare sender processes each sending 1/N.
    */
   workers: number;
-  /** Mailroom with workers 1: its worker in a process of its own, not the phase's. */
-  workerProcess: boolean;
   /** After the last send, wait (up to 75 s) until the emulator has no SMTP connection open. */
   waitForIdle: boolean;
   /** Mailroom on PostgreSQL only: ANALYZE the database once its senders are seeded. */

@@ -47,9 +47,6 @@ export function phaseLabel(spec: PhaseSpec): string {
     return spec.workers === 1 ? "bare nodemailer" : `bare ${spec.workers} processes`;
   }
   const door = spec.via === "direct" ? "" : ` via ${spec.via}`;
-  if (spec.workers === 1 && spec.workerProcess) {
-    return `mailroom${door} worker apart c=${spec.concurrency}`;
-  }
   return spec.workers === 1
     ? `mailroom${door} c=${spec.concurrency}`
     : `mailroom${door} ${spec.workers}×c=${spec.concurrency}`;
@@ -134,12 +131,10 @@ function openSmtpCell(openSmtp: PhaseResult["openSmtp"]): string {
 function describeRun(options: BenchOptions): string {
   const engine = options.db === "postgres" ? "PostgreSQL" : "SQLite";
   const processes =
-    options.workers === 1 && options.workerProcess
-      ? `Mailroom's worker in a process of its own (outbox on ${engine}) while the measured process takes the messages in, bare nodemailer from one process`
-      : options.workers === 1
-        ? `Mailroom's worker in the measured process (outbox on ${engine}), bare nodemailer from one process`
-        : `the measured process enqueues while ${options.workers} worker processes send (outbox on ${engine}), ` +
-          `against ${options.workers} bare sender processes each sending 1/${options.workers}`;
+    options.workers === 1
+      ? `Mailroom's worker in the measured process (outbox on ${engine}), bare nodemailer from one process`
+      : `the measured process enqueues while ${options.workers} worker processes send (outbox on ${engine}), ` +
+        `against ${options.workers} bare sender processes each sending 1/${options.workers}`;
   return (
     `Mailroom sending benchmark: ${options.messages} messages over ${options.accounts} accounts ` +
     `(~${options.bodyBytes} B bodies); ${processes}; ` +
@@ -223,7 +218,7 @@ export function formatReport(report: BenchReport): string {
   ]);
   out.push(table(header, body), "");
 
-  const multi = options.workers > 1 || options.workerProcess;
+  const multi = options.workers > 1;
   const perProcess = [
     "round",
     "phase",

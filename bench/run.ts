@@ -37,7 +37,6 @@ function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }):
       apiRate: options.apiRate,
       db: options.db,
       workers: options.workers,
-      workerProcess: options.workerProcess,
       waitForIdle: options.waitForIdle,
       analyze: options.analyze,
       caCertFile: ca.certFile,

@@ -29,8 +29,6 @@ export const HISTORY_TARGET_RATIO = 1.5;
 export interface RunKind {
   db: BenchDb;
   workers: number;
-  /** With workers 1: the worker in a process of its own (--worker-process). */
-  workerProcess?: boolean;
   accounts: number;
   via: BenchVia;
   /** --via api: requests offered per second. */
@@ -87,10 +85,9 @@ function ratioVerdict(target: string, min: number, concurrency: number, phases: 
  * one place, and only when the accepts kept up with the offered rate (a p99 at a lower rate
  * says nothing of 200 requests/s).
  */
-function apiVerdict(kind: RunKind, concurrency: number, phases: MailroomFigures[]): Verdict {
-  const where = kind.workerProcess ? "worker in its own process" : "worker in the web process";
+function apiVerdict(concurrency: number, phases: MailroomFigures[]): Verdict {
   const target =
-    `SQLite (${where}): API accept p99 ≤ ${TARGETS.apiAcceptP99Ms} ms at ${TARGETS.apiRate} requests/s ` +
+    `SQLite: API accept p99 ≤ ${TARGETS.apiAcceptP99Ms} ms at ${TARGETS.apiRate} requests/s ` +
     `(achieved ≥ ${TARGETS.apiAchievedShare * 100}% of it)`;
   const p99s = phases.map((p) => p.acceptP99Ms).filter((v): v is number => v !== undefined);
   const rates = phases.map((p) => p.acceptedPerSecond).filter((v): v is number => v !== undefined);
@@ -115,7 +112,7 @@ export function judgeTargets(kind: RunKind, phases: MailroomFigures[]): Verdict[
     const of = phases.filter((p) => p.concurrency === concurrency);
     if (kind.via === "api") {
       if (kind.db === "sqlite" && kind.apiRate >= TARGETS.apiRate) {
-        verdicts.push(apiVerdict(kind, concurrency, of));
+        verdicts.push(apiVerdict(concurrency, of));
       }
       continue;
     }
@@ -130,8 +127,7 @@ export function judgeTargets(kind: RunKind, phases: MailroomFigures[]): Verdict[
       );
       continue;
     }
-    // The default run: the worker in the measured process.
-    if (kind.db === "sqlite" && kind.workers === 1 && !kind.workerProcess) {
+    if (kind.db === "sqlite" && kind.workers === 1) {
       verdicts.push(
         ratioVerdict(
           `SQLite, one worker: Mailroom ÷ bare ≥ ${TARGETS.sqliteRatio}`,

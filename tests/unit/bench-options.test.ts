@@ -13,7 +13,6 @@ describe("parseBenchOptions", () => {
     expect(parse()).toMatchObject({
       db: "sqlite",
       workers: 1,
-      workerProcess: false,
       waitForIdle: false,
       analyze: false,
       accounts: 4,
@@ -28,14 +27,6 @@ describe("parseBenchOptions", () => {
     });
     expect(() => parse("--workers", "0")).toThrow("--workers");
     expect(() => parse("--db", "mysql")).toThrow("--db");
-  });
-
-  it("takes --worker-process: the one worker in a process of its own", () => {
-    expect(parse("--via", "api", "--worker-process")).toMatchObject({
-      workers: 1,
-      workerProcess: true,
-      via: "api",
-    });
   });
 
   it("ANALYZEs only PostgreSQL phases", () => {

@@ -124,16 +124,6 @@ describe("judgeTargets", () => {
     expect(judgeTargets({ ...viaApi, accounts: 1000 }, [api(10)])).toHaveLength(1);
   });
 
-  it("says where the worker ran in the API verdict, and judges no default ratio with it apart", () => {
-    const api = phase({ acceptP99Ms: 20, acceptedPerSecond: 200, ratioToBare: 0.1 });
-    expect(judgeTargets(viaApi, [api])[0]?.target).toContain("worker in the web process");
-    const [apart, ...others] = judgeTargets({ ...viaApi, workerProcess: true }, [api]);
-    expect(others).toEqual([]);
-    expect(apart).toMatchObject({ meets: true });
-    expect(apart?.target).toContain("worker in its own process");
-    expect(judgeTargets({ ...sqliteDefault, workerProcess: true }, [phase()])).toEqual([]);
-  });
-
   it("judges --via relay by the mean ratio to bare against 0.7, on either engine", () => {
     const [meets, ...others] = judgeTargets(viaRelay, [
       phase({ ratioToBare: 0.65 }),
