@@ -20,7 +20,7 @@ export interface KeptMessage {
  * block and could not refuse it (it refuses a block costing over 1 MiB, a line costing at least
  * 64 bytes). A larger one goes through mailsplit whole, which applies its limits.
  */
-const HEADER_BLOCK_ON_ITS_OWN = 16 * 1024;
+export const HEADER_BLOCK_ON_ITS_OWN = 16 * 1024;
 
 export async function keepAsSubmitted(
   raw: Buffer,
@@ -41,7 +41,7 @@ export async function keepAsSubmitted(
  * Where the top-level header block ends: after the first line that is empty ("\n" or "\r\n",
  * lines ending at "\n" as mailsplit splits them), or at the end of a message without one.
  */
-function headerBlockEnd(raw: Buffer): number {
+export function headerBlockEnd(raw: Buffer): number {
   let start = 0;
   while (start < raw.length) {
     const newline = raw.indexOf(0x0a, start);
