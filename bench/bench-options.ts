@@ -69,7 +69,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --via DOOR        how Mailroom's phase takes the messages in: direct (default: enqueueMessage
                     in bursts), api (POST /api/v1/messages with a key per sender, offered at
                     --api-rate requests/s on a fixed schedule) or relay (Mailroom's SMTP relay,
-                    one pooled nodemailer transport per sender authenticated with its key)
+                    submitted to from a process of its own by one pooled nodemailer transport
+                    per sender authenticated with its key)
   --api-rate N      with --via api: requests offered per second (default ${DEFAULT_API_RATE})
   --json            print the figures as JSON instead of a table
   --cpu-prof DIR    write a V8 CPU profile of every phase's process into DIR

@@ -1,11 +1,14 @@
-// Messages between a phase's process and the processes it starts with --workers N > 1: Mailroom
-// worker processes (bench/worker-child.ts) and bare sender processes (bench/sender-child.ts).
+// Messages between a phase's process and the processes it starts: with --workers N > 1, Mailroom
+// worker processes (bench/worker-child.ts) and bare sender processes (bench/sender-child.ts);
+// with --via relay, the process of the relay's clients (bench/relay-client-child.ts).
 import type { ResourceUsage } from "./resource-sampler";
 
 export type ToChild =
   /** Sender only: the accounts' access tokens (too many for the environment with 1,000). */
   | { type: "tokens"; tokens: string[] }
-  /** The clock starts: measure from now (a sender starts sending). */
+  /** Relay client only: each account's API key, the SMTP password it logs in with. */
+  | { type: "keys"; secrets: string[] }
+  /** The clock starts: measure from now (a sender starts sending, the relay's clients submitting). */
   | { type: "start" }
   /** Worker only: the window is over; report what it cost. */
   | { type: "finish" }
@@ -25,6 +28,15 @@ export type FromChild =
       sent: [string, string][];
       failures: string[];
     }
+  /** The relay's clients' last answer: when, each 250's latency, and what went wrong. */
+  | {
+      type: "submitted";
+      endEpochMs: number;
+      usage: ResourceUsage;
+      /** Per message accepted, ms from its sendMail to the relay's 250. */
+      latencies: number[];
+      problems: string[];
+    }
   | { type: "stopped" };
 
 /** Worker settings, in BENCH_WORKER. */
@@ -41,6 +53,15 @@ export interface SenderSettings {
   accounts: number;
   bodyBytes: number;
   smtp: { host: string; securePort: number };
+}
+
+/** Relay client settings, in BENCH_RELAY_CLIENT (the keys come in a "keys" message). */
+export interface RelayClientSettings {
+  /** The relay's STARTTLS port on 127.0.0.1 (the clients log in without TLS, from loopback). */
+  port: number;
+  messages: number;
+  accounts: number;
+  bodyBytes: number;
 }
 
 /** performance.now() on a clock every process on the machine shares (ms since the epoch). */

@@ -1,19 +1,29 @@
 // How Mailroom's phase takes the messages in (--via): enqueueMessage called directly, the HTTP
 // API's route handler (POST /api/v1/messages, called in this process with a Request as Next
-// calls it), or Mailroom's SMTP relay on a free loopback port through pooled nodemailer
-// transports. Everything is set up before the clock starts; `submit` is what is timed.
+// calls it), or Mailroom's SMTP relay on a free loopback port, submitted to through pooled
+// nodemailer transports by a process of their own. Everything is set up before the clock starts;
+// `submit` is what is timed.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import nodemailer from "nodemailer";
 import { POOL } from "./bare-phase";
+import { spawnBenchChild } from "./child-processes";
+import type { RelayClientSettings } from "./child-protocol";
 import type { PhaseSpec } from "./phase-types";
+import type { ResourceUsage } from "./resource-sampler";
 import type { BenchMessage } from "./workload";
 
 /** One sender as seeded: the user who owns the account and the account's address. */
 export interface IntakeSender {
   userId: string;
   email: string;
+}
+
+/** What submitting in another process reports besides the latencies. */
+export interface SubmitEnd {
+  /** The last answer, epoch ms (bench/child-protocol.ts epochNow). */
+  endEpochMs: number;
+  clientUsage: ResourceUsage;
 }
 
 export interface Intake {
@@ -25,9 +35,10 @@ export interface Intake {
   warmUp(): Promise<string[]>;
   /**
    * Takes every message in. Each accept latency is pushed as it comes; failures become problems.
-   * Resolves at the last accept (or failure).
+   * Resolves at the last accept (or failure); the relay's clients' process also says when that
+   * was (on the clock all processes share) and what it cost.
    */
-  submit(latencies: number[], problems: string[]): Promise<void>;
+  submit(latencies: number[], problems: string[]): Promise<SubmitEnd | void>;
   close(): Promise<void>;
 }
 
@@ -51,7 +62,7 @@ export async function prepareIntake(
   );
   return spec.via === "api"
     ? apiIntake(spec, messages, secrets)
-    : relayIntake(spec, messages, senders, secrets);
+    : relayIntake(spec, senders, secrets);
 }
 
 /** enqueueMessage in bursts of spec.burst, back to back (the bench's original intake). */
@@ -164,14 +175,13 @@ async function apiIntake(
 }
 
 /**
- * The relay on a free loopback port (AUTH without TLS is allowed from loopback) and one pooled
- * transport per sender, with bare's pool settings. Each transport gets as many messages in
- * flight as it has connections, so a latency is one SMTP transaction up to the relay's 250, not
- * time spent waiting for a free connection in nodemailer's queue.
+ * The relay on a free loopback port (AUTH without TLS is allowed from loopback), in this process
+ * as in Mailroom's; its clients in a process of their own (bench/relay-client-child.ts), as real
+ * relay clients are other programs. The client process is started and handed the keys before
+ * the clock; `submit` starts it and takes back each accept latency once its last 250 came.
  */
 async function relayIntake(
   spec: PhaseSpec,
-  messages: BenchMessage[],
   senders: IntakeSender[],
   secrets: string[],
 ): Promise<Intake> {
@@ -188,53 +198,39 @@ async function relayIntake(
       if (!line.includes("listening")) process.stderr.write(`${line}\n`);
     },
   });
-  const transports = senders.map((sender, i) =>
-    nodemailer.createTransport({
-      pool: true,
-      ...POOL,
-      host: "127.0.0.1",
-      port: relay.port,
-      secure: false,
-      ignoreTLS: true,
-      auth: { user: sender.email, pass: secrets[i] ?? "" },
-    }),
-  );
-  const byAccount = senders.map((_, account) => messages.filter((m) => m.account === account));
+  const settings: RelayClientSettings = {
+    port: relay.port,
+    messages: spec.messages,
+    accounts: spec.accounts,
+    bodyBytes: spec.bodyBytes,
+  };
+  const client = spawnBenchChild("relay-client-child.ts", "the relay's clients", {
+    BENCH_RELAY_CLIENT: JSON.stringify(settings),
+  });
+  /** The client process closes its transports and exits on "stop"; after a failure, killed. */
+  const stopAll = async (graceful: boolean) => {
+    if (graceful) client.send({ type: "stop" });
+    else client.kill();
+    await client.exited;
+    await relay.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    client.send({ type: "keys", secrets });
+    await client.next("ready");
+  } catch (error) {
+    await stopAll(false);
+    throw error;
+  }
   return {
     warmUp: () => Promise.resolve([]),
     async submit(latencies, problems) {
-      await Promise.all(
-        byAccount.flatMap((queue, account) => {
-          let next = 0;
-          const transport = transports[account];
-          const lane = async () => {
-            for (let m = queue[next++]; m && transport; m = queue[next++]) {
-              const t = performance.now();
-              try {
-                const info = await transport.sendMail({
-                  from: m.from,
-                  to: m.to,
-                  subject: m.subject,
-                  text: m.text,
-                });
-                if (!String(info.response).startsWith("250")) {
-                  problems.push(`relay answered ${info.response}`);
-                  continue;
-                }
-                latencies.push(performance.now() - t);
-              } catch (error) {
-                problems.push(`relay refused: ${(error as Error).message}`);
-              }
-            }
-          };
-          return Array.from({ length: POOL.maxConnections }, lane);
-        }),
-      );
+      client.send({ type: "start" });
+      const done = await client.next("submitted");
+      latencies.push(...done.latencies);
+      problems.push(...done.problems);
+      return { endEpochMs: done.endEpochMs, clientUsage: done.usage };
     },
-    async close() {
-      transports.forEach((t) => t.close());
-      await relay.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => stopAll(true),
   };
 }

@@ -1,5 +1,6 @@
 // Phase (a): Mailroom itself. Every message goes through enqueueMessage (MIME built, one commit),
-// or (--via) through the HTTP API or the SMTP relay (bench/intake.ts),
+// or (--via) through the HTTP API or the SMTP relay (bench/intake.ts; the relay's clients in a
+// process of their own),
 // while lib's outbox worker claims and delivers them through lib's pooled XOAUTH2 transports:
 // in this process, or (--workers N) in N worker processes while this one only enqueues.
 import { randomBytes } from "node:crypto";
@@ -15,7 +16,7 @@ import {
   type BenchEmulator,
 } from "./bench-emulator";
 import { spawnBenchChild } from "./child-processes";
-import type { WorkerSettings } from "./child-protocol";
+import { epochNow, type WorkerSettings } from "./child-protocol";
 import { timeClaims } from "./claim-timer";
 import { summarizeLatencies } from "./percentile";
 import type { PhaseResult, PhaseSpec } from "./phase-types";
@@ -124,8 +125,11 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
     const sampler = startResourceSampler();
     const started = performance.now();
     const latencies: number[] = [];
-    await intake.submit(latencies, problems);
-    const enqueuedMs = performance.now() - started;
+    const submitted = await intake.submit(latencies, problems);
+    // From another process: until its last answer, not until its report got here.
+    const enqueuedMs = submitted
+      ? submitted.endEpochMs - epochNow() + performance.now() - started
+      : performance.now() - started;
     const finished = await waitUntilAllSent(prisma, emu, before.messages, spec.messages);
     const ended = performance.now();
     const durationMs = ended - started;
@@ -165,6 +169,7 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
       ...(spec.via === "direct"
         ? {}
         : { acceptedPerSecond: (latencies.length / enqueuedMs) * 1000 }),
+      ...(submitted ? { relayClients: submitted.clientUsage } : {}),
       emulator: emulatorDeltas(before, after),
       pool: pool ?? { maxConnections: 0, maxMessages: 0 },
       ...usage,

@@ -87,6 +87,11 @@ export interface PhaseResult {
   enqueue?: LatencySummary & { totalMs: number };
   /** Via api or relay: messages accepted ÷ the time from the first start to the last accept. */
   acceptedPerSecond?: number;
+  /**
+   * Via relay: what the relay's clients' own process cost over the same window (not Mailroom's:
+   * left out of the phase's CPU figures).
+   */
+  relayClients?: ResourceUsage;
   emulator: EmulatorDeltas;
   /** The pool settings actually used (for Mailroom: read back from lib's own transport). */
   pool: { maxConnections: number; maxMessages: number };

@@ -158,9 +158,10 @@ function intakeLine(options: BenchOptions): string {
   }
   if (options.via === "relay") {
     return (
-      `Mailroom's messages sent to its SMTP relay on loopback by one pooled nodemailer transport ` +
-      `per sender (AUTH with its key), as many in flight as the pool has connections, ` +
-      `"enq" = sendMail to the relay's 250; `
+      `Mailroom's messages sent to its SMTP relay on loopback by the relay's clients in a process ` +
+      `of their own (as a legacy app is another program; their CPU is not Mailroom's), one pooled ` +
+      `nodemailer transport per sender (AUTH with its key), as many in flight as the pool has ` +
+      `connections, "enq" = sendMail to the relay's 250; `
     );
   }
   return `enqueue in bursts of ${options.burst}; `;
@@ -302,7 +303,10 @@ export function formatReport(report: BenchReport): string {
             `r${r.spec.round} c=${r.spec.concurrency} all ${options.messages} in ${((r.enqueue?.totalMs ?? 0) / 1000).toFixed(2)} s, max ${r.enqueue?.maxMs.toFixed(0)} ms` +
             (r.acceptedPerSecond === undefined
               ? ""
-              : `, ${r.enqueue?.count} accepted at ${r.acceptedPerSecond.toFixed(0)}/s`),
+              : `, ${r.enqueue?.count} accepted at ${r.acceptedPerSecond.toFixed(0)}/s`) +
+            (r.relayClients
+              ? ` (the clients' process: ${(cpuMs(r.relayClients) / options.messages).toFixed(2)} CPU ms/msg, loop ${(r.relayClients.eventLoopUtilization * 100).toFixed(0)}% busy)`
+              : ""),
         )
         .join("; ")}`,
     );

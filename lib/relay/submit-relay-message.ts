@@ -1,8 +1,9 @@
 // One message submitted to the relay, into the outbox: its From checked against the key, kept as
-// submitted (submitted-mime.ts), and accepted with the recipients of the envelope. mailparser
-// reads what the history shows (subject, the text, To and Cc) from the message's own headers.
+// submitted (submitted-mime.ts), and accepted with the recipients of the envelope. What the
+// history shows (subject, the text, To and Cc) is read from the message's own headers as
+// mailparser reads them (submitted-view.ts).
 import "server-only";
-import { simpleParser, type AddressObject, type EmailAddress } from "mailparser";
+import type { AddressObject, EmailAddress } from "mailparser";
 import type { ApiKeyIdentity } from "../api-keys/authenticate-api-key";
 import { db } from "../db";
 import { findUserAccount } from "../diagnostics/find-user-account";
@@ -12,6 +13,7 @@ import { displayNamesOf } from "../outbox/display-names";
 import { enqueueRawMessage } from "../outbox/enqueue-message";
 import { RelayReply, relayReplies } from "./relay-reply";
 import { keepAsSubmitted } from "./submitted-mime";
+import { readSubmitted } from "./submitted-view";
 
 export interface RelaySubmission {
   key: ApiKeyIdentity;
@@ -30,11 +32,7 @@ export async function submitRelayMessage(submission: RelaySubmission): Promise<{
   const { key, recipients, raw } = submission;
   if (raw.length === 0) throw new RelayReply(554, "5.6.0", "The message is empty.");
 
-  const parsed = await simpleParser(raw, {
-    skipImageLinks: true,
-    skipTextLinks: true,
-    skipTextToHtml: true,
-  });
+  const parsed = await readSubmitted(raw);
 
   // One From, naming one of the key's addresses (as MAIL FROM must); a Sender, if any, too.
   const from = mailboxes(parsed.from);

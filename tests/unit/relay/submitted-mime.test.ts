@@ -1,7 +1,7 @@
 // The relay keeps a message as submitted: only the top-level Bcc headers go, a Message-ID is added
 // when there is none, and every other byte (line endings, folding, parts) stays as it came.
 import { describe, expect, it } from "vitest";
-import { keepAsSubmitted } from "../../../lib/relay/submitted-mime";
+import { keepAsSubmitted, keepThroughMailsplit } from "../../../lib/relay/submitted-mime";
 
 const newId = () => "<added@example.com>";
 
@@ -59,5 +59,40 @@ describe("keepAsSubmitted", () => {
     expect(kept.mime.toString()).toBe(
       "From: a@example.com\r\nSubject: Hi\r\nMessage-ID: <added@example.com>\r\n\r\nBody\r\n",
     );
+  });
+
+  it("edits the header block exactly as running the whole message through mailsplit does", async () => {
+    const bodies = [
+      "Body\r\n",
+      "",
+      "\r\n\r\nBcc: body@example.com\r\n",
+      "--b1\r\nBcc: part@example.com\r\n\r\npart\r\n--b1--\r\n",
+    ];
+    const heads = [
+      "From: a@example.com\r\nTo: b@example.org\r\nSubject: Hi",
+      "From: a@example.com\nBcc: x@example.com\nSubject: bare LF",
+      "Bcc: x@example.com,\r\n y@example.com\r\nFrom: a@example.com\r\nMessage-ID: <m@example.com>",
+      "From MAILER-DAEMON Thu Jan  1 00:00:00 2026\r\nFrom: a@example.com\r\nresent-bcc: r@example.com",
+      'From: a@example.com\r\nContent-Type: multipart/mixed; boundary="b1"\r\nBcc: x@example.com',
+      "From: a@example.com\r\nContent-Type: message/rfc822\r\nContent-Disposition: inline",
+      "From: a@example.com\r\nX-Long: " + "word ".repeat(4000) + "\r\nBcc: x@example.com",
+      "From: a@example.com\r\nSubject: =?UTF-8?B?w6nDqQ==?=\r\nX-8bit: caf\u00e9",
+      "",
+    ];
+    let checked = 0;
+    for (const head of heads) {
+      for (const [i, body] of bodies.entries()) {
+        for (const ending of ["\r\n\r\n", "\n\n", "\r\n"]) {
+          const raw = Buffer.from(`${head}${ending}${body}`, "latin1");
+          const withId = (n: number) => () => `<added-${n}@example.com>`;
+          const expected = await keepThroughMailsplit(raw, withId(i));
+          const kept = await keepAsSubmitted(raw, withId(i));
+          expect(kept.messageId).toBe(expected.messageId);
+          expect(kept.mime.toString("latin1")).toBe(expected.mime.toString("latin1"));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(heads.length * bodies.length * 3);
   });
 });
