@@ -293,6 +293,7 @@ describe("the outbox's database thread", () => {
     } finally {
       other.close();
     }
+    await expect(client.requeueExpired()).rejects.toThrow(/closed/);
     await expect(client.senderOf("anyone")).rejects.toThrow(/closed/);
   });
 });

@@ -41,8 +41,6 @@ function prepare(conn: Conn) {
          AND a.reconnectReason IS NULL AND (a.nextSendAt IS NULL OR a.nextSendAt <= @now)
        ORDER BY m.nextAttemptAt LIMIT @limit`);
   return {
-    accountOfUser: s(`SELECT id, email FROM Account WHERE userId = ? AND provider = 'google'
-                      ORDER BY createdAt ASC LIMIT 1`),
     insertMessage: s(`INSERT INTO Message (id, userId, accountId, status, source, messageIdHeader,
                         fromAddress, "to", cc, bcc, displayNames, subject, sizeBytes, recipientCount,
                         attempts, nextAttemptAt, scheduledAt, createdAt, updatedAt)
@@ -141,12 +139,6 @@ function insertEvent(conn: Conn, event: EventRow, at: string): void {
     detail: event.detail ?? null,
     now: at,
   });
-}
-
-export function accountOfUser(conn: Conn, userId: string): { id: string; email: string } | null {
-  return (
-    (stmts(conn).accountOfUser.get(userId) as { id: string; email: string } | undefined) ?? null
-  );
 }
 
 /**

@@ -6,7 +6,8 @@ import { existsSync } from "node:fs";
 import type { Readable } from "node:stream";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import type { Db } from "../../db";
+import { hotRead, type Db } from "../../db";
+import { Prisma } from "../../generated/prisma/client";
 import type {
   ClaimedMessage,
   ClaimRequest,
@@ -55,8 +56,18 @@ export class SqliteOutbox implements Outbox {
     await this.send({ op: "ready" });
   }
 
-  senderOf(userId: string): Promise<{ id: string; email: string } | null> {
-    return this.call({ op: "senderOf", userId });
+  /**
+   * Read on this thread, from the read connection (every accept asks it first): a round trip to
+   * the database thread would wait behind its commits, 2.5 ms at the median in a busy relay.
+   */
+  async senderOf(userId: string): Promise<{ id: string; email: string } | null> {
+    if (this.closing) throw new Error("The outbox is closed.");
+    const [sender] = await hotRead<{ id: string; email: string }>(
+      await this.prisma(),
+      Prisma.sql`SELECT id, email FROM Account WHERE userId = ${userId} AND provider = 'google'
+                 ORDER BY createdAt ASC LIMIT 1`,
+    );
+    return sender ?? null;
   }
 
   async accept(message: NewMessage): Promise<AcceptResult> {

@@ -9,7 +9,6 @@ import * as content from "./content-sql";
 import { GroupCommitter } from "./group-commit";
 import { gmailQuotaResumesAt } from "./quota";
 import {
-  accountOfUser,
   cancelMessage,
   insertMessage,
   markSent,
@@ -33,8 +32,6 @@ export type Handlers = {
 export function threadOps(conn: Conn): Handlers {
   const committer = new GroupCommitter(conn);
   return {
-    senderOf: ({ userId }) => accountOfUser(conn, userId),
-
     /** Durable before it resolves: the caller answers "accepted" only after this. */
     accept: ({ message }) => committer.submit((c) => insertMessage(c, message)),
 

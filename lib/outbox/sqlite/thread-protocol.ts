@@ -15,7 +15,6 @@ import type { ControlRow } from "./sql";
 export type OutboxRequest =
   | { op: "ready" }
   | { op: "close" }
-  | { op: "senderOf"; userId: string }
   | { op: "accept"; message: NewMessage }
   | { op: "claim"; request: ClaimRequest }
   | { op: "mimeOf"; ids: string[] }
@@ -36,7 +35,6 @@ export type OutboxRequest =
 export interface OutboxResults {
   ready: null;
   close: null;
-  senderOf: { id: string; email: string } | null;
   accept: AcceptResult;
   claim: LeasedMessage[];
   /**

@@ -64,8 +64,6 @@ function handle(request: Envelope): void {
 /** Each request to its handler; the switch keeps the pairing checked by the compiler. */
 function dispatch(request: Exclude<Envelope, { op: "ready" | "close" }>) {
   switch (request.op) {
-    case "senderOf":
-      return ops.senderOf(request);
     case "accept":
       return ops.accept(request);
     case "claim":
