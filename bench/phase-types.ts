@@ -1,4 +1,5 @@
 // The contract between the bench's parent (bench/run.ts) and the child that measures one phase.
+import type { MachineCpu } from "./machine-cpu";
 import type { ResourceUsage } from "./resource-sampler";
 
 export type PhaseKind = "bare" | "mailroom";
@@ -100,6 +101,11 @@ export interface PhaseResult {
   cpu: { userMs: number; systemMs: number };
   /** Share of the window the event loop was busy (1 = CPU-bound main thread). */
   eventLoopUtilization: number;
+  /**
+   * The whole machine's CPU over the phase's clock: every process, the emulator's and
+   * PostgreSQL's server's included (null where Linux's /proc/stat is absent).
+   */
+  machine: MachineCpu | null;
   /** With workers > 1: each worker (Mailroom) or sender (bare) process, over the same window. */
   processes: ResourceUsage[];
   /** Mailroom only: how long each outbox claim() call took, over every worker. */

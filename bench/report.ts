@@ -2,6 +2,7 @@
 // and the history benchmark's into its table with the large history's time against the small's.
 import { postgresTarget } from "../lib/database-url";
 import type { BenchOptions } from "./bench-options";
+import type { MachineCpu } from "./machine-cpu";
 import type { HistoryResult, LatencySummary, PhaseResult, PhaseSpec } from "./phase-types";
 import { HISTORY_TARGET_RATIO, judgeHistorySearch, judgeTargets, type Verdict } from "./targets";
 
@@ -53,6 +54,25 @@ export function phaseLabel(spec: PhaseSpec): string {
 }
 
 const cpuMs = (u: { cpu: { userMs: number; systemMs: number } }) => u.cpu.userMs + u.cpu.systemMs;
+
+/** Share of all the machine's cores that were busy over the window. */
+const busyShare = (m: MachineCpu) => m.busyMs / (m.elapsedMs * m.cores);
+
+/**
+ * The ratio to this round's bare run that Mailroom's machine CPU per message allows at most:
+ * with every core busy, cores × 1000 ÷ (CPU ms per message) messages a second.
+ */
+export function cpuCeiling(row: PhaseResult, bare: PhaseResult | undefined): number | null {
+  if (row.spec.kind !== "mailroom" || !bare || !row.machine || row.machine.busyMs <= 0) return null;
+  const perMessageMs = row.machine.busyMs / row.spec.messages;
+  return (row.machine.cores * 1000) / perMessageMs / bare.messagesPerSecond;
+}
+
+function ceilingCell(row: PhaseResult, all: PhaseResult[]): string {
+  const bare = all.find((r) => r.spec.kind === "bare" && r.spec.round === row.spec.round);
+  const ceiling = cpuCeiling(row, bare);
+  return ceiling === null ? "-" : ceiling.toFixed(2);
+}
 
 export function buildReport(
   options: BenchOptions,
@@ -232,6 +252,9 @@ export function formatReport(report: BenchReport): string {
     ...(multi ? ["peak RSS workers max"] : []),
     "loop busy main",
     ...(multi ? ["loop busy workers max"] : []),
+    "machine CPU ms/msg",
+    "machine busy",
+    "CPU ceiling a/b",
   ];
   const perProcessBody = report.results.map((r) => [
     String(r.spec.round),
@@ -247,6 +270,9 @@ export function formatReport(report: BenchReport): string {
     ...(multi
       ? [`${(Math.max(0, ...r.processes.map((p) => p.eventLoopUtilization)) * 100).toFixed(0)}%`]
       : []),
+    r.machine ? (r.machine.busyMs / r.spec.messages).toFixed(2) : "-",
+    r.machine ? `${(busyShare(r.machine) * 100).toFixed(0)}%` : "-",
+    ceilingCell(r, report.results),
   ]);
   out.push(table(perProcess, perProcessBody), "");
   out.push(
@@ -254,7 +280,13 @@ export function formatReport(report: BenchReport): string {
       (options.emulator === "separate" ? "" : ", and runs the emulator") +
       (multi ? "; workers = its worker (Mailroom) or sender (bare) processes" : "") +
       `. CPU ms/msg: all of them (${options.emulator === "separate" ? "the emulator's process not included" : "the emulator's share included"}), all threads. ` +
-      `Claims: every outbox claim() call${multi ? " of every worker process" : ""}, empty ones included.`,
+      `Claims: every outbox claim() call${multi ? " of every worker process" : ""}, empty ones included. ` +
+      "Machine: every process on the machine over the phase's clock (the emulator, PostgreSQL's " +
+      "server and the relay's clients included, and anything else running), from /proc/stat; busy = " +
+      "share of all cores. CPU ceiling a/b: the most Mailroom could reach against this round's bare " +
+      "run at the machine CPU it spent per message, were every core busy for it (cores ÷ machine " +
+      "CPU per message ÷ bare's msg/s): below a target, the target needs less CPU per message, " +
+      "not less waiting.",
     "",
   );
 

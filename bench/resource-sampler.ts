@@ -1,11 +1,14 @@
 // Samples the process's RSS every 50 ms and measures CPU time and event-loop busyness over a
 // window, so each phase reports what it cost, not only how fast it was.
 import { performance, type EventLoopUtilization } from "node:perf_hooks";
+import { startMachineCpu, type MachineCpu } from "./machine-cpu";
 
 export interface ResourceUsage {
   rss: { baselineBytes: number; peakBytes: number; samples: number };
   cpu: { userMs: number; systemMs: number };
   eventLoopUtilization: number;
+  /** The whole machine's CPU over the same window (null where Linux's /proc/stat is absent). */
+  machine: MachineCpu | null;
 }
 
 export function startResourceSampler(intervalMs = 50): { stop(): ResourceUsage } {
@@ -13,6 +16,7 @@ export function startResourceSampler(intervalMs = 50): { stop(): ResourceUsage }
   let peakBytes = baselineBytes;
   let samples = 1;
   const cpuStart = process.cpuUsage();
+  const machine = startMachineCpu();
   const eluStart: EventLoopUtilization = performance.eventLoopUtilization();
   const timer = setInterval(() => {
     const rss = process.memoryUsage.rss();
@@ -31,6 +35,7 @@ export function startResourceSampler(intervalMs = 50): { stop(): ResourceUsage }
         rss: { baselineBytes, peakBytes, samples: samples + 1 },
         cpu: { userMs: cpu.user / 1000, systemMs: cpu.system / 1000 },
         eventLoopUtilization: elu.utilization,
+        machine: machine.stop(),
       };
     },
   };
