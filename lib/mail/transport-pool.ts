@@ -2,6 +2,7 @@
 // tokens by lib/google/access-token or given the account's app password, and closed after a
 // quiet minute or when the account's way of sending changes.
 import "server-only";
+import tls from "node:tls";
 import nodemailer, { type Transporter } from "nodemailer";
 import { env } from "../env";
 import { getAccessToken } from "../google/access-token";
@@ -53,8 +54,17 @@ export function closeAllTransports(): void {
   for (const accountId of [...pools.keys()]) closeTransport(accountId);
 }
 
+/**
+ * One TLS context for every connection to Gmail. Without it, each connection builds its own
+ * (about 19 KB of native memory: 19 MB for a thousand accounts' connections). It trusts what
+ * Node trusts (the system's roots and NODE_EXTRA_CA_CERTS), and certificates are verified as
+ * before.
+ */
+let gmailTls: tls.SecureContext | undefined;
+
 function createTransport(accountId: string, email: string, appPassword?: string): Transporter {
   const config = env();
+  gmailTls ??= tls.createSecureContext();
   const transport = nodemailer.createTransport({
     pool: true,
     maxConnections: 3,
@@ -67,6 +77,7 @@ function createTransport(accountId: string, email: string, appPassword?: string)
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,
     socketTimeout: 120_000,
+    tls: { secureContext: gmailTls },
     // An app password goes with AUTH PLAIN (or LOGIN), only ever over TLS as above.
     auth: appPassword ? { user: email, pass: appPassword } : { type: "OAuth2", user: email },
   });

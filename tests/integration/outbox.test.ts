@@ -1,11 +1,13 @@
 import { readFileSync, existsSync } from "node:fs";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import tls from "node:tls";
+import nodemailer from "nodemailer";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import { saveGoogleTokens } from "../../lib/auth/save-google-tokens";
 import { accountTokenPlace } from "../../lib/crypto/sealed-columns";
 import { tokenSealer } from "../../lib/crypto/sealer";
 import { db } from "../../lib/db";
-import { closeAllTransports } from "../../lib/mail/transport-pool";
+import { closeAllTransports, transportFor } from "../../lib/mail/transport-pool";
 import { messageInputSchema } from "../../lib/mail/message-input";
 import { enqueueMessage } from "../../lib/outbox/enqueue-message";
 import { getMessage, listMessages } from "../../lib/outbox/list-messages";
@@ -175,6 +177,55 @@ describe("outbox delivery against the emulator", () => {
     expect(
       (await prisma.account.findUniqueOrThrow({ where: { id: account.id } })).reconnectReason,
     ).toBeNull();
+  });
+
+  it("connects every account to Gmail with one shared TLS context, still verified", async () => {
+    const first = await newSender();
+    await send(first.user.id, first.account.email);
+    expect(await drainOutbox()).toBe(1);
+
+    // Node builds a context for each connection that brings none of its own.
+    const built = vi.spyOn(tls, "createSecureContext");
+    try {
+      const others = [await newSender(), await newSender(), await newSender()];
+      for (const { user, account } of others) await send(user.id, account.email);
+      expect(await drainOutbox()).toBe(3);
+      expect(emu.control.stats().total.smtpConnections).toBeGreaterThanOrEqual(4);
+      expect(built).not.toHaveBeenCalled();
+    } finally {
+      built.mockRestore();
+    }
+
+    // The shared context still verifies: the pool's own TLS options, pointed at a server whose
+    // CA nobody trusts, refuse it.
+    const stranger = await startEmulator();
+    try {
+      const pooled = transportFor(first.account.id, first.account.email, {
+        version: "smtp_oauth:0",
+      });
+      const { tls: tlsOptions } = (
+        pooled.transporter as unknown as { options: { tls: tls.ConnectionOptions } }
+      ).options;
+      const direct = nodemailer.createTransport({
+        host: "localhost",
+        port: stranger.smtp.securePort,
+        secure: true,
+        tls: tlsOptions,
+        auth: { type: "OAuth2", user: "ada@example.com", accessToken: "unused" },
+      });
+      const mail = { from: "ada@example.com", to: "bob@example.org", subject: "TLS", text: "x" };
+      const refusal = await direct.sendMail(mail).then(
+        () => null,
+        (error: Error & { code?: string }) => error,
+      );
+      direct.close();
+      expect(refusal?.code).toBe("ESOCKET");
+      expect(refusal?.message).toMatch(
+        /self[- ]signed certificate in certificate chain|unable to verify/i,
+      );
+    } finally {
+      await stranger.stop();
+    }
   });
 
   it("the running worker sends what is enqueued without being asked", async () => {
