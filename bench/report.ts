@@ -16,6 +16,8 @@ export interface RatioSummary {
 export interface ReportRow extends PhaseResult {
   label: string;
   ratioToBare: number | null;
+  /** The most a/b could be at this phase's machine CPU per message (cpuCeiling), or null. */
+  cpuCeiling: number | null;
   /** CPU time of all the phase's measured processes (its own and its workers or senders). */
   totalCpuMs: number;
   /** The largest peak RSS of the phase's worker or sender processes (0 with --workers 1). */
@@ -68,12 +70,6 @@ export function cpuCeiling(row: PhaseResult, bare: PhaseResult | undefined): num
   return (row.machine.cores * 1000) / perMessageMs / bare.messagesPerSecond;
 }
 
-function ceilingCell(row: PhaseResult, all: PhaseResult[]): string {
-  const bare = all.find((r) => r.spec.kind === "bare" && r.spec.round === row.spec.round);
-  const ceiling = cpuCeiling(row, bare);
-  return ceiling === null ? "-" : ceiling.toFixed(2);
-}
-
 export function buildReport(
   options: BenchOptions,
   results: PhaseResult[],
@@ -90,6 +86,7 @@ export function buildReport(
       ...r,
       label: phaseLabel(r.spec),
       ratioToBare,
+      cpuCeiling: cpuCeiling(r, bare),
       totalCpuMs: cpuMs(r) + r.processes.reduce((sum, p) => sum + cpuMs(p), 0),
       workerPeakRssBytes: Math.max(0, ...r.processes.map((p) => p.rss.peakBytes)),
     };
@@ -272,7 +269,7 @@ export function formatReport(report: BenchReport): string {
       : []),
     r.machine ? (r.machine.busyMs / r.spec.messages).toFixed(2) : "-",
     r.machine ? `${(busyShare(r.machine) * 100).toFixed(0)}%` : "-",
-    ceilingCell(r, report.results),
+    r.cpuCeiling === null ? "-" : r.cpuCeiling.toFixed(2),
   ]);
   out.push(table(perProcess, perProcessBody), "");
   out.push(
