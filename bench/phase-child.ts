@@ -4,6 +4,7 @@
 // result to the parent over IPC.
 import { runBarePhase } from "./bare-phase";
 import { startInProcessEmulator } from "./bench-emulator";
+import { runForwarderPhase } from "./forwarder-phase";
 import { runMailroomPhase } from "./mailroom-phase";
 import type { PhaseResult, PhaseSpec } from "./phase-types";
 import { startRemoteEmulator } from "./remote-emulator";
@@ -20,7 +21,8 @@ const emu = await (spec.emulator === "separate" ? startRemoteEmulator : startInP
 );
 let result: PhaseResult;
 try {
-  result = spec.kind === "bare" ? await runBarePhase(spec, emu) : await runMailroomPhase(spec, emu);
+  const run = { bare: runBarePhase, mailroom: runMailroomPhase, forwarder: runForwarderPhase };
+  result = await run[spec.kind](spec, emu);
 } finally {
   await emu.stop();
 }

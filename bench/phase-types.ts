@@ -2,7 +2,11 @@
 import type { MachineCpu } from "./machine-cpu";
 import type { ResourceUsage } from "./resource-sampler";
 
-export type PhaseKind = "bare" | "mailroom";
+/**
+ * "forwarder" (--via relay runs only): a plain smtp-server forwarding each message through bare's
+ * transports, the least any relay can cost (bench/forwarder-phase.ts).
+ */
+export type PhaseKind = "bare" | "mailroom" | "forwarder";
 
 /** "in-process": the emulator shares the measured process; "separate": a process of its own. */
 export type EmulatorMode = "in-process" | "separate";

@@ -38,6 +38,11 @@ export interface BenchReport {
   server?: PostgresServer;
   results: ReportRow[];
   ratios: RatioSummary[];
+  /**
+   * --via relay: the forwarder's msg/s ÷ bare's, one per round — what a relay that cost nothing
+   * beyond receiving and sending again would reach on this machine.
+   */
+  forwarderRatios: number[];
   /** The targets this kind of run is about, with their verdicts. */
   targets: Verdict[];
   /** Phases whose process died before reporting. */
@@ -49,6 +54,7 @@ export function phaseLabel(spec: PhaseSpec): string {
   if (spec.kind === "bare") {
     return spec.workers === 1 ? "bare nodemailer" : `bare ${spec.workers} processes`;
   }
+  if (spec.kind === "forwarder") return "forwarder (no outbox)";
   const door = spec.via === "direct" ? "" : ` via ${spec.via}`;
   return spec.workers === 1
     ? `mailroom${door} c=${spec.concurrency}`
@@ -65,7 +71,7 @@ const busyShare = (m: MachineCpu) => m.busyMs / (m.elapsedMs * m.cores);
  * with every core busy, cores × 1000 ÷ (CPU ms per message) messages a second.
  */
 export function cpuCeiling(row: PhaseResult, bare: PhaseResult | undefined): number | null {
-  if (row.spec.kind !== "mailroom" || !bare || !row.machine || row.machine.busyMs <= 0) return null;
+  if (row.spec.kind === "bare" || !bare || !row.machine || row.machine.busyMs <= 0) return null;
   const perMessageMs = row.machine.busyMs / row.spec.messages;
   return (row.machine.cores * 1000) / perMessageMs / bare.messagesPerSecond;
 }
@@ -81,7 +87,7 @@ export function buildReport(
   const rows = results.map((r): ReportRow => {
     const bare = bareOf(r.spec.round);
     const ratioToBare =
-      r.spec.kind === "mailroom" && bare ? r.messagesPerSecond / bare.messagesPerSecond : null;
+      r.spec.kind !== "bare" && bare ? r.messagesPerSecond / bare.messagesPerSecond : null;
     return {
       ...r,
       label: phaseLabel(r.spec),
@@ -115,11 +121,15 @@ export function buildReport(
         : { acceptP99Ms: r.enqueue?.p99Ms, acceptedPerSecond: r.acceptedPerSecond }),
     })),
   );
+  const forwarderRatios = rows
+    .filter((r) => r.spec.kind === "forwarder" && r.ratioToBare !== null)
+    .map((r) => r.ratioToBare ?? 0);
   return {
     options,
     server,
     results: rows,
     ratios,
+    forwarderRatios,
     targets,
     crashed,
     correct: crashed.length === 0 && rows.every((r) => r.correctness.ok),
@@ -178,7 +188,9 @@ function intakeLine(options: BenchOptions): string {
       `Mailroom's messages sent to its SMTP relay on loopback by the relay's clients in a process ` +
       `of their own (as a legacy app is another program; their CPU is not Mailroom's), one pooled ` +
       `nodemailer transport per sender (AUTH with its key), as many in flight as the pool has ` +
-      `connections, "enq" = sendMail to the relay's 250; `
+      `connections, "enq" = sendMail to the relay's 250; each round also runs the forwarder: ` +
+      `the same clients submitting to a plain smtp-server that hands each message straight to ` +
+      `bare's transports (no outbox, no checks, nothing kept); `
     );
   }
   return `enqueue in bursts of ${options.burst}; `;
@@ -296,6 +308,15 @@ export function formatReport(report: BenchReport): string {
     out.push(
       `  c=${String(r.concurrency).padEnd(3)} ${r.ratios.map((x) => x.toFixed(2)).join(", ")}` +
         (r.ratios.length ? `  mean ${r.meanRatio.toFixed(2)}` : `  ${missing}`),
+    );
+  }
+  if (report.forwarderRatios.length > 0) {
+    const list = report.forwarderRatios;
+    const mean = list.reduce((a, b) => a + b, 0) / list.length;
+    out.push(
+      `Forwarder ÷ bare (a plain smtp-server handing each message straight to bare's transports, ` +
+        `no outbox: the most any relay reaches here): ${list.map((x) => x.toFixed(2)).join(", ")}` +
+        `  mean ${mean.toFixed(2)}`,
     );
   }
   out.push("");

@@ -48,6 +48,8 @@ function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }):
       kind: "mailroom",
       concurrency,
     }));
+    // Through the relay, also the least any relay costs: what Mailroom's relay could reach.
+    if (options.via === "relay") mailroom.push({ ...base, kind: "forwarder", concurrency: 0 });
     // Alternate the order so warm-up or drift favours neither side.
     specs.push(...(round % 2 === 1 ? [bare, ...mailroom] : [...mailroom.reverse(), bare]));
   }
