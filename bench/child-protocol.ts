@@ -18,7 +18,7 @@ export type ToChild =
 export type FromChild =
   | { type: "ready" }
   /** A worker's answer to "finish": its usage and every claim() call's duration in the window. */
-  | { type: "usage"; usage: ResourceUsage; claimsMs: number[] }
+  | { type: "usage"; usage: ResourceUsage; claimsMs: number[]; failures?: string[] }
   /** A sender's last 250: when (epoch ms, comparable across processes), and what it sent. */
   | {
       type: "done";
@@ -53,6 +53,18 @@ export interface SenderSettings {
   accounts: number;
   bodyBytes: number;
   smtp: { host: string; securePort: number };
+}
+
+/** A minimal outbox worker's settings, in BENCH_MINIMAL_WORKER (tokens come in a message). */
+export interface MinimalWorkerSettings {
+  index: number;
+  concurrency: number;
+  messages: number;
+  accounts: number;
+  bodyBytes: number;
+  smtp: { host: string; securePort: number };
+  /** The phase's fresh database, made by bench/run.ts. */
+  databaseUrl: string;
 }
 
 /** Relay client settings, in BENCH_RELAY_CLIENT (the keys come in a "keys" message). */

@@ -6,6 +6,7 @@ import { runBarePhase } from "./bare-phase";
 import { startInProcessEmulator } from "./bench-emulator";
 import { runForwarderPhase } from "./forwarder-phase";
 import { runMailroomPhase } from "./mailroom-phase";
+import { runMinimalOutboxPhase } from "./minimal-outbox-phase";
 import type { PhaseResult, PhaseSpec } from "./phase-types";
 import { startRemoteEmulator } from "./remote-emulator";
 
@@ -21,7 +22,12 @@ const emu = await (spec.emulator === "separate" ? startRemoteEmulator : startInP
 );
 let result: PhaseResult;
 try {
-  const run = { bare: runBarePhase, mailroom: runMailroomPhase, forwarder: runForwarderPhase };
+  const run = {
+    bare: runBarePhase,
+    mailroom: runMailroomPhase,
+    forwarder: runForwarderPhase,
+    minimal: runMinimalOutboxPhase,
+  };
   result = await run[spec.kind](spec, emu);
 } finally {
   await emu.stop();

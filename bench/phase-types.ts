@@ -4,9 +4,11 @@ import type { ResourceUsage } from "./resource-sampler";
 
 /**
  * "forwarder" (--via relay runs only): a plain smtp-server forwarding each message through bare's
- * transports, the least any relay can cost (bench/forwarder-phase.ts).
+ * transports, the least any relay can cost (bench/forwarder-phase.ts). "minimal" (--db postgres
+ * runs only): the plainest durable outbox on the same server, the least any outbox there adds to
+ * bare (bench/minimal-outbox-phase.ts).
  */
-export type PhaseKind = "bare" | "mailroom" | "forwarder";
+export type PhaseKind = "bare" | "mailroom" | "forwarder" | "minimal";
 
 /** "in-process": the emulator shares the measured process; "separate": a process of its own. */
 export type EmulatorMode = "in-process" | "separate";

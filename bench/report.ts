@@ -3,7 +3,13 @@
 import { postgresTarget } from "../lib/database-url";
 import type { BenchOptions } from "./bench-options";
 import type { MachineCpu } from "./machine-cpu";
-import type { HistoryResult, LatencySummary, PhaseResult, PhaseSpec } from "./phase-types";
+import type {
+  HistoryResult,
+  LatencySummary,
+  PhaseKind,
+  PhaseResult,
+  PhaseSpec,
+} from "./phase-types";
 import { HISTORY_TARGET_RATIO, judgeHistorySearch, judgeTargets, type Verdict } from "./targets";
 
 export interface RatioSummary {
@@ -43,6 +49,11 @@ export interface BenchReport {
    * beyond receiving and sending again would reach on this machine.
    */
   forwarderRatios: number[];
+  /**
+   * --db postgres: the minimal outbox's msg/s ÷ bare's, per worker concurrency — the least any
+   * durable outbox on that server adds to bare.
+   */
+  minimalRatios: RatioSummary[];
   /** The targets this kind of run is about, with their verdicts. */
   targets: Verdict[];
   /** Phases whose process died before reporting. */
@@ -55,6 +66,7 @@ export function phaseLabel(spec: PhaseSpec): string {
     return spec.workers === 1 ? "bare nodemailer" : `bare ${spec.workers} processes`;
   }
   if (spec.kind === "forwarder") return "forwarder (no outbox)";
+  if (spec.kind === "minimal") return `minimal outbox ${spec.workers}×c=${spec.concurrency}`;
   const door = spec.via === "direct" ? "" : ` via ${spec.via}`;
   return spec.workers === 1
     ? `mailroom${door} c=${spec.concurrency}`
@@ -98,16 +110,22 @@ export function buildReport(
     };
   });
   const mailroom = rows.filter((r) => r.spec.kind === "mailroom");
-  const ratios = options.concurrency.map((concurrency) => {
-    const list = mailroom
-      .filter((r) => r.spec.concurrency === concurrency && r.ratioToBare !== null)
-      .map((r) => r.ratioToBare ?? 0);
-    return {
-      concurrency,
-      ratios: list,
-      meanRatio: list.length ? list.reduce((a, b) => a + b, 0) / list.length : 0,
-    };
-  });
+  const ratiosOf = (kind: PhaseKind) =>
+    options.concurrency.map((concurrency) => {
+      const list = rows
+        .filter(
+          (r) =>
+            r.spec.kind === kind && r.spec.concurrency === concurrency && r.ratioToBare !== null,
+        )
+        .map((r) => r.ratioToBare ?? 0);
+      return {
+        concurrency,
+        ratios: list,
+        meanRatio: list.length ? list.reduce((a, b) => a + b, 0) / list.length : 0,
+      };
+    });
+  const ratios = ratiosOf("mailroom");
+  const minimalRatios = ratiosOf("minimal").filter((r) => r.ratios.length > 0);
   const targets = judgeTargets(
     options,
     mailroom.map((r) => ({
@@ -130,6 +148,7 @@ export function buildReport(
     results: rows,
     ratios,
     forwarderRatios,
+    minimalRatios,
     targets,
     crashed,
     correct: crashed.length === 0 && rows.every((r) => r.correctness.ok),
@@ -318,6 +337,18 @@ export function formatReport(report: BenchReport): string {
         `no outbox: the most any relay reaches here): ${list.map((x) => x.toFixed(2)).join(", ")}` +
         `  mean ${mean.toFixed(2)}`,
     );
+  }
+  if (report.minimalRatios.length > 0) {
+    out.push(
+      "Minimal outbox ÷ bare (the plainest durable outbox on the same server: no Prisma, events, " +
+        "search terms, limits or account locks; the least any outbox there adds to bare):",
+    );
+    for (const r of report.minimalRatios) {
+      out.push(
+        `  c=${String(r.concurrency).padEnd(3)} ${r.ratios.map((x) => x.toFixed(2)).join(", ")}` +
+          `  mean ${r.meanRatio.toFixed(2)}`,
+      );
+    }
   }
   out.push("");
   if (report.targets.length === 0) {

@@ -50,6 +50,12 @@ function plan(options: BenchOptions, ca: { certFile: string; keyFile: string }):
     }));
     // Through the relay, also the least any relay costs: what Mailroom's relay could reach.
     if (options.via === "relay") mailroom.push({ ...base, kind: "forwarder", concurrency: 0 });
+    // On PostgreSQL, also the plainest durable outbox: the least any outbox there adds to bare.
+    if (options.db === "postgres" && options.via === "direct") {
+      for (const concurrency of options.concurrency) {
+        mailroom.push({ ...base, kind: "minimal", concurrency });
+      }
+    }
     // Alternate the order so warm-up or drift favours neither side.
     specs.push(...(round % 2 === 1 ? [bare, ...mailroom] : [...mailroom.reverse(), bare]));
   }
@@ -69,11 +75,14 @@ function postgresReady(options: BenchOptions): boolean {
 }
 
 /**
- * One sending phase in its child. A Mailroom phase on PostgreSQL gets a fresh migrated database,
+ * One sending phase in its child. A Mailroom phase on PostgreSQL, and the minimal outbox phase,
+ * get a fresh migrated database,
  * made here and dropped here once the child has exited, whether it succeeded, failed or died.
  */
 async function runPhase(spec: PhaseSpec, cpuProfDir?: string): Promise<PhaseResult> {
-  if (spec.kind !== "mailroom" || spec.db !== "postgres") return spawnPhase(spec, cpuProfDir);
+  const ownDatabase =
+    spec.kind === "minimal" || (spec.kind === "mailroom" && spec.db === "postgres");
+  if (!ownDatabase) return spawnPhase(spec, cpuProfDir);
   const database = await createTestPostgresDatabase({ baseUrl: postgresUrl });
   try {
     return await spawnPhase(spec, cpuProfDir, { BENCH_DATABASE_URL: database.url });

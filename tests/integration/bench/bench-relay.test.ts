@@ -1,49 +1,23 @@
 // `npm run bench -- --via relay` end to end, small: every phase (bare, Mailroom through its relay,
 // and the forwarder that shows the least any relay costs) delivers every message exactly once,
 // and the report compares each with the round's bare run.
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { BenchReport } from "../../../bench/report";
+import { runBench } from "../../support/run-bench";
 
-const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 const MESSAGES = 60;
-
-function runBench(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(REPO_ROOT, "node_modules/.bin/tsx"), ["bench/run.ts", ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("npm run bench -- --via relay", () => {
   it("runs bare, Mailroom's relay and the forwarder, each delivering every message once", async () => {
-    const { code, stdout, stderr } = await runBench([
-      "--via",
-      "relay",
-      "--messages",
-      String(MESSAGES),
-      "--accounts",
-      "2",
-      "--rounds",
-      "1",
-      "--concurrency",
-      "4",
-      "--json",
-    ]);
+    const { code, report, stderr } = await runBench(
+      ["--via", "relay", "--messages", String(MESSAGES), "--accounts", "2"].concat([
+        "--rounds",
+        "1",
+        "--concurrency",
+        "4",
+      ]),
+    );
     expect(code, stderr).toBe(0);
-    const report = JSON.parse(stdout) as BenchReport;
+    if (!report) throw new Error(`no report: ${stderr}`);
     expect(report.correct).toBe(true);
     expect(report.results.map((r) => r.spec.kind).sort()).toEqual([
       "bare",

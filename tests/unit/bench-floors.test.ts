@@ -1,5 +1,5 @@
-// The relay bench's forwarder: which Message-ID it records for each message it hands on, and how
-// the report sets it beside bare.
+// The phases that show the least a relay (the forwarder) and an outbox on PostgreSQL (the minimal
+// outbox) cost: which Message-ID the forwarder records, and how the report sets each beside bare.
 import { describe, expect, it } from "vitest";
 import { messageIdOf } from "../../bench/forwarder-phase";
 import { parseBenchOptions } from "../../bench/bench-options";
@@ -20,10 +20,16 @@ describe("messageIdOf", () => {
   });
 });
 
-function phase(kind: PhaseKind, concurrency: number, messagesPerSecond: number): PhaseResult {
+function phase(
+  kind: PhaseKind,
+  concurrency: number,
+  messagesPerSecond: number,
+  round = 1,
+  spec: Record<string, unknown> = { via: "relay", workers: 1 },
+): PhaseResult {
   const usage = { userMs: 1000, systemMs: 100 };
   return {
-    spec: { kind, round: 1, messages: 1000, concurrency, via: "relay", workers: 1 },
+    spec: { kind, round, messages: 1000, concurrency, ...spec },
     durationMs: (1000 / messagesPerSecond) * 1000,
     messagesPerSecond,
     emulator: {
@@ -68,5 +74,43 @@ describe("the relay report", () => {
     expect(text).toMatch(
       /Forwarder ÷ bare .*the most any relay reaches here\): 0\.70 {2}mean 0\.70/,
     );
+  });
+});
+
+describe("the PostgreSQL report", () => {
+  const options = parseBenchOptions([
+    "--db",
+    "postgres",
+    "--workers",
+    "4",
+    "--concurrency",
+    "16",
+    "--rounds",
+    "2",
+  ]);
+  if (options === "help") throw new Error("unexpected help");
+  const pg = { via: "direct", db: "postgres", workers: 4 };
+  const report = buildReport(options, [
+    phase("bare", 0, 1000, 1, pg),
+    phase("mailroom", 16, 400, 1, pg),
+    phase("minimal", 16, 750, 1, pg),
+    phase("bare", 0, 500, 2, pg),
+    phase("mailroom", 16, 150, 2, pg),
+    phase("minimal", 16, 400, 2, pg),
+  ]);
+
+  it("compares the minimal outbox with its own round's bare, apart from Mailroom's target", () => {
+    expect(report.minimalRatios).toEqual([
+      { concurrency: 16, ratios: [0.75, 0.8], meanRatio: expect.closeTo(0.775, 6) as number },
+    ]);
+    expect(report.ratios[0]?.ratios).toEqual([0.4, 0.3]);
+    expect(report.targets).toHaveLength(1);
+    expect(report.targets[0]?.measured).toBe("mean 0.35 (0.40, 0.30)");
+  });
+
+  it("prints the minimal outbox's ratios per concurrency", () => {
+    const text = formatReport(report);
+    expect(text).toMatch(/minimal outbox 4×c=16/);
+    expect(text).toMatch(/Minimal outbox ÷ bare [^\n]*\n {2}c=16 {2}0\.75, 0\.80 {2}mean 0\.78/);
   });
 });
