@@ -212,7 +212,13 @@ function intakeLine(options: BenchOptions): string {
       `bare's transports (no outbox, no checks, nothing kept); `
     );
   }
-  return `enqueue in bursts of ${options.burst}; `;
+  return (
+    `enqueue in bursts of ${options.burst}; ` +
+    (options.db === "postgres"
+      ? `each round also runs the minimal outbox: the same messages through the plainest durable ` +
+        `outbox in plain SQL on the same server, with as many worker processes and lanes; `
+      : "")
+  );
 }
 
 export function formatReport(report: BenchReport): string {
