@@ -57,7 +57,8 @@ export const USAGE = `Usage: npm run bench -- [options]
                     separate (its own process, so it does not compete for the event loop)
   --db ENGINE       sqlite (default) or postgres: the outbox of every Mailroom phase on a fresh
                     database on BENCH_POSTGRES_URL's server (else TEST_POSTGRES_URL's), dropped
-                    afterwards
+                    afterwards; postgres also runs the minimal outbox (the plainest durable
+                    outbox in plain SQL) per concurrency, the most any outbox there reaches
   --analyze         with --db postgres: ANALYZE each Mailroom phase's fresh database once its
                     senders are seeded, before the clock starts (what autovacuum does, on a
                     server where it is on, for tables that have been there a while)
@@ -70,7 +71,9 @@ export const USAGE = `Usage: npm run bench -- [options]
                     in bursts), api (POST /api/v1/messages with a key per sender, offered at
                     --api-rate requests/s on a fixed schedule) or relay (Mailroom's SMTP relay,
                     submitted to from a process of its own by one pooled nodemailer transport
-                    per sender authenticated with its key)
+                    per sender authenticated with its key; each round also runs the forwarder,
+                    a plain smtp-server handing each message straight to bare's transports, the
+                    most any relay reaches)
   --api-rate N      with --via api: requests offered per second (default ${DEFAULT_API_RATE})
   --json            print the figures as JSON instead of a table
   --cpu-prof DIR    write a V8 CPU profile of every phase's process into DIR
