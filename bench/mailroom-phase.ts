@@ -23,10 +23,8 @@ import type { PhaseResult, PhaseSpec } from "./phase-types";
 import { startResourceSampler, type ResourceUsage } from "./resource-sampler";
 import { prepareIntake } from "./intake";
 import { verifyDelivery } from "./verify-delivery";
+import { STALL_MS, waitUntilAllSent } from "./wait-until-sent";
 import { accountEmail, buildWorkload } from "./workload";
-
-/** Give up when no message has moved for this long (a stuck queue, not a slow one). */
-const STALL_MS = 30_000;
 
 /** lib/env reads process.env once, on first use: this must run before any lib call. */
 function configureMailroom(emu: BenchEmulator, databaseUrl: string): void {
@@ -130,7 +128,9 @@ export async function runMailroomPhase(spec: PhaseSpec, emu: BenchEmulator): Pro
     const enqueuedMs = submitted
       ? submitted.endEpochMs - epochNow() + performance.now() - started
       : performance.now() - started;
-    const finished = await waitUntilAllSent(prisma, emu, before.messages, spec.messages);
+    const finished = await waitUntilAllSent(emu, before.messages, spec.messages, () =>
+      prisma.message.count({ where: { status: { not: "sent" } } }),
+    );
     const ended = performance.now();
     const durationMs = ended - started;
     const usage = sampler.stop();
@@ -251,34 +251,6 @@ async function startWorkerProcesses(spec: PhaseSpec): Promise<Workers> {
     },
     kill,
   };
-}
-
-/**
- * Done when the emulator has accepted every message (an in-memory counter, free to read) and
- * then no row is left unsent (one indexed count per 5 ms, only in that short tail).
- */
-async function waitUntilAllSent(
-  prisma: Db,
-  emu: BenchEmulator,
-  acceptedBefore: number,
-  expected: number,
-): Promise<boolean> {
-  let lastAccepted = -1;
-  let lastProgress = performance.now();
-  for (;;) {
-    const accepted = (await emu.stats()).messages - acceptedBefore;
-    if (accepted >= expected) {
-      const unsent = await prisma.message.count({ where: { status: { not: "sent" } } });
-      if (unsent === 0) return true;
-    }
-    if (accepted !== lastAccepted) {
-      lastAccepted = accepted;
-      lastProgress = performance.now();
-    } else if (performance.now() - lastProgress > STALL_MS) {
-      return false;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** Every row sent on its first attempt, with its queued → attempt → sent timeline. */

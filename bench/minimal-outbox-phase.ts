@@ -21,10 +21,8 @@ import { summarizeLatencies } from "./percentile";
 import type { PhaseResult, PhaseSpec } from "./phase-types";
 import { startResourceSampler } from "./resource-sampler";
 import { verifyDelivery } from "./verify-delivery";
+import { STALL_MS, waitUntilAllSent } from "./wait-until-sent";
 import { accountEmail, buildWorkload } from "./workload";
-
-/** Give up when no message has moved for this long. */
-const STALL_MS = 30_000;
 
 export async function runMinimalOutboxPhase(
   spec: PhaseSpec,
@@ -94,7 +92,13 @@ export async function runMinimalOutboxPhase(
       for (let i = 0; i < batch.length; i++) latencies.push(ms);
     }
     const acceptedMs = performance.now() - started;
-    const finished = await waitUntilAllSent(client, emu, before.messages, spec.messages);
+    const finished = await waitUntilAllSent(emu, before.messages, spec.messages, async () => {
+      const { rows } = await client.query<{ unsent: number }>(
+        "SELECT COUNT(*)::int AS unsent FROM outbox WHERE status <> $1",
+        [SENT],
+      );
+      return rows[0]?.unsent ?? -1;
+    });
     const ended = performance.now();
     const usage = sampler.stop();
     for (const worker of workers) worker.send({ type: "finish" });
@@ -130,33 +134,5 @@ export async function runMinimalOutboxPhase(
   } finally {
     for (const worker of workers) worker.kill();
     await client.end();
-  }
-}
-
-/** As Mailroom's phase waits: the emulator's counter first, then one count of what is unsent. */
-async function waitUntilAllSent(
-  client: pg.Client,
-  emu: BenchEmulator,
-  acceptedBefore: number,
-  expected: number,
-): Promise<boolean> {
-  let lastAccepted = -1;
-  let lastProgress = performance.now();
-  for (;;) {
-    const accepted = (await emu.stats()).messages - acceptedBefore;
-    if (accepted >= expected) {
-      const { rows } = await client.query<{ unsent: number }>(
-        "SELECT COUNT(*)::int AS unsent FROM outbox WHERE status <> $1",
-        [SENT],
-      );
-      if (rows[0]?.unsent === 0) return true;
-    }
-    if (accepted !== lastAccepted) {
-      lastAccepted = accepted;
-      lastProgress = performance.now();
-    } else if (performance.now() - lastProgress > STALL_MS) {
-      return false;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

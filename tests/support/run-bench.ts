@@ -1,6 +1,8 @@
 // Runs `npm run bench` with `args` (and --json) as a user would, and parses its report.
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { expect } from "vitest";
+import type { PhaseKind } from "../../bench/phase-types";
 import type { BenchReport } from "../../bench/report";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -31,4 +33,28 @@ export function runBench(
       }),
     );
   });
+}
+
+/** Messages in a small bench run (runSmallBench). */
+export const SMALL_BENCH_MESSAGES = 60;
+
+/**
+ * A small run (60 messages over 2 accounts, one round, 4 lanes) with `args`: it exits 0, reports
+ * exactly the phases `kinds`, and each of them delivered every message once.
+ */
+export async function runSmallBench(args: string[], kinds: PhaseKind[]): Promise<BenchReport> {
+  const { code, report, stderr } = await runBench([
+    ...args,
+    ...["--messages", String(SMALL_BENCH_MESSAGES), "--accounts", "2"],
+    ...["--rounds", "1", "--concurrency", "4"],
+  ]);
+  expect(code, stderr).toBe(0);
+  if (!report) throw new Error(`no report: ${stderr}`);
+  expect(report.correct).toBe(true);
+  expect(report.results.map((r) => r.spec.kind).sort()).toEqual([...kinds].sort());
+  for (const row of report.results) {
+    expect(row.mailbox.distinctMessageIds, row.label).toBe(SMALL_BENCH_MESSAGES);
+    expect(row.mailbox.received, row.label).toBe(SMALL_BENCH_MESSAGES);
+  }
+  return report;
 }
